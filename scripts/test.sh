@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Runs every test: the domain core, and the worker suites on SQLite and PostgreSQL (and on SQL Server
+# when VINCULO_TEST_SQLSERVER holds a connection string). Installs PostgreSQL from Debian's packages
+# when it is absent, starts a throwaway cluster on a free loopback port for this run only, and stops
+# and deletes it on exit, whatever happens.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+find_pg_bin() {
+  local d best=""
+  for d in /usr/lib/postgresql/*/bin; do
+    [ -x "$d/initdb" ] && best="$d"
+  done
+  printf '%s' "$best"
+}
+
+PG_BIN="$(find_pg_bin)"
+if [ -z "$PG_BIN" ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "PostgreSQL is not installed and this is not root: install Debian's 'postgresql' package first." >&2
+    exit 1
+  fi
+  echo "Installing PostgreSQL from Debian's packages..."
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  PG_BIN="$(find_pg_bin)"
+fi
+
+# initdb refuses root: as root, the cluster belongs to the 'postgres' user the package created.
+if [ "$(id -u)" -eq 0 ]; then
+  as_pg() { runuser -u postgres -- "$@"; }
+else
+  as_pg() { "$@"; }
+fi
+
+PG_DIR="$(mktemp -d /tmp/vinculo-pg.XXXXXX)"
+chmod 755 "$PG_DIR"
+[ "$(id -u)" -eq 0 ] && chown postgres: "$PG_DIR"
+
+port_is_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+PG_PORT=""
+for _ in $(seq 1 50); do
+  candidate=$((20000 + RANDOM % 30000))
+  if port_is_free "$candidate"; then PG_PORT="$candidate"; break; fi
+done
+[ -n "$PG_PORT" ] || { echo "No free local port found for PostgreSQL." >&2; exit 1; }
+
+stop_cluster() {
+  as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$PG_DIR"
+}
+trap stop_cluster EXIT
+
+as_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -A trust -U postgres -E UTF8 --locale=C --no-sync >/dev/null
+as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
+  -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+  start >/dev/null
+echo "Throwaway PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT"
+
+export VINCULO_TEST_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres"
+export VINCULO_TEST_REQUIRE_POSTGRES=1
+
+LOG="$(mktemp)"
+set +e
+dotnet test Worker.sln -c Release --nologo "$@" 2>&1 | tee "$LOG"
+status=${PIPESTATUS[0]}
+set -e
+
+# One closing line with the totals of every test assembly.
+awk '
+  /(Passed|Failed)! +- +Failed: +[0-9]+, +Passed: +[0-9]+, +Skipped: +[0-9]+/ {
+    gsub(",", ""); for (i = 1; i <= NF; i++) {
+      if ($i == "Failed:") f += $(i + 1); if ($i == "Passed:") p += $(i + 1); if ($i == "Skipped:") s += $(i + 1)
+    }
+  }
+  END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$LOG"
+rm -f "$LOG"
+exit "$status"

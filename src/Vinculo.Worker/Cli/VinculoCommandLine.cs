@@ -1,0 +1,286 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Vinculo.Data;
+using Vinculo.Hosting;
+using Vinculo.Jobs;
+
+namespace Vinculo.Cli;
+
+/// <summary>
+/// The command line of SPEC section 9. Exit codes: 0 success, 1 a job failed (or the database could
+/// not be reached), 2 bad usage or configuration. Configuration overrides (<c>--Section:Key=value</c>)
+/// may stand anywhere among the arguments.
+/// </summary>
+public static class VinculoCommandLine
+{
+    public const int Success = 0;
+    public const int JobFailed = 1;
+    public const int BadUsage = 2;
+
+    public static Task<int> InvokeAsync(string[] args) =>
+        InvokeAsync(args, new CommandLineContext(Console.Out, Console.Error));
+
+    public static async Task<int> InvokeAsync(IReadOnlyList<string> args, CommandLineContext context)
+    {
+        var (verbArgs, configurationArgs) = SplitConfigurationOverrides(args);
+        var jobs = RegisteredJobs(context);
+        var root = BuildCommands(configurationArgs, jobs, context);
+        var parse = root.Parse(verbArgs);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                await context.Error.WriteLineAsync(error.Message);
+            }
+
+            await context.Error.WriteLineAsync($"Verbos válidos: {string.Join(", ", root.Subcommands.Select(c => c.Name))}. Use --help para ver o uso.");
+            return BadUsage;
+        }
+
+        return await parse.InvokeAsync(
+            new InvocationConfiguration
+            {
+                Output = context.Output,
+                Error = context.Error,
+                // The host handles Ctrl+C and SIGTERM itself, with a graceful shutdown.
+                ProcessTerminationTimeout = null,
+                EnableDefaultExceptionHandler = false,
+            },
+            context.CancellationToken);
+    }
+
+    private static RootCommand BuildCommands(IReadOnlyList<string> configurationArgs, IReadOnlyList<JobDefinition> jobs, CommandLineContext context)
+    {
+        var nowOption = new Option<DateTimeOffset?>("--now")
+        {
+            Description = "Executa como se fosse este instante (ISO-8601 com fuso, ex.: 2026-11-23T06:00:00Z).",
+            CustomParser = result => ParseInstant(result.Tokens.Single().Value, out var instant, out var problem)
+                ? instant
+                : Fail(result, problem),
+        };
+
+        var root = new RootCommand(
+            "Vinculo: mantém saudável e dentro da LGPD a base de contatos de WhatsApp de um pequeno negócio. " +
+            "Sem verbo, executa o agendador até ser interrompido (Ctrl+C ou SIGTERM).");
+        root.SetAction((_, ct) => Guard(context, () => RunSchedulerAsync(configurationArgs, context, ct)));
+
+        var migrate = new Command("migrate", "Cria ou atualiza o esquema do banco de dados.");
+        migrate.SetAction((_, ct) => Guard(context, () => MigrateAsync(configurationArgs, context, ct)));
+        root.Add(migrate);
+
+        var jobKey = new Argument<string>("job") { Description = "Chave do job: " + JobList(jobs) };
+        var run = new Command("run", "Executa um job uma vez, agora (ou como se fosse --now), e sai.") { jobKey, nowOption };
+        run.SetAction((parse, ct) => Guard(context, () => RunJobAsync(parse.GetValue(jobKey)!, parse.GetValue(nowOption), jobs, configurationArgs, context, ct)));
+        root.Add(run);
+
+        var sweep = new Command("sweep", "Executa uma vez a sequência noturna: " + string.Join(", ", JobCatalog.NightlySequence) + ".") { nowOption };
+        sweep.SetAction((parse, ct) => Guard(context, () => SweepAsync(parse.GetValue(nowOption), jobs, configurationArgs, context, ct)));
+        root.Add(sweep);
+
+        return root;
+    }
+
+    private static async Task<int> RunSchedulerAsync(IReadOnlyList<string> configurationArgs, CommandLineContext context, CancellationToken ct)
+    {
+        using var host = CreateBuilder(configurationArgs, context, TimeProvider.System).BuildSchedulerHost();
+        await host.RunAsync(ct);
+        return Success;
+    }
+
+    private static async Task<int> MigrateAsync(IReadOnlyList<string> configurationArgs, CommandLineContext context, CancellationToken ct)
+    {
+        using var host = BuildHost(configurationArgs, context, TimeProvider.System);
+        var status = await host.Services.GetRequiredService<SchemaMigrator>().MigrateAsync(ct);
+        var applied = status.AppliedNow.Count == 0
+            ? "nenhuma migração pendente"
+            : $"{status.AppliedNow.Count} migração(ões) aplicada(s): {string.Join(", ", status.AppliedNow)}";
+        await context.Output.WriteLineAsync($"Esquema em {status.Target}: versão {status.CodeVersion.Label} ({applied}; tabelas do Quartz verificadas).");
+        return Success;
+    }
+
+    private static async Task<int> RunJobAsync(
+        string jobKey, DateTimeOffset? now, IReadOnlyList<JobDefinition> jobs, IReadOnlyList<string> configurationArgs, CommandLineContext context, CancellationToken ct)
+    {
+        if (jobs.All(j => j.Key != jobKey))
+        {
+            await context.Error.WriteLineAsync($"Job desconhecido: '{jobKey}'. Jobs disponíveis: {JobList(jobs)}.");
+            return BadUsage;
+        }
+
+        using var host = BuildHost(configurationArgs, context, ClockFor(now));
+        await host.Services.GetRequiredService<SchemaMigrator>().EnsureCurrentAsync(ct);
+        var outcome = await host.Services.GetRequiredService<JobRunner>().RunAsync(jobKey, ct);
+        await context.Output.WriteLineAsync(Describe(outcome));
+        return outcome.Status == JobRunStatus.Succeeded ? Success : JobFailed;
+    }
+
+    private static async Task<int> SweepAsync(
+        DateTimeOffset? now, IReadOnlyList<JobDefinition> jobs, IReadOnlyList<string> configurationArgs, CommandLineContext context, CancellationToken ct)
+    {
+        var sequence = JobCatalog.NightlySequence.Where(key => jobs.Any(j => j.Key == key)).ToList();
+        if (sequence.Count == 0)
+        {
+            await context.Output.WriteLineAsync("Nenhum job da sequência noturna existe nesta versão; nada a fazer.");
+            return Success;
+        }
+
+        using var host = BuildHost(configurationArgs, context, ClockFor(now));
+        await host.Services.GetRequiredService<SchemaMigrator>().EnsureCurrentAsync(ct);
+        var runner = host.Services.GetRequiredService<JobRunner>();
+        var exitCode = Success;
+        foreach (var jobKey in sequence)
+        {
+            var outcome = await runner.RunAsync(jobKey, ct);
+            await context.Output.WriteLineAsync(Describe(outcome));
+            if (outcome.Status != JobRunStatus.Succeeded)
+            {
+                exitCode = JobFailed;
+            }
+        }
+
+        return exitCode;
+    }
+
+    /// <summary>Turns the failures a user can fix into a message and an exit code, instead of a stack trace.</summary>
+    private static async Task<int> Guard(CommandLineContext context, Func<Task<int>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (ConfigurationException e)
+        {
+            await context.Error.WriteLineAsync(e.Message);
+            return BadUsage;
+        }
+        catch (OptionsValidationException e)
+        {
+            await context.Error.WriteLineAsync(new ConfigurationException(e.Failures.ToList()).Message);
+            return BadUsage;
+        }
+        catch (Exception e) when (e is SchemaMismatchException or SchedulerAlreadyRunningException)
+        {
+            await context.Error.WriteLineAsync(e.Message);
+            return BadUsage;
+        }
+        catch (DatabaseUnavailableException e)
+        {
+            await context.Error.WriteLineAsync(e.Message);
+            return JobFailed;
+        }
+    }
+
+    private static HostApplicationBuilder CreateBuilder(IReadOnlyList<string> configurationArgs, CommandLineContext context, TimeProvider clock)
+    {
+        var builder = VinculoHost.CreateBuilder(configurationArgs, context.ContentRoot);
+        builder.Services.AddSingleton(clock);
+        context.ConfigureHost?.Invoke(builder);
+        return builder;
+    }
+
+    private static IHost BuildHost(IReadOnlyList<string> configurationArgs, CommandLineContext context, TimeProvider clock)
+    {
+        var host = CreateBuilder(configurationArgs, context, clock).Build();
+        try
+        {
+            ConfigurationCheck.ThrowIfInvalid(host.Services);
+            return host;
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+    }
+
+    private static TimeProvider ClockFor(DateTimeOffset? now) => now is { } instant ? new OffsetTimeProvider(instant) : TimeProvider.System;
+
+    private static List<JobDefinition> RegisteredJobs(CommandLineContext context)
+    {
+        var builder = VinculoHost.CreateBuilder([], context.ContentRoot);
+        context.ConfigureHost?.Invoke(builder);
+        return builder.Services
+            .Where(d => d.ServiceType == typeof(JobDefinition) && d.ImplementationInstance is JobDefinition)
+            .Select(d => (JobDefinition)d.ImplementationInstance!)
+            .OrderBy(j => j.Key, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    private static string JobList(IReadOnlyList<JobDefinition> jobs) =>
+        jobs.Count == 0 ? "(nenhum job existe ainda nesta versão)" : string.Join(", ", jobs.Select(j => j.Key));
+
+    private static string Describe(JobRunOutcome outcome) => outcome.Status switch
+    {
+        JobRunStatus.Succeeded =>
+            $"{outcome.JobKey}: concluído (execução {outcome.RunId}): {outcome.Result!.Scanned} lido(s), {outcome.Result.Changed} alterado(s).",
+        JobRunStatus.Failed => $"{outcome.JobKey}: falhou (execução {outcome.RunId}): {outcome.Error}",
+        _ => $"{outcome.JobKey}: não executado: outra execução deste job está em andamento.",
+    };
+
+    /// <summary>
+    /// Separates configuration overrides (<c>--Database:Provider=Postgres</c> or <c>--Database:Provider Postgres</c>:
+    /// a key always has a colon) from the verb and its options.
+    /// </summary>
+    internal static (List<string> Verb, List<string> Configuration) SplitConfigurationOverrides(IReadOnlyList<string> args)
+    {
+        var verb = new List<string>();
+        var configuration = new List<string>();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            var isKey = (arg.StartsWith("--", StringComparison.Ordinal) || arg.StartsWith('/')) && arg.Contains(':', StringComparison.Ordinal);
+            if (!isKey)
+            {
+                verb.Add(arg);
+                continue;
+            }
+
+            configuration.Add(arg);
+            if (!arg.Contains('=', StringComparison.Ordinal) && i + 1 < args.Count)
+            {
+                configuration.Add(args[++i]);
+            }
+        }
+
+        return (verb, configuration);
+    }
+
+    internal static bool ParseInstant(string text, out DateTimeOffset instant, out string problem)
+    {
+        problem = "";
+        var hasZone = text.EndsWith('Z') || text.EndsWith('z') || System.Text.RegularExpressions.Regex.IsMatch(text, @"[+-]\d\d:?\d\d$");
+        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out instant))
+        {
+            problem = $"--now: '{text}' não é um instante ISO-8601 (ex.: 2026-11-23T06:00:00Z).";
+            return false;
+        }
+
+        if (!hasZone)
+        {
+            problem = $"--now: '{text}' não diz o fuso; use Z ou um deslocamento (ex.: 2026-11-23T03:00:00-03:00).";
+            return false;
+        }
+
+        instant = instant.ToUniversalTime();
+        return true;
+    }
+
+    private static DateTimeOffset? Fail(System.CommandLine.Parsing.ArgumentResult result, string problem)
+    {
+        result.AddError(problem);
+        return null;
+    }
+}
+
+/// <summary>Where the command line writes, and (for tests) how the host is extended and where it is rooted.</summary>
+public sealed record CommandLineContext(TextWriter Output, TextWriter Error)
+{
+    public Action<HostApplicationBuilder>? ConfigureHost { get; init; }
+
+    public string? ContentRoot { get; init; }
+
+    public CancellationToken CancellationToken { get; init; }
+}

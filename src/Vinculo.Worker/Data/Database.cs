@@ -1,0 +1,99 @@
+using System.Data.Common;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
+using Vinculo.Hosting;
+
+namespace Vinculo.Data;
+
+/// <summary>
+/// The configured database: opens connections (retrying transient faults with backoff) and knows
+/// its dialect. Features take this and write plain parameterised SQL.
+/// </summary>
+public sealed class Database
+{
+    private readonly ResiliencePipeline connectPipeline;
+    private readonly ILogger<Database> logger;
+
+    public Database(SqlDialect dialect, IOptions<DatabaseOptions> options, TimeProvider timeProvider, ILogger<Database> logger)
+    {
+        Dialect = dialect;
+        this.logger = logger;
+        CommandTimeoutSeconds = (int)Math.Ceiling(options.Value.CommandTimeout.TotalSeconds);
+        DapperSetup.EnsureConfigured();
+
+        var retries = options.Value.ConnectRetries;
+        var builder = new ResiliencePipelineBuilder { TimeProvider = timeProvider };
+        if (retries > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(dialect.IsTransient),
+                MaxRetryAttempts = retries,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromSeconds(1),
+                OnRetry = args =>
+                {
+                    Log.DatabaseRetry(logger, Dialect.Provider, args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception?.GetType().Name);
+                    return default;
+                },
+            });
+        }
+
+        connectPipeline = builder.Build();
+    }
+
+    public SqlDialect Dialect { get; }
+
+    public int CommandTimeoutSeconds { get; }
+
+    /// <summary>An open connection, prepared for this engine. Throws <see cref="DatabaseUnavailableException"/> once retries are spent.</summary>
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await connectPipeline.ExecuteAsync(
+                async ct =>
+                {
+                    var connection = Dialect.CreateConnection();
+                    try
+                    {
+                        await connection.OpenAsync(ct);
+                        await Dialect.PrepareAsync(connection, ct);
+                        return connection;
+                    }
+                    catch
+                    {
+                        await connection.DisposeAsync();
+                        throw;
+                    }
+                },
+                cancellationToken);
+        }
+        catch (Exception e) when (e is DbException or TimeoutException or System.Net.Sockets.SocketException or IOException or InvalidOperationException)
+        {
+            Log.DatabaseUnavailable(logger, Dialect.DescribeTarget(), e.GetType().Name);
+            throw new DatabaseUnavailableException(
+                $"Não foi possível conectar ao {Dialect.DescribeTarget()}: {DatabaseUnavailableException.Summarise(e)}", e);
+        }
+    }
+
+    /// <summary>A <see cref="Dapper.CommandDefinition"/> with the configured timeout.</summary>
+    public Dapper.CommandDefinition Command(string sql, object? parameters, CancellationToken cancellationToken, DbTransaction? transaction = null) =>
+        new(sql, parameters, transaction, CommandTimeoutSeconds, cancellationToken: cancellationToken);
+}
+
+/// <summary>The database could not be reached after the configured retries.</summary>
+public sealed class DatabaseUnavailableException(string message, Exception inner) : Exception(message, inner)
+{
+    /// <summary>The driver's own message, without anything that could echo a password.</summary>
+    internal static string Summarise(Exception e)
+    {
+        var message = e.Message.Split('\n')[0].Trim();
+        return message.Contains("password", StringComparison.OrdinalIgnoreCase) && !message.Contains("authentication", StringComparison.OrdinalIgnoreCase)
+            ? e.GetType().Name
+            : message;
+    }
+}

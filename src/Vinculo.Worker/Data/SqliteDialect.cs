@@ -1,0 +1,74 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Quartz;
+
+namespace Vinculo.Data;
+
+/// <summary>
+/// The embedded default: one file, one writer at a time (WAL, busy timeout), one node. Leases are OS
+/// file locks beside the database, released by the OS if the process dies.
+/// </summary>
+public sealed class SqliteDialect : SqlDialect
+{
+    private SqliteDialect(string connectionString, string databasePath)
+        : base(connectionString)
+    {
+        DatabasePath = databasePath;
+    }
+
+    public string DatabasePath { get; }
+
+    public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+
+    public override string MigrationFolder => "sqlite";
+
+    public override string QuartzSchemaResource => "Quartz.Impl.AdoJobStore.Schema.create_sqlite.sql";
+
+    public override string TableExistsSql => "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = @name";
+
+    public override string DescribeTarget() => $"arquivo SQLite {DatabasePath}";
+
+    /// <summary>Resolves a relative file against the content root, so the same settings work from any working directory.</summary>
+    public static SqliteDialect FromConnectionString(string? connectionString, string contentRoot)
+    {
+        var builder = new SqliteConnectionStringBuilder(
+            string.IsNullOrWhiteSpace(connectionString) ? Hosting.DatabaseOptions.DefaultSqliteConnectionString : connectionString);
+        var path = Path.GetFullPath(Path.Combine(contentRoot, builder.DataSource));
+        builder.DataSource = path;
+        builder.ForeignKeys = true;
+        builder.Pooling = true;
+        if (builder.DefaultTimeout < 30)
+        {
+            builder.DefaultTimeout = 30;
+        }
+
+        return new SqliteDialect(builder.ToString(), path);
+    }
+
+    public override DbConnection CreateConnection()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        return new SqliteConnection(ConnectionString);
+    }
+
+    public override async Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON;";
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public override string InsertReturningKey(string table, string columns, string values, string keyColumn) =>
+        $"INSERT INTO {table} ({columns}) VALUES ({values}) RETURNING {keyColumn}";
+
+    public override Task<IAsyncDisposable?> TryAcquireLeaseAsync(Database database, string name, CancellationToken cancellationToken) =>
+        Task.FromResult<IAsyncDisposable?>(FileLease.TryAcquire(LeasePath(name)));
+
+    /// <summary>Lock files live in a folder beside the database: <c>vinculo.db.locks/</c>.</summary>
+    public string LeasePath(string name) => Path.Combine(DatabasePath + ".locks", name + ".lock");
+
+    public override bool IsTransient(Exception exception) =>
+        exception is SqliteException { SqliteErrorCode: 5 or 6 } || base.IsTransient(exception);
+
+    public override void UseQuartzStore(IPersistentStoreBuilder store) => store.UseSqlite(ConnectionString);
+}

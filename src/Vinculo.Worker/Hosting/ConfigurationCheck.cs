@@ -1,0 +1,102 @@
+using System.Reflection;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Vinculo.Hosting;
+
+/// <summary>
+/// Binds and validates every options section at once, so that a start-up with several mistakes
+/// reports all of them, each naming its key and the value that was wrong. Each setting is bound on
+/// its own, so one value that cannot be converted does not hide the mistakes beside it.
+/// </summary>
+public static class ConfigurationCheck
+{
+    public static IReadOnlyList<string> Collect(IServiceProvider services)
+    {
+        var failures = new List<string>();
+        Check<DatabaseOptions>(services, DatabaseOptions.Section, failures);
+        Check<SchedulerOptions>(services, SchedulerOptions.Section, failures);
+        return failures;
+    }
+
+    public static void ThrowIfInvalid(IServiceProvider services)
+    {
+        var failures = Collect(services);
+        if (failures.Count > 0)
+        {
+            throw new ConfigurationException(failures);
+        }
+    }
+
+    private static void Check<TOptions>(IServiceProvider services, string sectionName, List<string> failures)
+        where TOptions : class, new()
+    {
+        var options = new TOptions();
+        BindEach(options, services.GetRequiredService<IConfiguration>().GetSection(sectionName), failures);
+        foreach (var validator in services.GetServices<IValidateOptions<TOptions>>())
+        {
+            var result = validator.Validate(Options.DefaultName, options);
+            if (result.Failed)
+            {
+                failures.AddRange(result.Failures);
+            }
+        }
+    }
+
+    /// <summary>Binds every setting separately (and each entry of a keyed section such as <c>Scheduler:Jobs</c>), noting each value that cannot be converted.</summary>
+    private static void BindEach(object target, IConfigurationSection section, List<string> failures)
+    {
+        foreach (var property in target.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
+        {
+            var setting = section.GetSection(property.Name);
+            if (!setting.Exists())
+            {
+                continue;
+            }
+
+            if (property.PropertyType.IsGenericType && property.PropertyType.GetGenericTypeDefinition() == typeof(Dictionary<,>)
+                && property.PropertyType.GetGenericArguments() is [var keyType, var valueType] && keyType == typeof(string) && valueType.IsClass)
+            {
+                var entries = (System.Collections.IDictionary)property.GetValue(target)!;
+                foreach (var child in setting.GetChildren())
+                {
+                    var entry = Activator.CreateInstance(valueType)!;
+                    BindEach(entry, child, failures);
+                    entries[child.Key] = entry;
+                }
+
+                continue;
+            }
+
+            try
+            {
+                var value = setting.Get(property.PropertyType);
+                if (value is not null)
+                {
+                    property.SetValue(target, value);
+                }
+            }
+            catch (InvalidOperationException e)
+            {
+                failures.Add(setting.Value is { } text
+                    ? $"{setting.Path}: '{text}' não é {Expected(property.PropertyType)}."
+                    : $"{setting.Path}: {e.Message}");
+            }
+        }
+    }
+
+    private static string Expected(Type type) => (Nullable.GetUnderlyingType(type) ?? type) switch
+    {
+        var t when t == typeof(bool) => "um valor válido (use true ou false)",
+        var t when t == typeof(int) || t == typeof(long) => "um número inteiro válido",
+        var t when t == typeof(TimeSpan) => "uma duração válida (ex.: 00:05:00)",
+        var t => $"um valor válido ({t.Name})",
+    };
+}
+
+public sealed class ConfigurationException(IReadOnlyList<string> failures)
+    : Exception("Configuração inválida:" + Environment.NewLine + string.Join(Environment.NewLine, failures.Select(f => "  - " + f)))
+{
+    public IReadOnlyList<string> Failures { get; } = failures;
+}

@@ -1,0 +1,93 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using Quartz;
+using Vinculo.Jobs;
+
+namespace Vinculo.Hosting;
+
+/// <summary>The <c>Scheduler</c> section: time zone, clustering and one entry per job key.</summary>
+public sealed class SchedulerOptions
+{
+    public const string Section = "Scheduler";
+
+    /// <summary>IANA id the cron schedules (and the business's calendar) are read in.</summary>
+    public string TimeZone { get; set; } = "America/Sao_Paulo";
+
+    /// <summary>Share one PostgreSQL or SQL Server database among several worker processes.</summary>
+    public bool Clustered { get; set; }
+
+    /// <summary>This node's name in a cluster and in <c>job_runs.node</c>; unique and stable per process. Defaults to the machine name.</summary>
+    public string? InstanceId { get; set; }
+
+    /// <summary>On shutdown, how long running jobs may go on before they are asked to stop.</summary>
+    public TimeSpan ShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How many different jobs may run at once on one node (a job never runs twice at once).</summary>
+    public int MaxConcurrency { get; set; } = 4;
+
+    public Dictionary<string, JobScheduleOptions> Jobs { get; set; } = new(StringComparer.Ordinal);
+
+    public string Node => string.IsNullOrWhiteSpace(InstanceId) ? Environment.MachineName : InstanceId.Trim();
+
+    public TimeZoneInfo TimeZoneInfo => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+}
+
+public sealed class JobScheduleOptions
+{
+    /// <summary>Quartz cron expression (seconds first), e.g. <c>0 0 2 * * ?</c> for 02:00 daily.</summary>
+    public string? Cron { get; set; }
+
+    public bool Enabled { get; set; } = true;
+}
+
+internal sealed class SchedulerOptionsValidator(IEnumerable<JobDefinition> jobs, IConfiguration configuration)
+    : IValidateOptions<SchedulerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SchedulerOptions options)
+    {
+        var failures = new List<string>();
+        try
+        {
+            TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone);
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException or ArgumentException)
+        {
+            failures.Add($"Scheduler:TimeZone: '{options.TimeZone}' não é um fuso horário conhecido; use um id IANA como America/Sao_Paulo.");
+        }
+
+        // Read from configuration rather than DatabaseOptions, so a bad Database section is reported once, by its own validator.
+        var provider = configuration[$"{DatabaseOptions.Section}:{nameof(DatabaseOptions.Provider)}"] ?? nameof(Data.DatabaseProvider.Sqlite);
+        if (options.Clustered && string.Equals(provider, nameof(Data.DatabaseProvider.Sqlite), StringComparison.OrdinalIgnoreCase))
+        {
+            failures.Add("Scheduler:Clustered: 'true' não é possível com Database:Provider Sqlite (um arquivo SQLite atende um só nó); use Postgres ou SqlServer para rodar em cluster.");
+        }
+
+        if (options.ShutdownGracePeriod < TimeSpan.Zero || options.ShutdownGracePeriod > TimeSpan.FromMinutes(30))
+        {
+            failures.Add($"Scheduler:ShutdownGracePeriod: '{options.ShutdownGracePeriod}' deve estar entre 00:00:00 e 00:30:00.");
+        }
+
+        if (options.MaxConcurrency is < 1 or > 64)
+        {
+            failures.Add($"Scheduler:MaxConcurrency: '{options.MaxConcurrency}' deve estar entre 1 e 64.");
+        }
+
+        var known = new HashSet<string>(JobCatalog.SpecifiedKeys, StringComparer.Ordinal);
+        known.UnionWith(jobs.Select(j => j.Key));
+        foreach (var (key, job) in options.Jobs)
+        {
+            if (!known.Contains(key))
+            {
+                failures.Add($"Scheduler:Jobs:{key}: chave de job desconhecida; as conhecidas são {string.Join(", ", known.Order(StringComparer.Ordinal))}.");
+                continue;
+            }
+
+            if (job.Cron is not null && !CronExpression.TryParse(job.Cron, out _))
+            {
+                failures.Add($"Scheduler:Jobs:{key}:Cron: '{job.Cron}' não é uma expressão cron válida do Quartz (segundos minutos horas dia-do-mês mês dia-da-semana, ex.: '0 0 2 * * ?').");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,105 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Quartz;
+using Vinculo.Data;
+using Vinculo.Jobs;
+
+namespace Vinculo.Hosting;
+
+/// <summary>
+/// Runs Quartz for as long as the host runs. Before the first fire: one scheduler per SQLite file,
+/// the schema migrated or checked, runs left <c>running</c> by a crash closed, and jobs no longer
+/// enabled taken off the stored schedule. On stop: running jobs get a grace period, then are
+/// interrupted (their runs are recorded as failed, "interrupted") and waited for.
+/// </summary>
+internal sealed class SchedulerService(
+    ISchedulerFactory schedulerFactory,
+    Database database,
+    SchemaMigrator migrator,
+    JobRunner runner,
+    IOptions<DatabaseOptions> databaseOptions,
+    IOptions<SchedulerOptions> schedulerOptions,
+    TimeProvider timeProvider,
+    ILogger<SchedulerService> logger)
+    : IHostedService
+{
+    private FileLease? singleNodeLock;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (database.Dialect is SqliteDialect sqlite)
+        {
+            singleNodeLock = FileLease.TryAcquire(sqlite.LeasePath("scheduler"))
+                ?? throw new SchedulerAlreadyRunningException(
+                    $"Outro processo do Vinculo já executa o agendador sobre {sqlite.DatabasePath}; um arquivo SQLite atende um só agendador.");
+        }
+
+        if (databaseOptions.Value.MigrateOnStart)
+        {
+            var status = await migrator.MigrateAsync(cancellationToken);
+            Log.SchemaReady(logger, status.Target, status.CodeVersion.Label);
+        }
+        else
+        {
+            await migrator.EnsureCurrentAsync(cancellationToken);
+        }
+
+        await runner.CloseAbandonedRunsAsync(cancellationToken);
+
+        var scheduler = await schedulerFactory.GetScheduler(cancellationToken);
+        var enabled = SchedulerSetup.EnabledJobs(runner.Jobs, schedulerOptions.Value).Select(j => j.Job.Key).ToHashSet(StringComparer.Ordinal);
+        foreach (var key in await scheduler.GetJobKeys(GroupMatcher<JobKey>.GroupEquals(QuartzJob.Group), cancellationToken))
+        {
+            if (!enabled.Contains(key.Name))
+            {
+                await scheduler.DeleteJob(key, cancellationToken);
+                Log.JobUnscheduled(logger, key.Name);
+            }
+        }
+
+        Log.SchedulerStarting(logger, schedulerOptions.Value.Node, enabled.Count, schedulerOptions.Value.Clustered);
+        await scheduler.Start(cancellationToken);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var scheduler = await schedulerFactory.GetScheduler(CancellationToken.None);
+            if (scheduler.Status is SchedulerStatus.Shutdown or SchedulerStatus.ShuttingDown)
+            {
+                return;
+            }
+
+            // No new fires from here on; what is running gets the grace period.
+            await scheduler.Standby(CancellationToken.None);
+
+            var running = runner.InFlight;
+            if (running.Count > 0)
+            {
+                var grace = schedulerOptions.Value.ShutdownGracePeriod;
+                Log.WaitingForJobs(logger, grace, running.Count);
+                try
+                {
+                    await Task.WhenAll(running).WaitAsync(grace, timeProvider, cancellationToken);
+                }
+                catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+                {
+                    Log.InterruptingJobs(logger, runner.InFlight.Count);
+                }
+            }
+
+            // Interrupts whatever still runs (ShutdownJobInterruption.WhenWaitingForJobs) and waits for it to finish,
+            // so every run ends with its job_runs row closed.
+            await scheduler.Shutdown(waitForJobsToComplete: true, CancellationToken.None);
+        }
+        finally
+        {
+            singleNodeLock?.Dispose();
+        }
+    }
+}
+
+/// <summary>A second scheduler on one SQLite file: a set-up problem, exit code 2.</summary>
+public sealed class SchedulerAlreadyRunningException(string message) : Exception(message);

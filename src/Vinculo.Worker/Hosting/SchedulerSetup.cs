@@ -1,0 +1,104 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Quartz;
+using Vinculo.Data;
+using Vinculo.Jobs;
+
+namespace Vinculo.Hosting;
+
+public static class SchedulerSetup
+{
+    /// <summary>
+    /// Quartz with its persistent store in Vinculo's own database; one durable Quartz job and one cron
+    /// trigger per enabled Vinculo job. A trigger that missed its fire while the worker was down fires
+    /// once when it comes back (fire-and-proceed), not once per missed fire.
+    /// </summary>
+    /// <remarks>Takes options already validated by <see cref="ConfigurationCheck"/>, so that wiring never meets a bad value.</remarks>
+    public static IHostApplicationBuilder AddVinculoScheduler(
+        this IHostApplicationBuilder builder, SchedulerOptions scheduler, SqlDialect dialect, IReadOnlyList<JobDefinition> jobs)
+    {
+        var services = builder.Services;
+        services.Configure<QuartzOptions>(o =>
+        {
+            o.Scheduling.OverwriteExistingData = true;
+            // Keeps a stored trigger's fire history when its definition is re-applied at start-up,
+            // so that a fire missed while the worker was down is still seen as a misfire.
+            o.Scheduling.ScheduleTriggerRelativeToReplacedTrigger = true;
+        });
+
+        services.AddQuartz(q =>
+        {
+            q.ConfigureScheduler(o =>
+            {
+                o.InstanceName = "vinculo";
+                o.InstanceId = scheduler.Node;
+                o.ShutdownJobInterruption = ShutdownJobInterruption.WhenWaitingForJobs;
+            });
+            q.UseDefaultThreadPool(Math.Max(scheduler.MaxConcurrency, 1));
+            q.UsePersistentStore(store =>
+            {
+                dialect.UseQuartzStore(store);
+                store.UseSystemTextJsonSerializer(_ => { });
+                store.ConfigureStore(o =>
+                {
+                    o.TablePrefix = SchemaMigrator.QuartzTablePrefix;
+                    o.MisfireThreshold = TimeSpan.FromMinutes(1);
+                });
+                if (scheduler.Clustered)
+                {
+                    store.UseClustering(_ => { });
+                }
+            });
+
+            foreach (var (job, cron) in EnabledJobs(jobs, scheduler))
+            {
+                var key = new JobKey(job.Key, QuartzJob.Group);
+                q.AddJob<QuartzJob>(j => j.WithIdentity(key).WithDescription(job.Description).StoreDurably());
+                q.AddTrigger(t => t
+                    .WithIdentity(job.Key, QuartzJob.Group)
+                    .ForJob(key)
+                    .WithCronSchedule(cron, c => c.InTimeZone(scheduler.TimeZoneInfo).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
+            }
+        });
+
+        services.AddSingleton<IHostedService, SchedulerService>();
+        services.Configure<HostOptions>(o =>
+        {
+            o.ShutdownTimeout = scheduler.ShutdownGracePeriod + TimeSpan.FromSeconds(30);
+        });
+        return builder;
+    }
+
+    /// <summary>
+    /// Validates the configuration (all failures at once), then adds the scheduler wired from the
+    /// validated values, and builds the host that runs it.
+    /// </summary>
+    public static IHost BuildSchedulerHost(this HostApplicationBuilder builder)
+    {
+        using (var probe = builder.Services.BuildServiceProvider())
+        {
+            ConfigurationCheck.ThrowIfInvalid(probe);
+            builder.AddVinculoScheduler(
+                probe.GetRequiredService<IOptions<SchedulerOptions>>().Value,
+                probe.GetRequiredService<SqlDialect>(),
+                probe.GetServices<JobDefinition>().ToList());
+        }
+
+        return builder.Build();
+    }
+
+    public static IEnumerable<(JobDefinition Job, string Cron)> EnabledJobs(IEnumerable<JobDefinition> jobs, SchedulerOptions options)
+    {
+        foreach (var job in jobs)
+        {
+            options.Jobs.TryGetValue(job.Key, out var configured);
+            if (configured?.Enabled == false)
+            {
+                continue;
+            }
+
+            yield return (job, string.IsNullOrWhiteSpace(configured?.Cron) ? job.DefaultCron : configured.Cron);
+        }
+    }
+}

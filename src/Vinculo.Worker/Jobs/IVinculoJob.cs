@@ -1,0 +1,22 @@
+namespace Vinculo.Jobs;
+
+/// <summary>
+/// One of Vinculo's jobs. It is handed "now" (never reads the clock), does its work, and returns its
+/// counters; <see cref="JobRunner"/> records the run in <c>job_runs</c> and keeps it from running twice at once.
+/// </summary>
+public interface IVinculoJob
+{
+    Task<JobResult> RunAsync(JobRunContext context, CancellationToken cancellationToken);
+}
+
+/// <param name="JobKey">The job's SPEC key.</param>
+/// <param name="RunId">Its <c>job_runs</c> row.</param>
+/// <param name="Now">The instant the run works as of: the clock, or <c>--now</c>.</param>
+/// <param name="Node">This worker's node name.</param>
+public sealed record JobRunContext(string JobKey, long RunId, DateTimeOffset Now, string Node);
+
+/// <summary>What a run did: rows looked at, rows changed, and anything else worth keeping (stored as <c>job_runs.detail</c> JSON).</summary>
+public sealed record JobResult(long Scanned, long Changed, IReadOnlyDictionary<string, object?>? Detail = null)
+{
+    public static readonly JobResult Nothing = new(0, 0);
+}

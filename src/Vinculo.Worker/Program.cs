@@ -1,0 +1,3 @@
+using Vinculo.Cli;
+
+return await VinculoCommandLine.InvokeAsync(args);
