@@ -171,6 +171,30 @@ public static class VinculoCommandLine
             await context.Error.WriteLineAsync(e.Message);
             return JobFailed;
         }
+        catch (Exception e) when (IsCancellation(e))
+        {
+            // Ctrl+C or SIGTERM arrived while starting: a stop, not a failure.
+            await context.Error.WriteLineAsync("Interrompido antes de concluir.");
+            return Success;
+        }
+        catch (Exception e)
+        {
+            await context.Error.WriteLineAsync($"Erro inesperado ({e.GetType().Name}): {e.Message}");
+            return JobFailed;
+        }
+    }
+
+    private static bool IsCancellation(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is OperationCanceledException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static HostApplicationBuilder CreateBuilder(IReadOnlyList<string> configurationArgs, CommandLineContext context, TimeProvider clock)

@@ -50,4 +50,7 @@ internal static partial class Log
 
     [LoggerMessage(3003, LogLevel.Warning, "Stopping: interrupting {Count} job(s) still running after the grace period")]
     public static partial void InterruptingJobs(ILogger logger, int count);
+
+    [LoggerMessage(3004, LogLevel.Error, "Stopping without waiting further: {Count} job(s) did not stop when interrupted")]
+    public static partial void ShutdownTimedOut(ILogger logger, int count);
 }

@@ -48,18 +48,55 @@ internal sealed class SchedulerService(
         await runner.CloseAbandonedRunsAsync(cancellationToken);
 
         var scheduler = await schedulerFactory.GetScheduler(cancellationToken);
-        var enabled = SchedulerSetup.EnabledJobs(runner.Jobs, schedulerOptions.Value).Select(j => j.Job.Key).ToHashSet(StringComparer.Ordinal);
+        var enabled = await SynchroniseScheduleAsync(scheduler, cancellationToken);
+        Log.SchedulerStarting(logger, schedulerOptions.Value.Node, enabled, schedulerOptions.Value.Clustered);
+        await scheduler.Start(cancellationToken);
+    }
+
+    /// <summary>
+    /// One durable Quartz job and one cron trigger per enabled Vinculo job. A stored trigger whose
+    /// schedule is unchanged is left as it is, fire history included: that is what lets Quartz see a
+    /// fire missed while the worker was down, and fire it once (fire-and-proceed), not once per missed night.
+    /// Jobs disabled or no longer built are taken off the stored schedule.
+    /// </summary>
+    private async Task<int> SynchroniseScheduleAsync(IScheduler scheduler, CancellationToken cancellationToken)
+    {
+        var options = schedulerOptions.Value;
+        var zone = options.TimeZoneInfo;
+        var enabled = SchedulerSetup.EnabledJobs(runner.Jobs, options).ToList();
+        foreach (var (job, cron) in enabled)
+        {
+            var jobKey = new JobKey(job.Key, QuartzJob.Group);
+            var triggerKey = new TriggerKey(job.Key, QuartzJob.Group);
+            var detail = JobBuilder.Create<QuartzJob>().WithIdentity(jobKey).WithDescription(job.Description).StoreDurably().Build();
+            await scheduler.AddJob(detail, AddJobOptions.Replacing, cancellationToken);
+
+            var stored = await scheduler.GetTrigger(triggerKey, cancellationToken) as ICronTrigger;
+            if (stored is not null && stored.CronExpressionString == cron && stored.TimeZone.Id == zone.Id
+                && stored.MisfireInstruction == CronTriggerMisfireInstruction.FireAndProceed)
+            {
+                continue;
+            }
+
+            var trigger = TriggerBuilder.Create(timeProvider)
+                .WithIdentity(triggerKey)
+                .ForJob(jobKey)
+                .WithCronSchedule(cron, c => c.InTimeZone(zone).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed))
+                .Build();
+            await scheduler.ScheduleTrigger(trigger, TriggerConflict.Replace, cancellationToken);
+        }
+
+        var keep = enabled.Select(j => j.Job.Key).ToHashSet(StringComparer.Ordinal);
         foreach (var key in await scheduler.GetJobKeys(GroupMatcher<JobKey>.GroupEquals(QuartzJob.Group), cancellationToken))
         {
-            if (!enabled.Contains(key.Name))
+            if (!keep.Contains(key.Name))
             {
                 await scheduler.DeleteJob(key, cancellationToken);
                 Log.JobUnscheduled(logger, key.Name);
             }
         }
 
-        Log.SchedulerStarting(logger, schedulerOptions.Value.Node, enabled.Count, schedulerOptions.Value.Clustered);
-        await scheduler.Start(cancellationToken);
+        return enabled.Count;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -91,8 +128,16 @@ internal sealed class SchedulerService(
             }
 
             // Interrupts whatever still runs (ShutdownJobInterruption.WhenWaitingForJobs) and waits for it to finish,
-            // so every run ends with its job_runs row closed.
-            await scheduler.Shutdown(waitForJobsToComplete: true, CancellationToken.None);
+            // so every run ends with its job_runs row closed. A job that ignores the interruption is
+            // waited for only until the host's shutdown timeout; its row is closed at the next start.
+            try
+            {
+                await scheduler.Shutdown(waitForJobsToComplete: true, CancellationToken.None).AsTask().WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                Log.ShutdownTimedOut(logger, runner.InFlight.Count);
+            }
         }
         finally
         {

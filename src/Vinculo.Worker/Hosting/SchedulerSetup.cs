@@ -10,23 +10,14 @@ namespace Vinculo.Hosting;
 public static class SchedulerSetup
 {
     /// <summary>
-    /// Quartz with its persistent store in Vinculo's own database; one durable Quartz job and one cron
-    /// trigger per enabled Vinculo job. A trigger that missed its fire while the worker was down fires
-    /// once when it comes back (fire-and-proceed), not once per missed fire.
+    /// Quartz with its persistent store in Vinculo's own database. The jobs and their triggers are
+    /// kept in step with the configuration by <see cref="SchedulerService"/> at start-up.
     /// </summary>
     /// <remarks>Takes options already validated by <see cref="ConfigurationCheck"/>, so that wiring never meets a bad value.</remarks>
     public static IHostApplicationBuilder AddVinculoScheduler(
         this IHostApplicationBuilder builder, SchedulerOptions scheduler, SqlDialect dialect, IReadOnlyList<JobDefinition> jobs)
     {
         var services = builder.Services;
-        services.Configure<QuartzOptions>(o =>
-        {
-            o.Scheduling.OverwriteExistingData = true;
-            // Keeps a stored trigger's fire history when its definition is re-applied at start-up,
-            // so that a fire missed while the worker was down is still seen as a misfire.
-            o.Scheduling.ScheduleTriggerRelativeToReplacedTrigger = true;
-        });
-
         services.AddQuartz(q =>
         {
             q.ConfigureScheduler(o =>
@@ -50,16 +41,7 @@ public static class SchedulerSetup
                     store.UseClustering(_ => { });
                 }
             });
-
-            foreach (var (job, cron) in EnabledJobs(jobs, scheduler))
-            {
-                var key = new JobKey(job.Key, QuartzJob.Group);
-                q.AddJob<QuartzJob>(j => j.WithIdentity(key).WithDescription(job.Description).StoreDurably());
-                q.AddTrigger(t => t
-                    .WithIdentity(job.Key, QuartzJob.Group)
-                    .ForJob(key)
-                    .WithCronSchedule(cron, c => c.InTimeZone(scheduler.TimeZoneInfo).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
-            }
+            q.AddJobType<QuartzJob>();
         });
 
         services.AddSingleton<IHostedService, SchedulerService>();

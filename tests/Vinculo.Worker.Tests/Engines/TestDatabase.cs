@@ -50,6 +50,15 @@ public sealed class TestDatabase(DatabaseProvider provider, string connectionStr
         return builder.Build();
     }
 
+    /// <summary>A host that runs the scheduler, wired exactly as the command line's default verb wires it.</summary>
+    public IHost BuildSchedulerHost(Action<HostApplicationBuilder>? configureHost = null, IEnumerable<string>? extraArgs = null)
+    {
+        var builder = VinculoHost.CreateBuilder([.. ConfigurationArgs, .. extraArgs ?? []], ContentRoot);
+        builder.Services.AddSingleton(TimeProvider.System);
+        configureHost?.Invoke(builder);
+        return builder.BuildSchedulerHost();
+    }
+
     public async Task MigrateAsync()
     {
         using var host = BuildHost();

@@ -36,6 +36,8 @@ public sealed class JobProbe
 
     public TaskCompletionSource BlockEnded { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    public TaskCompletionSource RecordedOnce { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public int BlockStarts => Volatile.Read(ref blockStarts);
 
     public bool BlockWasCancelled { get; set; }
@@ -70,6 +72,8 @@ internal sealed class RecordingJob(JobProbe probe) : IVinculoJob
         {
             probe.Recorded.Add(context);
         }
+
+        probe.RecordedOnce.TrySetResult();
 
         return Task.FromResult(new JobResult(3, 1, new Dictionary<string, object?> { ["now"] = context.Now.ToString("o"), ["kind"] = "test" }));
     }

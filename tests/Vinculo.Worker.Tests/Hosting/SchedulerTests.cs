@@ -1,0 +1,155 @@
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Quartz;
+using Vinculo.Data;
+using Vinculo.Engines;
+using Vinculo.Jobs;
+
+namespace Vinculo.Hosting;
+
+/// <summary>
+/// The scheduler against a real engine: fires on cron (a per-second schedule, awaited through the
+/// job's own signal, never by sleeping), stops gracefully, catches up a missed nightly fire once.
+/// </summary>
+public abstract class SchedulerTests(EngineFixture engine) : EngineSuite(engine)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    [SkippableFact]
+    public async Task Scheduler_FiresAJobOnItsCron_AndStopWaitsForItToFinish()
+    {
+        await using var db = await NewDatabaseAsync();
+        var probe = new JobProbe();
+        using var host = db.BuildSchedulerHost(TestJobs.Register(probe, blockCron: "* * * * * ?"), ["--Scheduler:ShutdownGracePeriod=00:01:00"]);
+
+        await host.StartAsync();
+        await probe.FirstBlockStarted.Task.WaitAsync(Patience);
+        var stopping = host.StopAsync();
+        probe.Release();
+        await stopping.WaitAsync(Patience);
+
+        var runs = await JobRunnerTests.RunsAsync(db, TestJobs.Block);
+        Assert.NotEmpty(runs);
+        Assert.All(runs, run => Assert.Equal("succeeded", run.Status));
+        Assert.False(probe.BlockWasCancelled);
+    }
+
+    [SkippableFact]
+    public async Task Scheduler_InterruptsAJobStillRunningAfterTheGracePeriod_AndRecordsIt()
+    {
+        await using var db = await NewDatabaseAsync();
+        var probe = new JobProbe();
+        using var host = db.BuildSchedulerHost(TestJobs.Register(probe, blockCron: "* * * * * ?"), ["--Scheduler:ShutdownGracePeriod=00:00:00"]);
+
+        await host.StartAsync();
+        await probe.FirstBlockStarted.Task.WaitAsync(Patience);
+        await host.StopAsync().WaitAsync(Patience);
+
+        Assert.True(probe.BlockWasCancelled);
+        var run = await JobRunnerTests.SingleRunAsync(db, TestJobs.Block);
+        Assert.Equal("failed", run.Status);
+        Assert.StartsWith("interrupted", run.Error, StringComparison.Ordinal);
+        Assert.NotNull(run.FinishedAt);
+    }
+
+    [SkippableFact]
+    public async Task Scheduler_RunsAMissedNightlyFireOnceWhenItComesBack()
+    {
+        await using var db = await NewDatabaseAsync();
+        var probe = new JobProbe();
+        var key = new TriggerKey(TestJobs.Record, QuartzJob.Group);
+        using (var first = db.BuildSchedulerHost(TestJobs.Register(probe)))
+        {
+            await first.StartAsync();
+            await first.StopAsync();
+        }
+
+        // The worker was down for three nights: the nightly trigger last fired four nights ago.
+        var now = TimeProvider.System.GetUtcNow();
+        await using (var connection = await db.OpenAsync())
+        {
+            var changed = await connection.ExecuteAsync(
+                "UPDATE QRTZ_TRIGGERS SET PREV_FIRE_TIME = @previous, NEXT_FIRE_TIME = @next WHERE TRIGGER_NAME = @name AND TRIGGER_GROUP = @group",
+                new { previous = now.AddDays(-4).UtcTicks, next = now.AddDays(-3).UtcTicks, name = key.Name, group = key.Group });
+            Assert.Equal(1, changed);
+        }
+
+        using var second = db.BuildSchedulerHost(TestJobs.Register(probe));
+        await second.StartAsync();
+        await probe.RecordedOnce.Task.WaitAsync(Patience);
+        var scheduler = await second.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        var next = (await scheduler.GetTrigger(key))!.NextFireTimeUtc;
+        await second.StopAsync();
+
+        Assert.Single(probe.Recorded);
+        Assert.NotNull(next);
+        Assert.True(next > now, $"after catching up, the next fire ({next:o}) is in the future, not another missed night");
+        Assert.Single(await JobRunnerTests.RunsAsync(db, TestJobs.Record));
+    }
+
+    [SkippableFact]
+    public async Task Scheduler_TakesADisabledJobOffTheStoredSchedule()
+    {
+        await using var db = await NewDatabaseAsync();
+        var probe = new JobProbe();
+        using (var first = db.BuildSchedulerHost(TestJobs.Register(probe)))
+        {
+            await first.StartAsync();
+            await first.StopAsync();
+        }
+
+        using var second = db.BuildSchedulerHost(TestJobs.Register(probe), [$"--Scheduler:Jobs:{TestJobs.Record}:Enabled=false"]);
+        await second.StartAsync();
+        var scheduler = await second.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        var record = await scheduler.Exists(new JobKey(TestJobs.Record, QuartzJob.Group));
+        var fail = await scheduler.Exists(new JobKey(TestJobs.Fail, QuartzJob.Group));
+        await second.StopAsync();
+
+        Assert.False(record);
+        Assert.True(fail);
+    }
+
+    [SkippableFact]
+    public async Task Scheduler_ClosesRunsLeftRunningByACrash_WhenItStarts()
+    {
+        await using var db = await NewMigratedDatabaseAsync();
+        await using (var connection = await db.OpenAsync())
+        {
+            DapperSetup.EnsureConfigured();
+            await connection.ExecuteAsync(
+                "INSERT INTO job_runs (job_key, node, started_at, status) VALUES (@key, 'crashed-node', @at, 'running')",
+                new { key = TestJobs.Fail, at = TimeProvider.System.GetUtcNow().AddHours(-1) });
+        }
+
+        using var host = db.BuildSchedulerHost(TestJobs.Register(new JobProbe()));
+        await host.StartAsync();
+        await host.StopAsync();
+
+        var run = await JobRunnerTests.SingleRunAsync(db, TestJobs.Fail);
+        Assert.Equal("failed", run.Status);
+        Assert.Equal(JobRunStore.AbandonedError, run.Error);
+    }
+}
+
+public sealed class SqliteSchedulerTests(SqliteEngine engine) : SchedulerTests(engine), IClassFixture<SqliteEngine>
+{
+    [Fact]
+    public async Task Scheduler_RefusesToStartTwiceOnOneSqliteFile()
+    {
+        await using var db = await Engine.CreateDatabaseAsync();
+        using var first = db.BuildSchedulerHost(TestJobs.Register(new JobProbe()));
+        await first.StartAsync();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        var second = await db.CliAsync([], TestJobs.Register(new JobProbe()), cancel.Token);
+        await first.StopAsync();
+
+        Assert.Equal(2, second.ExitCode);
+        Assert.Contains("já executa o agendador", second.Error, StringComparison.Ordinal);
+    }
+}
+
+public sealed class PostgresSchedulerTests(PostgresEngine engine) : SchedulerTests(engine), IClassFixture<PostgresEngine>;
+
+public sealed class SqlServerSchedulerTests(SqlServerEngine engine) : SchedulerTests(engine), IClassFixture<SqlServerEngine>;
