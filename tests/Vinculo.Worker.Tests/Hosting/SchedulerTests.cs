@@ -150,6 +150,40 @@ public sealed class SqliteSchedulerTests(SqliteEngine engine) : SchedulerTests(e
     }
 }
 
-public sealed class PostgresSchedulerTests(PostgresEngine engine) : SchedulerTests(engine), IClassFixture<PostgresEngine>;
+/// <summary>What only the server engines can do: several nodes on one database.</summary>
+public abstract class ClusteredSchedulerTests(EngineFixture engine) : SchedulerTests(engine)
+{
+    [SkippableFact]
+    public async Task Cluster_TwoNodesShareTheSchedule_AndNeverRunOneJobTwiceAtOnce()
+    {
+        await using var db = await NewMigratedDatabaseAsync();
+        var probe = new JobProbe();
+        var recordedThrice = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        string[] Node(string name) =>
+        [
+            "--Scheduler:Clustered=true", $"--Scheduler:InstanceId={name}", "--Scheduler:ShutdownGracePeriod=00:00:00",
+            $"--Scheduler:Jobs:{TestJobs.Record}:Cron=* * * * * ?", $"--Scheduler:Jobs:{TestJobs.Block}:Cron=* * * * * ?",
+        ];
+        using var nodeA = db.BuildSchedulerHost(TestJobs.Register(probe), Node("node-a"));
+        using var nodeB = db.BuildSchedulerHost(TestJobs.Register(probe), Node("node-b"));
 
-public sealed class SqlServerSchedulerTests(SqlServerEngine engine) : SchedulerTests(engine), IClassFixture<SqlServerEngine>;
+        await nodeA.StartAsync();
+        await nodeB.StartAsync();
+        await probe.FirstBlockStarted.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        var blockedAfter = probe.Recorded.Count;
+        await probe.RecordedCount(blockedAfter + 3).WaitAsync(TimeSpan.FromSeconds(60));
+        var blockStartsWhileBlocked = probe.BlockStarts;
+        await Task.WhenAll(nodeA.StopAsync(), nodeB.StopAsync()).WaitAsync(TimeSpan.FromSeconds(60));
+
+        // Three more seconds of per-second fires went by on two nodes while the blocking job held its lease.
+        Assert.Equal(1, blockStartsWhileBlocked);
+        var runs = await JobRunnerTests.RunsAsync(db, TestJobs.Record);
+        Assert.All(runs, run => Assert.Contains(run.Node, new[] { "node-a", "node-b" }));
+        Assert.Equal(runs.Count, runs.Select(r => r.StartedAt).Distinct().Count());
+        Assert.DoesNotContain(await JobRunnerTests.RunsAsync(db, TestJobs.Block), run => run.Status == "running");
+    }
+}
+
+public sealed class PostgresSchedulerTests(PostgresEngine engine) : ClusteredSchedulerTests(engine), IClassFixture<PostgresEngine>;
+
+public sealed class SqlServerSchedulerTests(SqlServerEngine engine) : ClusteredSchedulerTests(engine), IClassFixture<SqlServerEngine>;

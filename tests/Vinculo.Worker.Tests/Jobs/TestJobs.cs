@@ -28,6 +28,7 @@ public static class TestJobs
 public sealed class JobProbe
 {
     private readonly TaskCompletionSource release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<(int Count, TaskCompletionSource Reached)> waiters = [];
     private int blockStarts;
 
     public List<JobRunContext> Recorded { get; } = [];
@@ -39,6 +40,40 @@ public sealed class JobProbe
     public TaskCompletionSource RecordedOnce { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public int BlockStarts => Volatile.Read(ref blockStarts);
+
+    /// <summary>Completes once the recording job has run <paramref name="count"/> times in all.</summary>
+    public Task RecordedCount(int count)
+    {
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (Recorded)
+        {
+            if (Recorded.Count >= count)
+            {
+                reached.TrySetResult();
+            }
+            else
+            {
+                waiters.Add((count, reached));
+            }
+        }
+
+        return reached.Task;
+    }
+
+    internal void OnRecorded(JobRunContext context)
+    {
+        lock (Recorded)
+        {
+            Recorded.Add(context);
+            foreach (var waiter in waiters.Where(w => Recorded.Count >= w.Count).ToList())
+            {
+                waiter.Reached.TrySetResult();
+                waiters.Remove(waiter);
+            }
+        }
+
+        RecordedOnce.TrySetResult();
+    }
 
     public bool BlockWasCancelled { get; set; }
 
@@ -68,12 +103,7 @@ internal sealed class RecordingJob(JobProbe probe) : IVinculoJob
 {
     public Task<JobResult> RunAsync(JobRunContext context, CancellationToken cancellationToken)
     {
-        lock (probe.Recorded)
-        {
-            probe.Recorded.Add(context);
-        }
-
-        probe.RecordedOnce.TrySetResult();
+        probe.OnRecorded(context);
 
         return Task.FromResult(new JobResult(3, 1, new Dictionary<string, object?> { ["now"] = context.Now.ToString("o"), ["kind"] = "test" }));
     }
