@@ -6,12 +6,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The newest installed PostgreSQL (version-sorted: 15 after 9.6).
 find_pg_bin() {
-  local d best=""
+  local d
   for d in /usr/lib/postgresql/*/bin; do
-    [ -x "$d/initdb" ] && best="$d"
-  done
-  printf '%s' "$best"
+    [ -x "$d/initdb" ] && printf '%s\n' "$d"
+  done | sort -V | tail -n 1
 }
 
 PG_BIN="$(find_pg_bin)"
@@ -21,9 +21,13 @@ if [ -z "$PG_BIN" ]; then
     exit 1
   fi
   echo "Installing PostgreSQL from Debian's packages..."
+  # Only the binaries are wanted: no system cluster left running on port 5432.
+  mkdir -p /etc/postgresql-common/createcluster.d
+  echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.d/vinculo-tests.conf
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
   PG_BIN="$(find_pg_bin)"
+  [ -n "$PG_BIN" ] || { echo "PostgreSQL was installed but no initdb was found under /usr/lib/postgresql." >&2; exit 1; }
 fi
 
 # initdb refuses root: as root, the cluster belongs to the 'postgres' user the package created.
@@ -50,6 +54,10 @@ stop_cluster() {
   rm -rf "$PG_DIR"
 }
 trap stop_cluster EXIT
+# A signal ends the script through its EXIT trap, so the cluster never outlives the run.
+trap 'exit 143' TERM
+trap 'exit 130' INT
+trap 'exit 129' HUP
 
 as_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -A trust -U postgres -E UTF8 --locale=C --no-sync >/dev/null
 as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
@@ -65,6 +73,12 @@ set +e
 dotnet test Worker.sln -c Release --nologo "$@" 2>&1 | tee "$LOG"
 status=${PIPESTATUS[0]}
 set -e
+
+if ! grep -qE '(Passed|Failed)! +- +Failed:' "$LOG"; then
+  echo "build failed or no test ran"
+  rm -f "$LOG"
+  [ "$status" -ne 0 ] && exit "$status" || exit 1
+fi
 
 # One closing line with the totals of every test assembly.
 awk '

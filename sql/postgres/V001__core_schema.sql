@@ -19,7 +19,6 @@ CREATE TABLE contacts (
     duplicate_of          bigint NULL,
     phone_checked_at      timestamptz NULL,
     phone_checked_version text NULL,
-    phone_checked_raw     text NULL,
     phone_failures        integer NOT NULL DEFAULT 0,
     whatsapp_id           text NULL,
     whatsapp_user_id      text NULL,
@@ -28,21 +27,42 @@ CREATE TABLE contacts (
     created_at            timestamptz NOT NULL,
     updated_at            timestamptz NOT NULL,
     erased_at             timestamptz NULL,
-    CONSTRAINT fk_contacts_duplicate_of FOREIGN KEY (duplicate_of) REFERENCES contacts (contact_id),
     CONSTRAINT ck_contacts_phone_hash CHECK (phone_hash IS NULL OR phone_hash ~ '^[0-9a-f]{64}$'),
     CONSTRAINT ck_contacts_phone_status CHECK (phone_status IN ('unchecked', 'valid', 'repaired', 'landline', 'invalid', 'duplicate', 'unreachable')),
     CONSTRAINT ck_contacts_phone_error CHECK (phone_error IS NULL OR phone_error IN ('empty', 'not_a_number', 'too_short', 'too_long', 'invalid_country_code', 'missing_area_code', 'invalid_area_code', 'invalid_number')),
     CONSTRAINT ck_contacts_phone_failures CHECK (phone_failures >= 0),
     CONSTRAINT ck_contacts_preferred_hour CHECK (preferred_hour IS NULL OR preferred_hour BETWEEN 0 AND 23)
-);
+) WITH (fillfactor = 85);
 
 CREATE UNIQUE INDEX ux_contacts_external_ref ON contacts (external_ref) WHERE external_ref IS NOT NULL;
-CREATE INDEX ix_contacts_phone_e164 ON contacts (phone_e164);
-CREATE INDEX ix_contacts_phone_hash ON contacts (phone_hash);
-CREATE INDEX ix_contacts_phone_status ON contacts (phone_status);
-CREATE INDEX ix_contacts_whatsapp_id ON contacts (whatsapp_id);
-CREATE INDEX ix_contacts_whatsapp_user_id ON contacts (whatsapp_user_id);
-CREATE INDEX ix_contacts_duplicate_of ON contacts (duplicate_of);
+-- erased_at in the key lets the duplicate pass group live numbers from the index alone.
+CREATE INDEX ix_contacts_phone_e164 ON contacts (phone_e164, erased_at);
+-- No index on phone_hash (suppression is checked through suppression_list's key) nor on the
+-- low-selectivity phone_status: every index here is maintained for each of the millions of rows the
+-- nightly revalidation writes. The duplicate bookkeeping touches few rows, so its indexes are filtered.
+CREATE INDEX ix_contacts_duplicates ON contacts (phone_e164) WHERE phone_status = 'duplicate';
+CREATE INDEX ix_contacts_whatsapp_id ON contacts (whatsapp_id) WHERE whatsapp_id IS NOT NULL;
+CREATE INDEX ix_contacts_whatsapp_user_id ON contacts (whatsapp_user_id) WHERE whatsapp_user_id IS NOT NULL;
+-- duplicate_of is written by revalidate-phones alone and carries no foreign key: on SQLite a
+-- self-referencing key costs a check on every update of the table, and the sweep updates millions of rows.
+CREATE INDEX ix_contacts_duplicate_of ON contacts (duplicate_of) WHERE duplicate_of IS NOT NULL;
+
+-- A changed phone_raw, written by Vinculo or by any other tool, makes the number due for a check:
+-- revalidate-phones classifies rows whose phone_checked_at is NULL afresh, and what the old number
+-- had earned (an unreachable mark, undeliverable reports) does not carry over.
+CREATE FUNCTION contacts_phone_raw_changed() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.phone_raw IS DISTINCT FROM OLD.phone_raw THEN
+        NEW.phone_checked_at := NULL;
+    END IF;
+    RETURN NEW;
+END;
+$$;
+
+CREATE TRIGGER tr_contacts_phone_raw_changed
+BEFORE UPDATE OF phone_raw ON contacts
+FOR EACH ROW EXECUTE FUNCTION contacts_phone_raw_changed();
 
 CREATE TABLE consents (
     contact_id        bigint NOT NULL CONSTRAINT pk_consents PRIMARY KEY,

@@ -23,7 +23,6 @@ CREATE TABLE contacts (
     duplicate_of          bigint NULL,
     phone_checked_at      datetime2(3) NULL,
     phone_checked_version nvarchar(50) NULL,
-    phone_checked_raw     nvarchar(max) NULL,
     phone_failures        int NOT NULL CONSTRAINT df_contacts_phone_failures DEFAULT 0,
     whatsapp_id           nvarchar(32) NULL,
     whatsapp_user_id      nvarchar(128) NULL,
@@ -32,7 +31,6 @@ CREATE TABLE contacts (
     created_at            datetime2(3) NOT NULL,
     updated_at            datetime2(3) NOT NULL,
     erased_at             datetime2(3) NULL,
-    CONSTRAINT fk_contacts_duplicate_of FOREIGN KEY (duplicate_of) REFERENCES contacts (contact_id),
     CONSTRAINT ck_contacts_phone_hash CHECK (phone_hash IS NULL OR (LEN(phone_hash) = 64 AND phone_hash COLLATE Latin1_General_BIN2 NOT LIKE N'%[^0-9a-f]%')),
     CONSTRAINT ck_contacts_phone_status CHECK (phone_status COLLATE Latin1_General_BIN2 IN (N'unchecked', N'valid', N'repaired', N'landline', N'invalid', N'duplicate', N'unreachable')),
     CONSTRAINT ck_contacts_phone_error CHECK (phone_error IS NULL OR phone_error COLLATE Latin1_General_BIN2 IN (N'empty', N'not_a_number', N'too_short', N'too_long', N'invalid_country_code', N'missing_area_code', N'invalid_area_code', N'invalid_number')),
@@ -41,12 +39,36 @@ CREATE TABLE contacts (
 );
 
 CREATE UNIQUE INDEX ux_contacts_external_ref ON contacts (external_ref) WHERE external_ref IS NOT NULL;
-CREATE INDEX ix_contacts_phone_e164 ON contacts (phone_e164);
-CREATE INDEX ix_contacts_phone_hash ON contacts (phone_hash);
-CREATE INDEX ix_contacts_phone_status ON contacts (phone_status);
-CREATE INDEX ix_contacts_whatsapp_id ON contacts (whatsapp_id);
-CREATE INDEX ix_contacts_whatsapp_user_id ON contacts (whatsapp_user_id);
-CREATE INDEX ix_contacts_duplicate_of ON contacts (duplicate_of);
+-- erased_at in the key lets the duplicate pass group live numbers from the index alone.
+CREATE INDEX ix_contacts_phone_e164 ON contacts (phone_e164, erased_at);
+-- No index on phone_hash (suppression is checked through suppression_list's key) nor on the
+-- low-selectivity phone_status: every index here is maintained for each of the millions of rows the
+-- nightly revalidation writes. The duplicate bookkeeping touches few rows, so its indexes are filtered.
+CREATE INDEX ix_contacts_duplicates ON contacts (phone_e164) WHERE phone_status = N'duplicate';
+CREATE INDEX ix_contacts_whatsapp_id ON contacts (whatsapp_id) WHERE whatsapp_id IS NOT NULL;
+CREATE INDEX ix_contacts_whatsapp_user_id ON contacts (whatsapp_user_id) WHERE whatsapp_user_id IS NOT NULL;
+-- duplicate_of is written by revalidate-phones alone and carries no foreign key: on SQLite a
+-- self-referencing key costs a check on every update of the table, and the sweep updates millions of rows.
+CREATE INDEX ix_contacts_duplicate_of ON contacts (duplicate_of) WHERE duplicate_of IS NOT NULL;
+
+-- A changed phone_raw, written by Vinculo or by any other tool, makes the number due for a check:
+-- revalidate-phones classifies rows whose phone_checked_at is NULL afresh, and what the old number
+-- had earned (an unreachable mark, undeliverable reports) does not carry over.
+GO
+
+CREATE TRIGGER tr_contacts_phone_raw_changed ON contacts AFTER UPDATE AS
+BEGIN
+    SET NOCOUNT ON;
+    IF UPDATE(phone_raw)
+        UPDATE c SET phone_checked_at = NULL
+        FROM contacts AS c
+        INNER JOIN inserted AS i ON i.contact_id = c.contact_id
+        INNER JOIN deleted AS d ON d.contact_id = i.contact_id
+        WHERE i.phone_raw <> d.phone_raw
+           OR (i.phone_raw IS NULL AND d.phone_raw IS NOT NULL)
+           OR (i.phone_raw IS NOT NULL AND d.phone_raw IS NULL);
+END;
+GO
 
 CREATE TABLE consents (
     contact_id        bigint NOT NULL CONSTRAINT pk_consents PRIMARY KEY,

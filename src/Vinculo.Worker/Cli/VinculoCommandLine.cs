@@ -25,6 +25,20 @@ public static class VinculoCommandLine
 
     public static async Task<int> InvokeAsync(IReadOnlyList<string> args, CommandLineContext context)
     {
+        try
+        {
+            return await ParseAndInvokeAsync(args, context);
+        }
+        catch (InvalidDataException e)
+        {
+            // appsettings.json that is not valid JSON, found before any verb runs.
+            await context.Error.WriteLineAsync($"Configuração inválida: appsettings.json não pôde ser lido ({e.InnerException?.Message ?? e.Message}).");
+            return BadUsage;
+        }
+    }
+
+    private static async Task<int> ParseAndInvokeAsync(IReadOnlyList<string> args, CommandLineContext context)
+    {
         var (verbArgs, configurationArgs) = SplitConfigurationOverrides(args);
         var jobs = RegisteredJobs(context);
         var root = BuildCommands(configurationArgs, jobs, context);
@@ -45,8 +59,9 @@ public static class VinculoCommandLine
             {
                 Output = context.Output,
                 Error = context.Error,
-                // The host handles Ctrl+C and SIGTERM itself, with a graceful shutdown.
-                ProcessTerminationTimeout = null,
+                // Ctrl+C and SIGTERM cancel the verb's token (a job then records itself as interrupted; the
+                // scheduler stops gracefully); the process is only forced out after the longest possible grace.
+                ProcessTerminationTimeout = TimeSpan.FromMinutes(31),
                 EnableDefaultExceptionHandler = false,
             },
             context.CancellationToken);
@@ -80,13 +95,65 @@ public static class VinculoCommandLine
         sweep.SetAction((parse, ct) => Guard(context, () => SweepAsync(parse.GetValue(nowOption), jobs, configurationArgs, context, ct)));
         root.Add(sweep);
 
+        var contactsOption = new Option<int>("--contacts")
+        {
+            Description = "Quantos contatos sintéticos gerar (padrão 100000).",
+            DefaultValueFactory = _ => 100_000,
+        };
+        contactsOption.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > 50_000_000)
+            {
+                result.AddError("--contacts: use um número entre 1 e 50000000.");
+            }
+        });
+        var bench = new Command(
+            "bench",
+            "Mede a revalidação de telefones numa base sintética, em um banco descartável do mesmo motor (a base configurada não é tocada).")
+        { contactsOption };
+        bench.SetAction((parse, ct) => Guard(context, () => BenchAsync(parse.GetValue(contactsOption), configurationArgs, context, ct)));
+        root.Add(bench);
+
         return root;
+    }
+
+    private static async Task<int> BenchAsync(int contacts, IReadOnlyList<string> configurationArgs, CommandLineContext context, CancellationToken ct)
+    {
+        using var host = BuildHost(configurationArgs, context, TimeProvider.System);
+        var scratchHosts = new List<IHost>();
+        try
+        {
+            return await Bench.PhoneBenchmark.RunAsync(
+                host.Services,
+                scratch =>
+                {
+                    var scratchHost = BuildHost([.. configurationArgs, $"--Database:ConnectionString={scratch}"], context, TimeProvider.System);
+                    scratchHosts.Add(scratchHost);
+                    return scratchHost.Services;
+                },
+                contacts,
+                context.Output,
+                ct);
+        }
+        finally
+        {
+            scratchHosts.ForEach(h => h.Dispose());
+        }
     }
 
     private static async Task<int> RunSchedulerAsync(IReadOnlyList<string> configurationArgs, CommandLineContext context, CancellationToken ct)
     {
         using var host = CreateBuilder(configurationArgs, context, TimeProvider.System).BuildSchedulerHost();
-        await host.RunAsync(ct);
+        var preflight = host.Services.GetRequiredService<SchedulerPreflight>();
+        try
+        {
+            await preflight.RunAsync(ct);
+            await host.RunAsync(ct);
+        }
+        finally
+        {
+            await preflight.ReleaseAsync();
+        }
         return Success;
     }
 
@@ -255,7 +322,12 @@ public static class VinculoCommandLine
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
-            var isKey = (arg.StartsWith("--", StringComparison.Ordinal) || arg.StartsWith('/')) && arg.Contains(':', StringComparison.Ordinal);
+            var name = arg.StartsWith("--", StringComparison.Ordinal) ? arg[2..] : arg.StartsWith('/') ? arg[1..] : null;
+            var equals = name?.IndexOf('=', StringComparison.Ordinal) ?? -1;
+            var key = equals >= 0 ? name![..equals] : name;
+
+            // A configuration key always has a section (Database:Provider); "--now=…:…" is an option with a value.
+            var isKey = key is not null && key.Contains(':', StringComparison.Ordinal);
             if (!isKey)
             {
                 verb.Add(arg);

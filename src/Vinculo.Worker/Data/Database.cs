@@ -19,6 +19,7 @@ public sealed class Database
     public Database(SqlDialect dialect, IOptions<DatabaseOptions> options, TimeProvider timeProvider, ILogger<Database> logger)
     {
         Dialect = dialect;
+        TimeProvider = timeProvider;
         this.logger = logger;
         CommandTimeoutSeconds = (int)Math.Ceiling(options.Value.CommandTimeout.TotalSeconds);
         DapperSetup.EnsureConfigured();
@@ -47,17 +48,19 @@ public sealed class Database
 
     public SqlDialect Dialect { get; }
 
+    public TimeProvider TimeProvider { get; }
+
     public int CommandTimeoutSeconds { get; }
 
     /// <summary>An open connection, prepared for this engine. Throws <see cref="DatabaseUnavailableException"/> once retries are spent.</summary>
-    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken, bool pooled = true)
     {
         try
         {
             return await connectPipeline.ExecuteAsync(
                 async ct =>
                 {
-                    var connection = Dialect.CreateConnection();
+                    var connection = Dialect.CreateConnection(pooled);
                     try
                     {
                         await connection.OpenAsync(ct);

@@ -16,14 +16,18 @@ namespace Vinculo.Data;
 /// <c>schema_history</c>), then Quartz's own tables from the create script embedded in the pinned
 /// Quartz assembly (every statement there creates only what is missing).
 /// </summary>
-public sealed partial class SchemaMigrator(Database database, ILogger<SchemaMigrator> logger)
+public sealed partial class SchemaMigrator(Database database, ILogger<SchemaMigrator> logger) : ISqlStatements
 {
+    private const string AppliedVersionsSql = $"SELECT version FROM {HistoryTable} WHERE success = @success AND type = @type";
+
     public const string HistoryTable = "schema_history";
     public const string QuartzTablePrefix = "QRTZ_";
 
     private static readonly Assembly Self = typeof(SchemaMigrator).Assembly;
 
     private SqlDialect Dialect => database.Dialect;
+
+    public IEnumerable<string> Statements => [AppliedVersionsSql, Dialect.TableExistsSql, .. QuartzSchemaStatements(Dialect)];
 
     private string ResourcePrefix => $"Vinculo.sql.{Dialect.MigrationFolder}.";
 
@@ -37,7 +41,9 @@ public sealed partial class SchemaMigrator(Database database, ILogger<SchemaMigr
 
     public async Task<SchemaStatus> MigrateAsync(CancellationToken cancellationToken)
     {
-        using var fileLock = await AcquireSqliteMigrationLockAsync(cancellationToken);
+        // Evolve locks its own work on the server engines, but Quartz's script runs after it, and on
+        // SQLite Evolve takes no lock at all: one migrator at a time, whatever the engine.
+        await using var migrationLease = await AcquireMigrationLeaseAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         var before = await InspectAsync(connection, cancellationToken);
         if (before.IsNewerThanCode)
@@ -102,7 +108,7 @@ public sealed partial class SchemaMigrator(Database database, ILogger<SchemaMigr
         if (await TableExistsAsync(connection, HistoryTable, cancellationToken))
         {
             var versions = await connection.QueryAsync<string>(database.Command(
-                $"SELECT version FROM {HistoryTable} WHERE success = @success AND type = @type",
+                AppliedVersionsSql,
                 new { success = true, type = (int)EvolveDb.Metadata.MetadataType.Migration },
                 cancellationToken));
             databaseVersion = versions.Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => new MigrationVersion(v)).DefaultIfEmpty().Max();
@@ -143,17 +149,11 @@ public sealed partial class SchemaMigrator(Database database, ILogger<SchemaMigr
             .ToList();
     }
 
-    /// <summary>Evolve takes a database lock on PostgreSQL and SQL Server, none on SQLite: a file lock stands in.</summary>
-    private async Task<IDisposable?> AcquireSqliteMigrationLockAsync(CancellationToken cancellationToken)
+    private async Task<Lease> AcquireMigrationLeaseAsync(CancellationToken cancellationToken)
     {
-        if (Dialect is not SqliteDialect sqlite)
-        {
-            return null;
-        }
-
         for (var attempt = 0; ; attempt++)
         {
-            var lease = FileLease.TryAcquire(sqlite.LeasePath("migrate"));
+            var lease = await Dialect.TryAcquireLeaseAsync(database, "migrate", cancellationToken);
             if (lease is not null)
             {
                 return lease;
@@ -164,7 +164,7 @@ public sealed partial class SchemaMigrator(Database database, ILogger<SchemaMigr
                 throw new SchemaMismatchException($"Outro processo está migrando o {Dialect.DescribeTarget()} há mais de um minuto.");
             }
 
-            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            await Task.Delay(TimeSpan.FromSeconds(1), database.TimeProvider, cancellationToken);
         }
     }
 

@@ -28,7 +28,8 @@ public abstract class SqlDialect(string connectionString)
     /// <summary>Where the database lives, for messages to the user (in Portuguese): never includes a password.</summary>
     public abstract string DescribeTarget();
 
-    public abstract DbConnection CreateConnection();
+    /// <param name="pooled">False for a connection that holds a session-level lock: closing it must end the session.</param>
+    public abstract DbConnection CreateConnection(bool pooled = true);
 
     /// <summary>Per-connection settings applied right after opening.</summary>
     public virtual Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
@@ -36,11 +37,27 @@ public abstract class SqlDialect(string connectionString)
     /// <summary>An INSERT of one row that returns its generated key.</summary>
     public abstract string InsertReturningKey(string table, string columns, string values, string keyColumn);
 
+    /// <summary>Goes before the select list of a query capped at <c>@limit</c> rows (SQL Server's TOP).</summary>
+    public virtual string Top(string limitParameter) => "";
+
+    /// <summary>Goes at the end of a query capped at <c>@limit</c> rows (LIMIT elsewhere).</summary>
+    public virtual string Limit(string limitParameter) => $"LIMIT {limitParameter}";
+
+    /// <summary>
+    /// Writes many rows in one round of the engine's fastest path: a prepared statement reused in the
+    /// caller's transaction (SQLite), binary COPY into a temporary table (PostgreSQL), SqlBulkCopy into a
+    /// temporary table (SQL Server), followed by one set-based UPDATE or INSERT. Returns the rows written.
+    /// </summary>
+    public abstract Task<int> BulkWriteAsync(DbConnection connection, DbTransaction transaction, BulkWrite write, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken);
+
+    /// <summary>The SQL text <see cref="BulkWriteAsync"/> sends for this write (for the T-SQL parse check).</summary>
+    public abstract IReadOnlyList<string> BulkWriteStatements(BulkWrite write);
+
     /// <summary>
     /// Takes the named lease without waiting, or returns null when someone (this or another process)
     /// holds it. The lease ends when disposed, or when the holder's process or connection dies.
     /// </summary>
-    public abstract Task<IAsyncDisposable?> TryAcquireLeaseAsync(Database database, string name, CancellationToken cancellationToken);
+    public abstract Task<Lease?> TryAcquireLeaseAsync(Database database, string name, CancellationToken cancellationToken);
 
     /// <summary>Whether retrying the operation that threw this may succeed.</summary>
     public virtual bool IsTransient(Exception exception) => exception switch
@@ -52,6 +69,14 @@ public abstract class SqlDialect(string connectionString)
     };
 
     public abstract void UseQuartzStore(IPersistentStoreBuilder store);
+
+    /// <summary>
+    /// Creates an empty database beside the configured one (a new file on SQLite, a new database on the
+    /// same server elsewhere), for a benchmark that must not touch real data. Returns its connection string.
+    /// </summary>
+    public abstract Task<string> CreateScratchDatabaseAsync(string name, CancellationToken cancellationToken);
+
+    public abstract Task DropScratchDatabaseAsync(string scratchConnectionString, CancellationToken cancellationToken);
 
     public static SqlDialect Create(DatabaseProvider provider, string? connectionString, string contentRoot) => provider switch
     {
@@ -77,11 +102,13 @@ public abstract class SqlDialect(string connectionString)
 
                     return null;
                 case DatabaseProvider.Postgres:
-                    _ = new NpgsqlConnectionStringBuilder(connectionString);
-                    return null;
+                    return string.IsNullOrWhiteSpace(new NpgsqlConnectionStringBuilder(connectionString).Host)
+                        ? "a conexão PostgreSQL precisa indicar o servidor (Host=…)."
+                        : null;
                 case DatabaseProvider.SqlServer:
-                    _ = new SqlConnectionStringBuilder(connectionString);
-                    return null;
+                    return string.IsNullOrWhiteSpace(new SqlConnectionStringBuilder(connectionString).DataSource)
+                        ? "a conexão SQL Server precisa indicar o servidor (Server=…)."
+                        : null;
                 default:
                     return null;
             }

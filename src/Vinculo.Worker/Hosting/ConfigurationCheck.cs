@@ -15,8 +15,11 @@ public static class ConfigurationCheck
     public static IReadOnlyList<string> Collect(IServiceProvider services)
     {
         var failures = new List<string>();
-        Check<DatabaseOptions>(services, DatabaseOptions.Section, failures);
-        Check<SchedulerOptions>(services, SchedulerOptions.Section, failures);
+        foreach (var section in services.GetServices<OptionsSection>())
+        {
+            section.Check(services, failures);
+        }
+
         return failures;
     }
 
@@ -29,7 +32,7 @@ public static class ConfigurationCheck
         }
     }
 
-    private static void Check<TOptions>(IServiceProvider services, string sectionName, List<string> failures)
+    internal static void Check<TOptions>(IServiceProvider services, string sectionName, List<string> failures)
         where TOptions : class, new()
     {
         var options = new TOptions();
@@ -47,6 +50,15 @@ public static class ConfigurationCheck
     /// <summary>Binds every setting separately (and each entry of a keyed section such as <c>Scheduler:Jobs</c>), noting each value that cannot be converted.</summary>
     private static void BindEach(object target, IConfigurationSection section, List<string> failures)
     {
+        var properties = target.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).ToList();
+        foreach (var child in section.GetChildren())
+        {
+            if (!properties.Any(p => string.Equals(p.Name, child.Key, StringComparison.OrdinalIgnoreCase)))
+            {
+                failures.Add($"{child.Path}: chave desconhecida; as chaves de {section.Path} são {string.Join(", ", properties.Select(p => p.Name))}.");
+            }
+        }
+
         foreach (var property in target.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
         {
             var setting = section.GetSection(property.Name);
@@ -61,6 +73,12 @@ public static class ConfigurationCheck
                 var entries = (System.Collections.IDictionary)property.GetValue(target)!;
                 foreach (var child in setting.GetChildren())
                 {
+                    if (child.Value is not null && !child.GetChildren().Any())
+                    {
+                        failures.Add($"{child.Path}: '{child.Value}' não é uma seção; use {child.Path}:<chave>.");
+                        continue;
+                    }
+
                     var entry = Activator.CreateInstance(valueType)!;
                     BindEach(entry, child, failures);
                     entries[child.Key] = entry;
@@ -93,6 +111,26 @@ public static class ConfigurationCheck
         var t when t == typeof(TimeSpan) => "uma duração válida (ex.: 00:05:00)",
         var t => $"um valor válido ({t.Name})",
     };
+}
+
+/// <summary>A registered options section, so that the start-up check knows every section there is.</summary>
+public sealed class OptionsSection
+{
+    private readonly Action<IServiceProvider, List<string>> check;
+
+    private OptionsSection(string name, Action<IServiceProvider, List<string>> check)
+    {
+        Name = name;
+        this.check = check;
+    }
+
+    public string Name { get; }
+
+    public static OptionsSection For<TOptions>(string name)
+        where TOptions : class, new() =>
+        new(name, (services, failures) => ConfigurationCheck.Check<TOptions>(services, name, failures));
+
+    internal void Check(IServiceProvider services, List<string> failures) => check(services, failures);
 }
 
 public sealed class ConfigurationException(IReadOnlyList<string> failures)

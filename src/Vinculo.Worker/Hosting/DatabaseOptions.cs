@@ -25,9 +25,15 @@ public sealed class DatabaseOptions
     public const string DefaultSqliteConnectionString = "Data Source=data/vinculo.db";
 
     public DatabaseProvider ProviderKind =>
-        Enum.TryParse<DatabaseProvider>(Provider, ignoreCase: true, out var kind) && Enum.IsDefined(kind)
-            ? kind
-            : throw new InvalidOperationException($"Database:Provider '{Provider}' is not supported.");
+        ParseProvider(Provider) ?? throw new InvalidOperationException($"Database:Provider '{Provider}' is not supported.");
+
+    /// <summary>Exactly one of the engine names (any case, surrounding blanks ignored); not a number, not a combination.</summary>
+    public static DatabaseProvider? ParseProvider(string? value)
+    {
+        var name = value?.Trim();
+        return Enum.GetValues<DatabaseProvider>().Cast<DatabaseProvider?>()
+            .FirstOrDefault(p => string.Equals(p.ToString(), name, StringComparison.OrdinalIgnoreCase));
+    }
 }
 
 internal sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>
@@ -36,8 +42,7 @@ internal sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOption
     {
         var failures = new List<string>();
         var known = string.Join(", ", Enum.GetNames<DatabaseProvider>());
-        if (!Enum.TryParse<DatabaseProvider>(options.Provider, ignoreCase: true, out var provider)
-            || !Enum.IsDefined(provider) || int.TryParse(options.Provider, out _))
+        if (DatabaseOptions.ParseProvider(options.Provider) is not { } provider)
         {
             failures.Add($"Database:Provider: '{options.Provider}' não é suportado; use {known}.");
         }
@@ -54,9 +59,9 @@ internal sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOption
             }
         }
 
-        if (options.CommandTimeout <= TimeSpan.Zero)
+        if (options.CommandTimeout <= TimeSpan.Zero || options.CommandTimeout > TimeSpan.FromDays(1))
         {
-            failures.Add($"Database:CommandTimeout: '{options.CommandTimeout}' deve ser uma duração positiva, como 00:05:00.");
+            failures.Add($"Database:CommandTimeout: '{options.CommandTimeout}' deve ser uma duração positiva de até um dia, como 00:05:00.");
         }
 
         if (options.ConnectRetries is < 0 or > 20)

@@ -15,8 +15,12 @@ internal static partial class Log
     [LoggerMessage(1001, LogLevel.Information, "Job {JobKey} {Status} (run {RunId}): scanned {Scanned}, changed {Changed} in {Elapsed}")]
     public static partial void JobFinished(ILogger logger, string jobKey, long runId, string status, long scanned, long changed, TimeSpan elapsed);
 
-    [LoggerMessage(1002, LogLevel.Error, "Job {JobKey} failed (run {RunId})")]
-    public static partial void JobFailed(ILogger logger, Exception exception, string jobKey, long runId);
+    [LoggerMessage(1002, LogLevel.Error, "Job {JobKey} failed (run {RunId}): {Error}")]
+    public static partial void JobFailed(ILogger logger, string jobKey, long runId, string error);
+
+    /// <summary>The full exception, whose message may quote data (a duplicate key's value): Debug only.</summary>
+    [LoggerMessage(1006, LogLevel.Debug, "Job {JobKey} failed (run {RunId}), exception detail")]
+    public static partial void JobFailedDetail(ILogger logger, Exception exception, string jobKey, long runId);
 
     [LoggerMessage(1003, LogLevel.Warning, "Job {JobKey} was not started: another run of it is in progress")]
     public static partial void JobAlreadyRunning(ILogger logger, string jobKey);

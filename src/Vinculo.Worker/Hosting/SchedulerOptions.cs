@@ -56,8 +56,8 @@ internal sealed class SchedulerOptionsValidator(IEnumerable<JobDefinition> jobs,
         }
 
         // Read from configuration rather than DatabaseOptions, so a bad Database section is reported once, by its own validator.
-        var provider = configuration[$"{DatabaseOptions.Section}:{nameof(DatabaseOptions.Provider)}"] ?? nameof(Data.DatabaseProvider.Sqlite);
-        if (options.Clustered && string.Equals(provider, nameof(Data.DatabaseProvider.Sqlite), StringComparison.OrdinalIgnoreCase))
+        var provider = DatabaseOptions.ParseProvider(configuration[$"{DatabaseOptions.Section}:{nameof(DatabaseOptions.Provider)}"] ?? nameof(Data.DatabaseProvider.Sqlite));
+        if (options.Clustered && provider == Data.DatabaseProvider.Sqlite)
         {
             failures.Add("Scheduler:Clustered: 'true' não é possível com Database:Provider Sqlite (um arquivo SQLite atende um só nó); use Postgres ou SqlServer para rodar em cluster.");
         }
@@ -65,6 +65,11 @@ internal sealed class SchedulerOptionsValidator(IEnumerable<JobDefinition> jobs,
         if (options.ShutdownGracePeriod < TimeSpan.Zero || options.ShutdownGracePeriod > TimeSpan.FromMinutes(30))
         {
             failures.Add($"Scheduler:ShutdownGracePeriod: '{options.ShutdownGracePeriod}' deve estar entre 00:00:00 e 00:30:00.");
+        }
+
+        if (options.InstanceId is { Length: > 200 })
+        {
+            failures.Add("Scheduler:InstanceId: use no máximo 200 caracteres.");
         }
 
         if (options.MaxConcurrency is < 1 or > 64)
@@ -82,9 +87,19 @@ internal sealed class SchedulerOptionsValidator(IEnumerable<JobDefinition> jobs,
                 continue;
             }
 
-            if (job.Cron is not null && !CronExpression.TryParse(job.Cron, out _))
+            if (job.Cron is null)
+            {
+                continue;
+            }
+
+            if (!CronExpression.TryParse(job.Cron, out var cron))
             {
                 failures.Add($"Scheduler:Jobs:{key}:Cron: '{job.Cron}' não é uma expressão cron válida do Quartz (segundos minutos horas dia-do-mês mês dia-da-semana, ex.: '0 0 2 * * ?').");
+            }
+            else if (cron.GetNextValidTimeAfter(DateTimeOffset.UnixEpoch.AddYears(56)) is null)
+            {
+                // A date in 2026 rather than the clock: validation must not depend on when it runs.
+                failures.Add($"Scheduler:Jobs:{key}:Cron: '{job.Cron}' nunca dispara; confira o dia, o mês e o ano.");
             }
         }
 

@@ -15,38 +15,16 @@ namespace Vinculo.Hosting;
 /// </summary>
 internal sealed class SchedulerService(
     ISchedulerFactory schedulerFactory,
-    Database database,
-    SchemaMigrator migrator,
+    SchedulerPreflight preflight,
     JobRunner runner,
-    IOptions<DatabaseOptions> databaseOptions,
     IOptions<SchedulerOptions> schedulerOptions,
     TimeProvider timeProvider,
     ILogger<SchedulerService> logger)
     : IHostedService
 {
-    private FileLease? singleNodeLock;
-
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (database.Dialect is SqliteDialect sqlite)
-        {
-            singleNodeLock = FileLease.TryAcquire(sqlite.LeasePath("scheduler"))
-                ?? throw new SchedulerAlreadyRunningException(
-                    $"Outro processo do Vinculo já executa o agendador sobre {sqlite.DatabasePath}; um arquivo SQLite atende um só agendador.");
-        }
-
-        if (databaseOptions.Value.MigrateOnStart)
-        {
-            var status = await migrator.MigrateAsync(cancellationToken);
-            Log.SchemaReady(logger, status.Target, status.CodeVersion.Label);
-        }
-        else
-        {
-            await migrator.EnsureCurrentAsync(cancellationToken);
-        }
-
-        await runner.CloseAbandonedRunsAsync(cancellationToken);
-
+        await preflight.RunAsync(cancellationToken);
         var scheduler = await schedulerFactory.GetScheduler(cancellationToken);
         var enabled = await SynchroniseScheduleAsync(scheduler, cancellationToken);
         Log.SchedulerStarting(logger, schedulerOptions.Value.Node, enabled, schedulerOptions.Value.Clustered);
@@ -68,7 +46,8 @@ internal sealed class SchedulerService(
         {
             var jobKey = new JobKey(job.Key, QuartzJob.Group);
             var triggerKey = new TriggerKey(job.Key, QuartzJob.Group);
-            var detail = JobBuilder.Create<QuartzJob>().WithIdentity(jobKey).WithDescription(job.Description).StoreDurably().Build();
+            // RequestRecovery: a node that dies mid-run has the run fired again by another node of the cluster.
+            var detail = JobBuilder.Create<QuartzJob>().WithIdentity(jobKey).WithDescription(job.Description).StoreDurably().RequestRecovery().Build();
             await scheduler.AddJob(detail, AddJobOptions.Replacing, cancellationToken);
 
             var stored = await scheduler.GetTrigger(triggerKey, cancellationToken) as ICronTrigger;
@@ -141,7 +120,7 @@ internal sealed class SchedulerService(
         }
         finally
         {
-            singleNodeLock?.Dispose();
+            await preflight.ReleaseAsync();
         }
     }
 }

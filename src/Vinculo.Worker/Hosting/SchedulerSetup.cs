@@ -44,6 +44,7 @@ public static class SchedulerSetup
             q.AddJobType<QuartzJob>();
         });
 
+        services.AddSingleton<SchedulerPreflight>();
         services.AddSingleton<IHostedService, SchedulerService>();
         services.Configure<HostOptions>(o =>
         {

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using Vinculo.Data;
 using Vinculo.Jobs;
+using Vinculo.Phones;
 
 namespace Vinculo.Hosting;
 
@@ -48,6 +49,7 @@ public static class VinculoHost
         builder.AddVinculoOptions();
         builder.AddVinculoData();
         builder.AddVinculoJobRunner();
+        builder.AddVinculoPhones();
         return builder;
     }
 
@@ -57,7 +59,7 @@ public static class VinculoHost
 
         // Logs go to standard error; standard output carries what a command reports to the user.
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        if (Console.IsOutputRedirected)
+        if (Console.IsErrorRedirected)
         {
             builder.Logging.AddJsonConsole(o => o.UseUtcTimestamp = true);
         }
@@ -78,11 +80,20 @@ public static class VinculoHost
 
     public static IHostApplicationBuilder AddVinculoOptions(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section);
-        builder.Services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
-        builder.Services.AddOptions<SchedulerOptions>().BindConfiguration(SchedulerOptions.Section);
-        builder.Services.AddSingleton<IValidateOptions<SchedulerOptions>, SchedulerOptionsValidator>();
+        builder.Services.AddVinculoOptions<DatabaseOptions, DatabaseOptionsValidator>(DatabaseOptions.Section);
+        builder.Services.AddVinculoOptions<SchedulerOptions, SchedulerOptionsValidator>(SchedulerOptions.Section);
         return builder;
+    }
+
+    /// <summary>An options section bound from configuration, validated, and checked at start-up by <see cref="ConfigurationCheck"/>.</summary>
+    public static IServiceCollection AddVinculoOptions<TOptions, TValidator>(this IServiceCollection services, string section)
+        where TOptions : class, new()
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        services.AddOptions<TOptions>().BindConfiguration(section);
+        services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
+        services.AddSingleton(OptionsSection.For<TOptions>(section));
+        return services;
     }
 
     public static IHostApplicationBuilder AddVinculoData(this IHostApplicationBuilder builder)
@@ -95,6 +106,7 @@ public static class VinculoHost
         });
         builder.Services.AddSingleton<Database>();
         builder.Services.AddSingleton<SchemaMigrator>();
+        builder.Services.AddSingleton<ISqlStatements>(sp => sp.GetRequiredService<SchemaMigrator>());
         return builder;
     }
 

@@ -23,6 +23,7 @@ public sealed class JobRunner(
 {
     private readonly Dictionary<string, JobDefinition> jobs = definitions.ToDictionary(d => d.Key, StringComparer.Ordinal);
     private readonly ConcurrentDictionary<long, Task> inFlight = new();
+    private long attempts;
 
     public IReadOnlyCollection<JobDefinition> Jobs => jobs.Values;
 
@@ -40,6 +41,23 @@ public sealed class JobRunner(
             throw new ArgumentException($"Unknown job key '{jobKey}'.", nameof(jobKey));
         }
 
+        // Counted from the first moment, so a graceful shutdown also waits for a run that is still taking its lease.
+        var attempt = Interlocked.Increment(ref attempts);
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        inFlight[attempt] = done.Task;
+        try
+        {
+            return await RunLeasedAsync(jobKey, definition, cancellationToken);
+        }
+        finally
+        {
+            inFlight.TryRemove(attempt, out _);
+            done.SetResult();
+        }
+    }
+
+    private async Task<JobRunOutcome> RunLeasedAsync(string jobKey, JobDefinition definition, CancellationToken cancellationToken)
+    {
         await using var lease = await database.Dialect.TryAcquireLeaseAsync(database, LeaseName(jobKey), cancellationToken);
         if (lease is null)
         {
@@ -56,50 +74,49 @@ public sealed class JobRunner(
 
         var node = scheduler.Value.Node;
         var runId = await runs.StartAsync(jobKey, node, startedAt, cancellationToken);
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        inFlight[runId] = done.Task;
         Log.JobStarted(logger, jobKey, runId, startedAt);
+
+        // A lease the engine dropped (a dead session) stops the job: it must not go on unprotected.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
+        JobResult result;
+        string? error = null;
         try
         {
-            JobResult result;
-            string? error = null;
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var job = (IVinculoJob)scope.ServiceProvider.GetRequiredService(definition.JobType);
-                result = await job.RunAsync(new JobRunContext(jobKey, runId, startedAt, node), cancellationToken);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                result = JobResult.Nothing;
-                error = "interrupted: the worker was asked to stop before the job finished";
-            }
-            catch (Exception e)
-            {
-                result = JobResult.Nothing;
-                error = $"{e.GetType().Name}: {e.Message}";
-                Log.JobFailed(logger, e, jobKey, runId);
-            }
-
-            var finishedAt = timeProvider.GetUtcNow();
-            try
-            {
-                await runs.FinishAsync(runId, finishedAt, result, error, CancellationToken.None);
-            }
-            catch (Exception e) when (e is DatabaseUnavailableException or System.Data.Common.DbException)
-            {
-                // The row stays 'running'; the next run of this job closes it as abandoned.
-                Log.RunNotRecorded(logger, e, jobKey, runId);
-            }
-
-            Log.JobFinished(logger, jobKey, runId, error is null ? "succeeded" : "failed", result.Scanned, result.Changed, finishedAt - startedAt);
-            return error is null ? JobRunOutcome.Succeeded(jobKey, runId, result) : JobRunOutcome.Failed(jobKey, runId, error);
+            await using var scope = scopes.CreateAsyncScope();
+            var job = (IVinculoJob)scope.ServiceProvider.GetRequiredService(definition.JobType);
+            result = await job.RunAsync(new JobRunContext(jobKey, runId, startedAt, node), stop.Token);
         }
-        finally
+        catch (OperationCanceledException) when (lease.Lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            inFlight.TryRemove(runId, out _);
-            done.SetResult();
+            result = JobResult.Nothing;
+            error = "interrupted: the database dropped this run's lease (its session ended)";
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            result = JobResult.Nothing;
+            error = "interrupted: the worker was asked to stop before the job finished";
+        }
+        catch (Exception e)
+        {
+            result = JobResult.Nothing;
+            error = ErrorText.Describe(e);
+            Log.JobFailed(logger, jobKey, runId, error);
+            Log.JobFailedDetail(logger, e, jobKey, runId);
+        }
+
+        var finishedAt = timeProvider.GetUtcNow();
+        try
+        {
+            await runs.FinishAsync(runId, finishedAt, result, error, CancellationToken.None);
+        }
+        catch (Exception e) when (e is DatabaseUnavailableException or System.Data.Common.DbException)
+        {
+            // The row stays 'running'; the next run of this job closes it as abandoned.
+            Log.RunNotRecorded(logger, e, jobKey, runId);
+        }
+
+        Log.JobFinished(logger, jobKey, runId, error is null ? "succeeded" : "failed", result.Scanned, result.Changed, finishedAt - startedAt);
+        return error is null ? JobRunOutcome.Succeeded(jobKey, runId, result) : JobRunOutcome.Failed(jobKey, runId, error);
     }
 
     /// <summary>At start-up: closes every run that a crashed process left <c>running</c>, for jobs nobody is running now.</summary>

@@ -59,14 +59,31 @@ public sealed class CommandLineTests : IClassFixture<SqliteEngine>
     }
 
     [Fact]
-    public async Task Sweep_WithNoNightlyJobBuiltYet_SaysSoAndSucceeds()
+    public async Task Sweep_RunsTheNightlyJobsThatExist_InOrder()
     {
         await using var db = await engine.CreateDatabaseAsync();
+        var before = await db.CliAsync(["sweep"]);
+        Assert.Equal(0, (await db.CliAsync(["migrate"])).ExitCode);
 
-        var result = await db.CliAsync(["sweep"]);
+        var result = await db.CliAsync(["sweep", "--now", "2026-11-23T05:00:00Z"]);
 
-        Assert.Equal(0, result.ExitCode);
-        Assert.Contains("Nenhum job da sequência noturna", result.Output, StringComparison.Ordinal);
+        Assert.Equal(2, before.ExitCode);
+        Assert.Contains("vinculo migrate", before.Error, StringComparison.Ordinal);
+        Assert.True(result.ExitCode == 0, result.All);
+        Assert.Contains("revalidate-phones: concluído", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Now_GivenWithAnEqualsSign_IsTheOptionNotAConfigurationKey()
+    {
+        await using var db = await engine.CreateDatabaseAsync();
+        Assert.Equal(0, (await db.CliAsync(["migrate"])).ExitCode);
+        var probe = new JobProbe();
+
+        var result = await db.CliAsync(["run", TestJobs.Record, "--now=2026-11-23T05:00:00Z"], TestJobs.Register(probe));
+
+        Assert.True(result.ExitCode == 0, result.All);
+        Assert.InRange(Assert.Single(probe.Recorded).Now, DateTimeOffset.Parse("2026-11-23T05:00:00Z", System.Globalization.CultureInfo.InvariantCulture), DateTimeOffset.Parse("2026-11-23T05:01:00Z", System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Theory]
@@ -76,6 +93,12 @@ public sealed class CommandLineTests : IClassFixture<SqliteEngine>
     [InlineData("--Scheduler:TimeZone=Mars/Olympus", "Scheduler:TimeZone: 'Mars/Olympus'")]
     [InlineData("--Scheduler:Jobs:revalidate-phone:Cron=0 0 2 * * ?", "Scheduler:Jobs:revalidate-phone: ")]
     [InlineData("--Database:MigrateOnStart=maybe", "Database:MigrateOnStart")]
+    [InlineData("--Database:Provider=Sqlite,Postgres", "Database:Provider: 'Sqlite,Postgres'")]
+    [InlineData("--Scheduler:Clusterd=true", "Scheduler:Clusterd: chave desconhecida")]
+    [InlineData("--Scheduler:Jobs:retention=false", "Scheduler:Jobs:retention: 'false' não é uma seção")]
+    [InlineData("--Scheduler:Jobs:retention:Cron=0 0 0 30 2 ?", "nunca dispara")]
+    [InlineData("--Phones:DefaultRegion=XX", "Phones:DefaultRegion: 'XX'")]
+    [InlineData("--Phones:DefaultAreaCode=20", "Phones:DefaultAreaCode: '20'")]
     public async Task BadConfiguration_ExitsWithTwo_NamingTheKey(string setting, string expected)
     {
         await using var db = await engine.CreateDatabaseAsync();
@@ -101,6 +124,29 @@ public sealed class CommandLineTests : IClassFixture<SqliteEngine>
     }
 
     [Fact]
+    public async Task ServerConnectionStringWithoutAServer_IsAConfigurationError()
+    {
+        await using var db = await engine.CreateDatabaseAsync();
+
+        var result = await db.CliAsync(["migrate", "--Database:Provider=Postgres", "--Database:ConnectionString=Database=vinculo"]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Database:ConnectionString", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MalformedSettingsFile_IsAConfigurationError_NotACrash()
+    {
+        await using var db = await engine.CreateDatabaseAsync();
+        await File.WriteAllTextAsync(Path.Combine(db.ContentRoot, "appsettings.json"), "{ \"Database\": { ");
+
+        var result = await db.CliAsync(["migrate"]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("appsettings.json", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UnreachableDatabase_ExitsWithOne_WithAClearMessageAndNoSecret()
     {
         await using var db = await engine.CreateDatabaseAsync();
@@ -121,9 +167,9 @@ public sealed class CommandLineTests : IClassFixture<SqliteEngine>
     public void ConfigurationOverrides_AreSeparatedFromTheVerb()
     {
         var (verb, configuration) = VinculoCommandLine.SplitConfigurationOverrides(
-            ["run", "--Database:Provider", "Postgres", "test-record", "--now", "2026-11-23T05:00:00Z", "--Scheduler:TimeZone=UTC"]);
+            ["run", "--Database:Provider", "Postgres", "test-record", "--now", "2026-11-23T05:00:00Z", "--Scheduler:TimeZone=UTC", "--now=2026-11-23T05:00:00Z"]);
 
-        Assert.Equal(["run", "test-record", "--now", "2026-11-23T05:00:00Z"], verb);
+        Assert.Equal(["run", "test-record", "--now", "2026-11-23T05:00:00Z", "--now=2026-11-23T05:00:00Z"], verb);
         Assert.Equal(["--Database:Provider", "Postgres", "--Scheduler:TimeZone=UTC"], configuration);
     }
 }

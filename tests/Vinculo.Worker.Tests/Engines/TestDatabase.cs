@@ -2,6 +2,7 @@ using System.Data.Common;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Vinculo.Cli;
 using Vinculo.Data;
 using Vinculo.Hosting;
@@ -30,15 +31,20 @@ public sealed class TestDatabase(DatabaseProvider provider, string connectionStr
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
+        var logs = new CapturedLogs();
         var context = new CommandLineContext(output, error)
         {
-            ConfigureHost = configureHost,
+            ConfigureHost = builder =>
+            {
+                builder.Logging.AddProvider(logs);
+                configureHost?.Invoke(builder);
+            },
             ContentRoot = ContentRoot,
             CancellationToken = cancellationToken,
         };
         // The test's own arguments come last, so they override the database it was given.
         var exitCode = await VinculoCommandLine.InvokeAsync([.. ConfigurationArgs, .. args], context);
-        return new CliResult(exitCode, output.ToString(), error.ToString());
+        return new CliResult(exitCode, output.ToString(), error.ToString(), logs);
     }
 
     /// <summary>A host wired as the command line wires it, for tests that drive services directly.</summary>
@@ -92,7 +98,8 @@ public sealed class TestDatabase(DatabaseProvider provider, string connectionStr
     public async ValueTask DisposeAsync() => await drop();
 }
 
-public sealed record CliResult(int ExitCode, string Output, string Error)
+public sealed record CliResult(int ExitCode, string Output, string Error, CapturedLogs Logs)
 {
-    public string All => Output + Error;
+    /// <summary>Everything the run showed: its output, its errors and the log lines at Information or above.</summary>
+    public string All => Output + Error + string.Join("\n", Logs.Entries.Where(e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Information).Select(e => e.Text));
 }

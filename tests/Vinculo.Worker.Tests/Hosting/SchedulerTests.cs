@@ -5,6 +5,7 @@ using Quartz;
 using Vinculo.Data;
 using Vinculo.Engines;
 using Vinculo.Jobs;
+using Microsoft.Extensions.Logging;
 
 namespace Vinculo.Hosting;
 
@@ -21,11 +22,20 @@ public abstract class SchedulerTests(EngineFixture engine) : EngineSuite(engine)
     {
         await using var db = await NewDatabaseAsync();
         var probe = new JobProbe();
-        using var host = db.BuildSchedulerHost(TestJobs.Register(probe, blockCron: "* * * * * ?"), ["--Scheduler:ShutdownGracePeriod=00:01:00"]);
+        var logs = new CapturedLogs();
+        using var host = db.BuildSchedulerHost(
+            builder =>
+            {
+                builder.Logging.AddProvider(logs);
+                TestJobs.Register(probe, blockCron: "* * * * * ?")(builder);
+            },
+            ["--Scheduler:ShutdownGracePeriod=00:01:00"]);
 
         await host.StartAsync();
         await probe.FirstBlockStarted.Task.WaitAsync(Patience);
         var stopping = host.StopAsync();
+        await logs.WhenLogged("Stopping: waiting up to").WaitAsync(Patience);
+        Assert.False(stopping.IsCompleted);
         probe.Release();
         await stopping.WaitAsync(Patience);
 
@@ -146,7 +156,7 @@ public sealed class SqliteSchedulerTests(SqliteEngine engine) : SchedulerTests(e
         await first.StopAsync();
 
         Assert.Equal(2, second.ExitCode);
-        Assert.Contains("já executa o agendador", second.Error, StringComparison.Ordinal);
+        Assert.Contains("Outro agendador do Vinculo já usa", second.Error, StringComparison.Ordinal);
     }
 }
 
@@ -170,13 +180,18 @@ public abstract class ClusteredSchedulerTests(EngineFixture engine) : SchedulerT
         await nodeA.StartAsync();
         await nodeB.StartAsync();
         await probe.FirstBlockStarted.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        var fromA = await nodeA.Services.GetRequiredService<JobRunner>().RunAsync(TestJobs.Block, CancellationToken.None);
+        var fromB = await nodeB.Services.GetRequiredService<JobRunner>().RunAsync(TestJobs.Block, CancellationToken.None);
         var blockedAfter = probe.Recorded.Count;
         await probe.RecordedCount(blockedAfter + 3).WaitAsync(TimeSpan.FromSeconds(60));
         var blockStartsWhileBlocked = probe.BlockStarts;
         await Task.WhenAll(nodeA.StopAsync(), nodeB.StopAsync()).WaitAsync(TimeSpan.FromSeconds(60));
 
-        // Three more seconds of per-second fires went by on two nodes while the blocking job held its lease.
+        // Three more seconds of per-second fires went by on two nodes while the blocking job held its lease,
+        // and neither node could start it by hand either: the lease, not only Quartz, keeps it single.
         Assert.Equal(1, blockStartsWhileBlocked);
+        Assert.Equal(Jobs.JobRunStatus.AlreadyRunning, fromA.Status);
+        Assert.Equal(Jobs.JobRunStatus.AlreadyRunning, fromB.Status);
         var runs = await JobRunnerTests.RunsAsync(db, TestJobs.Record);
         Assert.All(runs, run => Assert.Contains(run.Node, new[] { "node-a", "node-b" }));
         Assert.Equal(runs.Count, runs.Select(r => r.StartedAt).Distinct().Count());

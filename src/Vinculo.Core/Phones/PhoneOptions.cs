@@ -1,0 +1,22 @@
+namespace Vinculo.Phones;
+
+/// <summary>How raw numbers are read: the <c>Phones</c> settings the classifier needs.</summary>
+public sealed record PhoneOptions
+{
+    /// <summary><c>Phones:DefaultRegion</c>: ISO 3166 region assumed for numbers written without a country code.</summary>
+    public string DefaultRegion { get; init; } = "BR";
+
+    /// <summary>
+    /// <c>Phones:DefaultAreaCode</c>: Brazilian DDD (e.g. "11") given to numbers written without one. Null, empty
+    /// or blank means no such repair: those numbers are <c>invalid</c> with <c>missing_area_code</c>.
+    /// Only meaningful when <see cref="DefaultRegion"/> is BR.
+    /// </summary>
+    public string? DefaultAreaCode { get; init; }
+
+    /// <summary>
+    /// <c>Scheduler:TimeZone</c>. Carried for the caller: the classifier leaves
+    /// <see cref="PhoneClassification.TimeZone"/> null when a number has no single place, and the job applies
+    /// this zone, so that a change of this setting does not require reclassifying the base.
+    /// </summary>
+    public string FallbackTimeZone { get; init; } = "America/Sao_Paulo";
+}

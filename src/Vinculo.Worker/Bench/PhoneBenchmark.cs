@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Vinculo.Data;
+using Vinculo.Hosting;
+using Vinculo.Jobs;
+using Vinculo.Phones;
+
+namespace Vinculo.Bench;
+
+/// <summary>
+/// The <c>bench</c> verb: N synthetic contacts in a scratch database of the configured engine, then the
+/// classifier alone (one thread, every core, same strings), the first full <c>revalidate-phones</c>
+/// sweep, a re-sweep of the unchanged base, and the process's peak working set.
+/// </summary>
+public static class PhoneBenchmark
+{
+    private const int ClassifierSample = 200_000;
+    private const int InsertBatch = 50_000;
+
+    public static readonly BulkWrite ContactInsert = new(
+        "contacts",
+        null,
+        [new("name", BulkType.Text), new("phone_raw", BulkType.Text), new("phone_status", BulkType.Text), new("created_at", BulkType.Timestamp), new("updated_at", BulkType.Timestamp)]);
+
+    public static async Task<int> RunAsync(IServiceProvider configured, Func<string, IServiceProvider> hostFor, int contacts, TextWriter output, CancellationToken cancellationToken)
+    {
+        var dialect = configured.GetRequiredService<SqlDialect>();
+        var clock = configured.GetRequiredService<TimeProvider>();
+        var name = "vinculo_bench_" + clock.GetUtcNow().ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+        var scratch = await dialect.CreateScratchDatabaseAsync(name, cancellationToken);
+        await output.WriteLineAsync($"Vinculo bench: {contacts:N0} contatos, {dialect.Provider}, banco descartável '{name}', {Environment.ProcessorCount} núcleos");
+        try
+        {
+            var services = hostFor(scratch);
+            var database = services.GetRequiredService<Database>();
+            await services.GetRequiredService<SchemaMigrator>().MigrateAsync(cancellationToken);
+
+            var watch = Stopwatch.StartNew();
+            await InsertAsync(database, contacts, clock.GetUtcNow(), cancellationToken);
+            await Report(output, "gerar e inserir", watch.Elapsed, contacts, "contatos/s");
+
+            await ClassifierAsync(services.GetRequiredService<IOptions<PhonesOptions>>().Value, Math.Min(contacts, ClassifierSample), output);
+
+            var runner = services.GetRequiredService<JobRunner>();
+            watch.Restart();
+            var first = await runner.RunAsync(RevalidatePhonesJob.Key, cancellationToken);
+            var firstTime = watch.Elapsed;
+            await Report(output, "varredura completa", firstTime, first.Result?.Scanned ?? 0, "contatos/s", $"{first.Result?.Changed:N0} alterados");
+
+            watch.Restart();
+            var again = await runner.RunAsync(RevalidatePhonesJob.Key, cancellationToken);
+            await output.WriteLineAsync($"  {"varredura sem mudanças",-28} {watch.Elapsed.TotalSeconds,8:N2} s   ({again.Result?.Scanned:N0} lidos, {again.Result?.Changed:N0} alterados)");
+
+            using var process = Process.GetCurrentProcess();
+            await output.WriteLineAsync($"  {"pico de memória (working set)",-28} {process.PeakWorkingSet64 / 1024.0 / 1024.0,8:N0} MB");
+            return first.Status == JobRunStatus.Succeeded && again.Status == JobRunStatus.Succeeded ? 0 : 1;
+        }
+        finally
+        {
+            await dialect.DropScratchDatabaseAsync(scratch, CancellationToken.None);
+        }
+    }
+
+    private static async Task InsertAsync(Database database, int contacts, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var batch = new List<object?[]>(InsertBatch);
+        var created = now.AddYears(-3);
+        var index = 0;
+        foreach (var contact in new SyntheticContacts().Generate(contacts))
+        {
+            // Spread creation over three years, in insertion order, so "oldest" means something.
+            batch.Add([contact.Name, contact.PhoneRaw, "unchecked", created.AddSeconds(index * 90.0), now]);
+            index++;
+            if (batch.Count == InsertBatch)
+            {
+                await WriteAsync(database, batch, cancellationToken);
+                batch.Clear();
+            }
+        }
+
+        await WriteAsync(database, batch, cancellationToken);
+    }
+
+    private static async Task WriteAsync(Database database, List<object?[]> rows, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await database.Dialect.BulkWriteAsync(connection, transaction, ContactInsert, rows, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task ClassifierAsync(PhonesOptions options, int sample, TextWriter output)
+    {
+        var strings = new SyntheticContacts().Generate(sample).Select(c => c.PhoneRaw).ToArray();
+        var classifier = new PhoneClassifier(new PhoneOptions { DefaultRegion = options.DefaultRegion, DefaultAreaCode = options.DefaultAreaCode });
+        // One untimed pass, so the timed ones measure optimised code rather than the JIT's first tiers.
+        foreach (var warmUp in strings)
+        {
+            classifier.Classify(warmUp);
+        }
+
+        var watch = Stopwatch.StartNew();
+        var valid = 0;
+        foreach (var raw in strings)
+        {
+            if (classifier.Classify(raw).E164 is not null)
+            {
+                valid++;
+            }
+        }
+
+        await Report(output, "classificador, 1 thread", watch.Elapsed, strings.Length, "telefones/s", $"{valid:N0} com E.164");
+
+        watch.Restart();
+        Parallel.For(0, strings.Length, i => classifier.Classify(strings[i]));
+        await Report(output, $"classificador, {Environment.ProcessorCount} threads", watch.Elapsed, strings.Length, "telefones/s");
+    }
+
+    private static Task Report(TextWriter output, string what, TimeSpan elapsed, long count, string unit, string? extra = null) =>
+        output.WriteLineAsync(
+            $"  {what,-28} {elapsed.TotalSeconds,8:N2} s   {count / Math.Max(elapsed.TotalSeconds, 1e-9),12:N0} {unit}" + (extra is null ? "" : $"   ({extra})"));
+}

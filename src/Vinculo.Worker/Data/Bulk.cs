@@ -1,0 +1,33 @@
+namespace Vinculo.Data;
+
+/// <summary>The value kinds a bulk write carries; each dialect maps them to its own column types.</summary>
+public enum BulkType
+{
+    /// <summary>A 64-bit integer: keys, counters.</summary>
+    Identifier,
+
+    /// <summary>A 32-bit integer.</summary>
+    Number,
+
+    Text,
+
+    Timestamp,
+
+    /// <summary>A double-precision number.</summary>
+    Fraction,
+
+    /// <summary>A boolean.</summary>
+    Flag,
+}
+
+public sealed record BulkColumn(string Name, BulkType Type);
+
+/// <summary>
+/// A set-wise write of many rows into one table: an UPDATE keyed by <see cref="Key"/>, or an INSERT when
+/// <see cref="Key"/> is null. Rows are arrays in the order of <see cref="Columns"/> (key first for updates);
+/// timestamps are <see cref="DateTimeOffset"/>.
+/// </summary>
+public sealed record BulkWrite(string Table, BulkColumn? Key, IReadOnlyList<BulkColumn> Columns)
+{
+    public IEnumerable<BulkColumn> AllColumns => Key is null ? Columns : Columns.Prepend(Key);
+}

@@ -1,0 +1,86 @@
+using System.Data.Common;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Vinculo.Data;
+
+/// <summary>PostgreSQL: binary COPY into a temporary table dropped at commit, then one set-based statement.</summary>
+internal static class PostgresBulk
+{
+    private static long counter;
+
+    public static IReadOnlyList<string> Statements(BulkWrite write, string staging)
+    {
+        var columns = write.AllColumns.ToList();
+        var create = $"CREATE TEMP TABLE {staging} ({string.Join(", ", columns.Select(c => $"{c.Name} {SqlType(c.Type)}"))}) ON COMMIT DROP";
+        var copy = $"COPY {staging} ({string.Join(", ", columns.Select(c => c.Name))}) FROM STDIN (FORMAT BINARY)";
+
+        // Statistics on the staging table, so the planner joins it to the target by key lookups
+        // instead of scanning the whole target once per batch.
+        var analyze = $"ANALYZE {staging}";
+        var names = write.Columns.Select(c => c.Name).ToList();
+        var apply = write.Key is null
+            ? $"INSERT INTO {write.Table} ({string.Join(", ", names)}) SELECT {string.Join(", ", names)} FROM {staging}"
+            : $"UPDATE {write.Table} AS t SET {string.Join(", ", names.Select(n => $"{n} = s.{n}"))} FROM {staging} AS s WHERE t.{write.Key.Name} = s.{write.Key.Name}";
+        return [create, copy, analyze, apply];
+    }
+
+    public static async Task<int> WriteAsync(DbConnection connection, DbTransaction transaction, BulkWrite write, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
+    {
+        var npgsql = (NpgsqlConnection)connection;
+        var staging = "bulk_" + write.Table + "_" + Interlocked.Increment(ref counter);
+        var statements = Statements(write, staging);
+        var columns = write.AllColumns.ToList();
+
+        await using (var create = new NpgsqlCommand(statements[0], npgsql, (NpgsqlTransaction)transaction))
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var importer = await npgsql.BeginBinaryImportAsync(statements[1], cancellationToken))
+        {
+            foreach (var row in rows)
+            {
+                await importer.StartRowAsync(cancellationToken);
+                for (var i = 0; i < columns.Count; i++)
+                {
+                    await WriteValueAsync(importer, row[i], columns[i].Type, cancellationToken);
+                }
+            }
+
+            await importer.CompleteAsync(cancellationToken);
+        }
+
+        await using (var analyze = new NpgsqlCommand(statements[2], npgsql, (NpgsqlTransaction)transaction))
+        {
+            await analyze.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var apply = new NpgsqlCommand(statements[3], npgsql, (NpgsqlTransaction)transaction) { CommandTimeout = 0 };
+        return await apply.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static Task WriteValueAsync(NpgsqlBinaryImporter importer, object? value, BulkType type, CancellationToken cancellationToken) => value switch
+    {
+        null => importer.WriteNullAsync(cancellationToken),
+        _ => type switch
+        {
+            BulkType.Identifier => importer.WriteAsync(Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture), NpgsqlDbType.Bigint, cancellationToken),
+            BulkType.Number => importer.WriteAsync(Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture), NpgsqlDbType.Integer, cancellationToken),
+            BulkType.Fraction => importer.WriteAsync(Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture), NpgsqlDbType.Double, cancellationToken),
+            BulkType.Flag => importer.WriteAsync((bool)value, NpgsqlDbType.Boolean, cancellationToken),
+            BulkType.Timestamp => importer.WriteAsync(((DateTimeOffset)value).UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken),
+            _ => importer.WriteAsync((string)value, NpgsqlDbType.Text, cancellationToken),
+        },
+    };
+
+    private static string SqlType(BulkType type) => type switch
+    {
+        BulkType.Identifier => "bigint",
+        BulkType.Number => "integer",
+        BulkType.Fraction => "double precision",
+        BulkType.Flag => "boolean",
+        BulkType.Timestamp => "timestamptz",
+        _ => "text",
+    };
+}

@@ -1,0 +1,101 @@
+using System.Data;
+using System.Data.Common;
+using Microsoft.Data.SqlClient;
+
+namespace Vinculo.Data;
+
+/// <summary>SQL Server: SqlBulkCopy into a session temporary table, then one set-based statement (no MERGE).</summary>
+internal static class SqlServerBulk
+{
+    private const string Staging = "#vinculo_bulk";
+
+    public static IReadOnlyList<string> Statements(BulkWrite write)
+    {
+        var columns = write.AllColumns.ToList();
+        var create = $"CREATE TABLE {Staging} ({string.Join(", ", columns.Select(c => $"{c.Name} {SqlType(c.Type)} NULL"))});";
+        var names = write.Columns.Select(c => c.Name).ToList();
+        var apply = write.Key is null
+            ? $"INSERT INTO {write.Table} ({string.Join(", ", names)}) SELECT {string.Join(", ", names)} FROM {Staging};"
+            : $"UPDATE t SET {string.Join(", ", names.Select(n => $"t.{n} = s.{n}"))} FROM {write.Table} AS t INNER JOIN {Staging} AS s ON t.{write.Key.Name} = s.{write.Key.Name};";
+        var drop = $"DROP TABLE {Staging};";
+        return [create, apply, drop];
+    }
+
+    public static async Task<int> WriteAsync(DbConnection connection, DbTransaction transaction, BulkWrite write, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
+    {
+        var sql = (SqlConnection)connection;
+        var tx = (SqlTransaction)transaction;
+        var statements = Statements(write);
+        var columns = write.AllColumns.ToList();
+
+        await using (var create = new SqlCommand(statements[0], sql, tx))
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        using var table = new DataTable();
+        foreach (var column in columns)
+        {
+            table.Columns.Add(column.Name, ClrType(column.Type));
+        }
+
+        foreach (var row in rows)
+        {
+            var values = new object[columns.Count];
+            for (var i = 0; i < columns.Count; i++)
+            {
+                values[i] = row[i] switch
+                {
+                    null => DBNull.Value,
+                    DateTimeOffset instant => instant.UtcDateTime,
+                    var value => value,
+                };
+            }
+
+            table.Rows.Add(values);
+        }
+
+        using (var copy = new SqlBulkCopy(sql, SqlBulkCopyOptions.Default, tx) { DestinationTableName = Staging, BulkCopyTimeout = 0 })
+        {
+            foreach (var column in columns)
+            {
+                copy.ColumnMappings.Add(column.Name, column.Name);
+            }
+
+            await copy.WriteToServerAsync(table, cancellationToken);
+        }
+
+        int written;
+        await using (var apply = new SqlCommand(statements[1], sql, tx) { CommandTimeout = 0 })
+        {
+            written = await apply.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var drop = new SqlCommand(statements[2], sql, tx))
+        {
+            await drop.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return written;
+    }
+
+    private static string SqlType(BulkType type) => type switch
+    {
+        BulkType.Identifier => "bigint",
+        BulkType.Number => "int",
+        BulkType.Fraction => "float",
+        BulkType.Flag => "bit",
+        BulkType.Timestamp => "datetime2(3)",
+        _ => "nvarchar(max)",
+    };
+
+    private static Type ClrType(BulkType type) => type switch
+    {
+        BulkType.Identifier => typeof(long),
+        BulkType.Number => typeof(int),
+        BulkType.Fraction => typeof(double),
+        BulkType.Flag => typeof(bool),
+        BulkType.Timestamp => typeof(DateTime),
+        _ => typeof(string),
+    };
+}

@@ -1,0 +1,160 @@
+using System.Data.Common;
+using Dapper;
+using Vinculo.Data;
+
+namespace Vinculo.Phones;
+
+/// <summary>The phone columns of <c>contacts</c>: which rows need a check, and bulk writes of the results.</summary>
+public sealed class PhoneStore(Database database) : ISqlStatements
+{
+    private const string CandidateColumns =
+        "contact_id AS ContactId, phone_raw AS Raw, phone_status AS Status, phone_e164 AS E164, phone_type AS Type, " +
+        "phone_region AS Region, time_zone AS TimeZone, phone_note AS Note, phone_error AS Error, duplicate_of AS DuplicateOf, " +
+        "phone_checked_at AS CheckedAt, phone_failures AS Failures, updated_at AS UpdatedAt";
+
+    /// <summary>
+    /// SPEC section 3, "Incremental": never checked or <c>phone_raw</c> changed (a trigger clears
+    /// <c>phone_checked_at</c> on every change, whoever writes it), check too old, or another library version.
+    /// </summary>
+    private string CandidatesSql =>
+        $"SELECT {database.Dialect.Top("@limit")} {CandidateColumns} FROM contacts " +
+        "WHERE contact_id > @after AND erased_at IS NULL " +
+        "AND (phone_checked_at IS NULL OR phone_checked_at < @staleBefore " +
+        "OR phone_checked_version IS NULL OR phone_checked_version <> @version) " +
+        $"ORDER BY contact_id {database.Dialect.Limit("@limit")}";
+
+    /// <summary>Every live contact whose number another live contact shares, oldest first within each number.</summary>
+    private const string SharedNumbersSql =
+        $"SELECT {CandidateColumns} FROM contacts " +
+        "WHERE erased_at IS NULL AND phone_e164 IN (" +
+        "SELECT phone_e164 FROM contacts WHERE erased_at IS NULL AND phone_e164 IS NOT NULL GROUP BY phone_e164 HAVING COUNT(*) > 1) " +
+        "ORDER BY phone_e164, created_at, contact_id";
+
+    /// <summary>Rows marked duplicate whose number nobody else alive holds any more (the oldest was erased, or a number changed).</summary>
+    private const string OrphanDuplicatesSql =
+        $"SELECT {CandidateColumns} FROM contacts c " +
+        "WHERE c.phone_status = 'duplicate' AND c.erased_at IS NULL AND (c.phone_e164 IS NULL OR NOT EXISTS (" +
+        "SELECT 1 FROM contacts o WHERE o.phone_e164 = c.phone_e164 AND o.erased_at IS NULL AND o.contact_id <> c.contact_id)) " +
+        "ORDER BY c.contact_id";
+
+    private const string CountByStatusSql =
+        "SELECT phone_status AS Status, COUNT(*) AS Contacts FROM contacts WHERE erased_at IS NULL GROUP BY phone_status";
+
+    /// <summary>
+    /// The classification of checked rows. <c>duplicate_of</c> is not part of it: it rarely changes, and on
+    /// SQLite every write of that self-referencing key costs a foreign-key check (a third of the sweep).
+    /// </summary>
+    public static readonly BulkWrite ClassificationWrite = new(
+        "contacts",
+        new BulkColumn("contact_id", BulkType.Identifier),
+        [
+            new("phone_status", BulkType.Text),
+            new("phone_e164", BulkType.Text),
+            new("phone_hash", BulkType.Text),
+            new("phone_type", BulkType.Text),
+            new("phone_region", BulkType.Text),
+            new("time_zone", BulkType.Text),
+            new("phone_note", BulkType.Text),
+            new("phone_error", BulkType.Text),
+            new("phone_failures", BulkType.Number),
+            new("phone_checked_at", BulkType.Timestamp),
+            new("phone_checked_version", BulkType.Text),
+            new("updated_at", BulkType.Timestamp),
+        ]);
+
+    public static readonly BulkWrite DuplicateWrite = new(
+        "contacts",
+        new BulkColumn("contact_id", BulkType.Identifier),
+        [new("phone_status", BulkType.Text), new("duplicate_of", BulkType.Identifier), new("updated_at", BulkType.Timestamp)]);
+
+    public IEnumerable<string> Statements =>
+        [CandidatesSql, SharedNumbersSql, OrphanDuplicatesSql, CountByStatusSql, .. database.Dialect.BulkWriteStatements(ClassificationWrite), .. database.Dialect.BulkWriteStatements(DuplicateWrite)];
+
+    public async Task<List<PhoneCandidate>> ReadCandidatesAsync(long after, int limit, DateTimeOffset staleBefore, string version, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<PhoneCandidate>(database.Command(CandidatesSql, new { after, limit, staleBefore, version }, cancellationToken));
+        return rows.AsList();
+    }
+
+    /// <summary>Streams the rows that share a number, in order; the caller walks them group by group.</summary>
+    public async IAsyncEnumerable<PhoneCandidate> ReadSharedNumbersAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var reader = await connection.ExecuteReaderAsync(database.Command(SharedNumbersSql, null, cancellationToken));
+        var parse = reader.GetRowParser<PhoneCandidate>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return parse(reader);
+        }
+    }
+
+    public async Task<List<PhoneCandidate>> ReadOrphanDuplicatesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<PhoneCandidate>(database.Command(OrphanDuplicatesSql, null, cancellationToken))).AsList();
+    }
+
+    /// <summary>Live contacts per phone status, for the run's detail.</summary>
+    public async Task<SortedDictionary<string, long>> CountByStatusAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string Status, long Contacts)>(database.Command(CountByStatusSql, null, cancellationToken));
+        return new SortedDictionary<string, long>(rows.ToDictionary(r => r.Status, r => r.Contacts), StringComparer.Ordinal);
+    }
+
+    public Task<int> WriteClassificationsAsync(IReadOnlyList<object?[]> rows, CancellationToken cancellationToken) =>
+        WriteAsync(ClassificationWrite, rows, cancellationToken);
+
+    public Task<int> WriteDuplicatesAsync(IReadOnlyList<object?[]> rows, CancellationToken cancellationToken) =>
+        WriteAsync(DuplicateWrite, rows, cancellationToken);
+
+    private async Task<int> WriteAsync(BulkWrite write, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
+        {
+            return 0;
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using DbTransaction transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var written = await database.Dialect.BulkWriteAsync(connection, transaction, write, rows, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return written;
+    }
+}
+
+/// <summary>One contact's phone columns as read for a check.</summary>
+public sealed class PhoneCandidate
+{
+    public long ContactId { get; set; }
+
+    public string? Raw { get; set; }
+
+    public string Status { get; set; } = PhoneStatuses.Unchecked;
+
+    public string? E164 { get; set; }
+
+    public string? Type { get; set; }
+
+    public string? Region { get; set; }
+
+    public string? TimeZone { get; set; }
+
+    public string? Note { get; set; }
+
+    public string? Error { get; set; }
+
+    public long? DuplicateOf { get; set; }
+
+    public DateTimeOffset? CheckedAt { get; set; }
+
+    public int Failures { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public StoredPhone Stored => new(Status, E164, Type, Region, TimeZone, Note, Error, DuplicateOf, Failures);
+
+    /// <summary>Never classified, or <c>phone_raw</c> changed since (the trigger cleared the check time).</summary>
+    public bool RawChanged => CheckedAt is null;
+}

@@ -1,0 +1,213 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using Vinculo.Hosting;
+using Vinculo.Jobs;
+using Vinculo.Privacy;
+
+namespace Vinculo.Phones;
+
+/// <summary>
+/// <c>revalidate-phones</c> (SPEC section 3): classifies every number that needs it, in keyset batches
+/// (reading and classifying the next batch while the previous one is written), then marks numbers
+/// shared by several live contacts as duplicates of the oldest. <c>phone_raw</c> is never written.
+/// </summary>
+public sealed class RevalidatePhonesJob(PhoneStore store, IOptions<PhonesOptions> phones, IOptions<SchedulerOptions> scheduler) : IVinculoJob
+{
+    public const string Key = JobCatalog.RevalidatePhones;
+    public const string DefaultCron = "0 0 2 * * ?";
+
+    public async Task<JobResult> RunAsync(JobRunContext context, CancellationToken cancellationToken)
+    {
+        var options = phones.Value;
+        var fallbackZone = scheduler.Value.TimeZone;
+        var classifier = new PhoneClassifier(new PhoneOptions
+        {
+            DefaultRegion = options.DefaultRegion,
+            DefaultAreaCode = options.DefaultAreaCode,
+            FallbackTimeZone = fallbackZone,
+        });
+        var tally = new PhoneTally();
+        await ClassifyAsync(context, classifier, tally, cancellationToken);
+        await MarkDuplicatesAsync(context, classifier, tally, cancellationToken);
+        var baseByStatus = await store.CountByStatusAsync(cancellationToken);
+        return new JobResult(tally.Scanned, tally.Changed, tally.Detail(PhoneClassifier.LibraryVersion, baseByStatus));
+    }
+
+    private async Task ClassifyAsync(JobRunContext context, PhoneClassifier classifier, PhoneTally tally, CancellationToken cancellationToken)
+    {
+        var options = phones.Value;
+        var staleBefore = context.Now.AddDays(-options.RevalidateAfterDays);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var batches = Channel.CreateBounded<(List<object?[]> Classified, List<object?[]> DuplicateLinks)>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+
+        var producer = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    long after = 0;
+                    while (true)
+                    {
+                        var candidates = await store.ReadCandidatesAsync(after, options.BatchSize, staleBefore, PhoneClassifier.LibraryVersion, stop.Token);
+                        if (candidates.Count == 0)
+                        {
+                            break;
+                        }
+
+                        after = candidates[^1].ContactId;
+                        await batches.Writer.WriteAsync(Recheck(candidates, classifier, context.Now, tally), stop.Token);
+                    }
+
+                    batches.Writer.Complete();
+                }
+                catch (Exception e)
+                {
+                    batches.Writer.Complete(e);
+                }
+            },
+            CancellationToken.None);
+
+        try
+        {
+            await foreach (var (classified, duplicateLinks) in batches.Reader.ReadAllAsync(stop.Token))
+            {
+                await store.WriteClassificationsAsync(classified, stop.Token);
+                await store.WriteDuplicatesAsync(duplicateLinks, stop.Token);
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await producer;
+        }
+    }
+
+    /// <summary>
+    /// Classifies a batch and returns the rows to write: every candidate (its check time moves
+    /// even when nothing changed), and the few whose duplicate link changes.
+    /// </summary>
+    private (List<object?[]> Classified, List<object?[]> DuplicateLinks) Recheck(List<PhoneCandidate> candidates, PhoneClassifier classifier, DateTimeOffset now, PhoneTally tally)
+    {
+        // One thread: the writer needs the other core more than classification (about a million a second) does.
+        var fallbackZone = scheduler.Value.TimeZone;
+        var next = new StoredPhone[candidates.Count];
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var candidate = candidates[i];
+            next[i] = PhoneRecheck.Apply(candidate.Stored, classifier.Classify(candidate.Raw), candidate.RawChanged, fallbackZone);
+        }
+
+        var rows = new List<object?[]>(candidates.Count);
+        var links = new List<object?[]>();
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var changed = next[i] != candidates[i].Stored;
+            tally.Count(next[i].Status, changed);
+            var updatedAt = changed ? now : candidates[i].UpdatedAt;
+            rows.Add(ClassificationRow(candidates[i].ContactId, next[i], now, updatedAt));
+            if (next[i].DuplicateOf != candidates[i].DuplicateOf)
+            {
+                links.Add(DuplicateRow(candidates[i].ContactId, next[i], updatedAt));
+            }
+        }
+
+        return (rows, links);
+    }
+
+    private static object?[] ClassificationRow(long contactId, StoredPhone phone, DateTimeOffset now, DateTimeOffset updatedAt) =>
+    [
+        contactId, phone.Status, phone.E164, phone.E164 is null ? null : PhoneHash.Of(phone.E164), phone.Type, phone.Region, phone.TimeZone,
+        phone.Note, phone.Error, phone.Failures, now, PhoneClassifier.LibraryVersion, updatedAt,
+    ];
+
+    private static object?[] DuplicateRow(long contactId, StoredPhone phone, DateTimeOffset updatedAt) =>
+        [contactId, phone.Status, phone.DuplicateOf, updatedAt];
+
+    /// <summary>
+    /// Among live contacts sharing one number, the oldest (by <c>created_at</c>, then id) keeps its status and
+    /// the others point to it. A contact left marked duplicate of nobody (the oldest was erased or changed
+    /// number) is classified afresh, so the next oldest takes over with its own status.
+    /// </summary>
+    private async Task MarkDuplicatesAsync(JobRunContext context, PhoneClassifier classifier, PhoneTally tally, CancellationToken cancellationToken)
+    {
+        var batchSize = phones.Value.BatchSize;
+        var marks = new List<object?[]>();
+        var promotions = new List<PhoneCandidate>();
+        string? number = null;
+        long oldest = 0;
+        await foreach (var row in store.ReadSharedNumbersAsync(cancellationToken))
+        {
+            if (row.E164 != number)
+            {
+                number = row.E164;
+                oldest = row.ContactId;
+                if (row.Status == PhoneStatuses.Duplicate)
+                {
+                    promotions.Add(row);
+                }
+
+                continue;
+            }
+
+            if (row.Status != PhoneStatuses.Duplicate || row.DuplicateOf != oldest)
+            {
+                marks.Add([row.ContactId, PhoneStatuses.Duplicate, oldest, context.Now]);
+                tally.Duplicates++;
+            }
+
+            if (marks.Count >= batchSize)
+            {
+                await store.WriteDuplicatesAsync(marks, cancellationToken);
+                marks.Clear();
+            }
+        }
+
+        await store.WriteDuplicatesAsync(marks, cancellationToken);
+
+        promotions.AddRange(await store.ReadOrphanDuplicatesAsync(cancellationToken));
+        var fallbackZone = scheduler.Value.TimeZone;
+        // A fresh classification, without the duplicate mark the recheck would keep.
+        var released = promotions
+            .Select(p => (p.ContactId, Phone: PhoneRecheck.Apply(p.Stored with { Status = PhoneStatuses.Unchecked }, classifier.Classify(p.Raw), p.RawChanged, fallbackZone)))
+            .ToList();
+        await store.WriteClassificationsAsync([.. released.Select(r => ClassificationRow(r.ContactId, r.Phone, context.Now, context.Now))], cancellationToken);
+        await store.WriteDuplicatesAsync([.. released.Select(r => DuplicateRow(r.ContactId, r.Phone, context.Now))], cancellationToken);
+        tally.Promoted += released.Count;
+    }
+}
+
+/// <summary>Counters of one run (updated from one thread at a time: the producer, then the duplicate pass).</summary>
+internal sealed class PhoneTally
+{
+    private readonly SortedDictionary<string, long> byStatus = new(StringComparer.Ordinal);
+    private long reclassified;
+
+    public long Scanned { get; private set; }
+
+    public long Changed => reclassified + Duplicates + Promoted;
+
+    public long Duplicates { get; set; }
+
+    public long Promoted { get; set; }
+
+    public void Count(string status, bool rowChanged)
+    {
+        Scanned++;
+        if (rowChanged)
+        {
+            reclassified++;
+        }
+
+        byStatus[status] = byStatus.GetValueOrDefault(status) + 1;
+    }
+
+    public Dictionary<string, object?> Detail(string libraryVersion, IReadOnlyDictionary<string, long> baseByStatus) => new()
+    {
+        ["checked_by_status"] = byStatus,
+        ["reclassified_changed"] = reclassified,
+        ["marked_duplicate"] = Duplicates,
+        ["duplicate_released"] = Promoted,
+        ["base_by_status"] = baseByStatus,
+        ["library_version"] = libraryVersion,
+    };
+}

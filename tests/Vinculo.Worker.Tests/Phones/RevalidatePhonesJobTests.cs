@@ -1,0 +1,264 @@
+using System.Globalization;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Vinculo.Data;
+using Vinculo.Engines;
+using Vinculo.Jobs;
+
+namespace Vinculo.Phones;
+
+/// <summary><c>revalidate-phones</c> against a real database, on every engine.</summary>
+public abstract class RevalidatePhonesJobTests(EngineFixture engine) : EngineSuite(engine)
+{
+    private static readonly DateTimeOffset Night = DateTimeOffset.Parse("2026-11-23T05:00:00Z", CultureInfo.InvariantCulture);
+
+    [SkippableFact]
+    public async Task Job_ClassifiesEverySharedVector_AsTheCsvSays()
+    {
+        await using var db = await NewMigratedDatabaseAsync();
+        var vectors = PhoneVectors.Load();
+        var ids = new List<long>();
+        foreach (var (vector, i) in vectors.Select((v, i) => (v, i)))
+        {
+            ids.Add(await InsertContactAsync(db, vector.Raw, Night.AddDays(-10).AddMinutes(i)));
+        }
+
+        var outcome = await RunAsync(db, Night);
+
+        Assert.Equal(JobRunStatus.Succeeded, outcome.Status);
+        var mismatches = new List<string>();
+        var seen = new Dictionary<string, long>(StringComparer.Ordinal);
+        for (var i = 0; i < vectors.Count; i++)
+        {
+            var expected = vectors[i];
+            var row = await ContactAsync(db, ids[i]);
+            // The CSV lists some numbers more than once: every later copy is a duplicate of the first.
+            var expectedStatus = expected.E164 is not null && seen.ContainsKey(expected.E164) ? "duplicate" : expected.Status;
+            if (expected.E164 is not null)
+            {
+                seen.TryAdd(expected.E164, ids[i]);
+            }
+
+            var expectedReason = expected.Status == "repaired" ? row.PhoneNote : expected.Status == "invalid" ? row.PhoneError : null;
+            var offset = row.TimeZone is null ? (double?)null : TimeZoneInfo.FindSystemTimeZoneById(row.TimeZone).BaseUtcOffset.TotalHours;
+            var expectedOffset = expected.UtcOffset ?? (expected.E164 is null ? null : -3.0);
+            if (row.PhoneStatus != expectedStatus || row.PhoneE164 != expected.E164 || row.PhoneType != expected.Type
+                || (expected.Reason is not null && expectedReason != expected.Reason) || offset != expectedOffset || row.PhoneRaw != expected.Raw)
+            {
+                mismatches.Add($"'{expected.Raw}': got {row.PhoneStatus}/{row.PhoneE164}/{row.PhoneType}/{offset}/{row.PhoneNote ?? row.PhoneError}, " +
+                    $"expected {expectedStatus}/{expected.E164}/{expected.Type}/{expectedOffset}/{expected.Reason}");
+            }
+
+            if (expected.E164 is null && (row.PhoneHash is not null || row.PhoneType is not null))
+            {
+                mismatches.Add($"'{expected.Raw}': an invalid number got a hash or a type");
+            }
+        }
+
+        Assert.True(mismatches.Count == 0, string.Join("\n", mismatches));
+    }
+
+    [SkippableFact]
+    public async Task Job_SecondRunOverAnUnchangedBase_WritesNothing()
+    {
+        await using var db = await NewMigratedDatabaseAsync();
+        foreach (var raw in new[] { "(11) 98765-4321", "(11) 3456-7890", "n/a", "11 98765-4321" })
+        {
+            await InsertContactAsync(db, raw, Night.AddDays(-1));
+        }
+
+        var first = await RunAsync(db, Night);
+        var before = await SnapshotAsync(db);
+        var second = await RunAsync(db, Night.AddHours(1));
+
+        Assert.Equal(4, first.Result!.Scanned);
+        Assert.Equal(0, second.Result!.Scanned);
+        Assert.Equal(0, second.Result.Changed);
+        Assert.Equal(before, await SnapshotAsync(db));
+    }
+
+    [SkippableFact]
+    public async Task Job_RechecksOnlyWhatNeedsIt_ForEachTrigger()
+    {
+        await using var db = await NewMigratedDatabaseAsync();
+        var unchanged = await InsertContactAsync(db, "(21) 99876-5432", Night.AddDays(-2));
+        var edited = await InsertContactAsync(db, "(11) 98765-4321", Night.AddDays(-2));
+        var oldVersion = await InsertContactAsync(db, "(31) 99123-4567", Night.AddDays(-2));
+        await RunAsync(db, Night);
+
+        var added = await InsertContactAsync(db, "(41) 99988-7766", Night);
+        await ExecuteAsync(db, "UPDATE contacts SET phone_raw = '(11) 3456-7890' WHERE contact_id = @edited", new { edited });
+        await ExecuteAsync(db, "UPDATE contacts SET phone_checked_version = '0.0.1' WHERE contact_id = @oldVersion", new { oldVersion });
+        var next = await RunAsync(db, Night.AddDays(1));
+
+        Assert.Equal(3, next.Result!.Scanned);
+        Assert.Equal("landline", (await ContactAsync(db, edited)).PhoneStatus);
+        Assert.Equal("valid", (await ContactAsync(db, added)).PhoneStatus);
+        Assert.Equal(PhoneClassifier.LibraryVersion, (await ContactAsync(db, oldVersion)).PhoneCheckedVersion);
+        Assert.Equal(Night, (await ContactAsync(db, unchanged)).PhoneCheckedAt);
+
+        // Phones:RevalidateAfterDays is 30: at day 32 every check (days 0 and 1) is too old.
+        var notYet = await RunAsync(db, Night.AddDays(30).AddHours(-1));
+        var stale = await RunAsync(db, Night.AddDays(32));
+        Assert.Equal(0, notYet.Result!.Scanned);
+        Assert.Equal(4, stale.Result!.Scanned);
+        Assert.Equal(0, stale.Result.Changed);
+        Assert.Equal(Night.AddDays(32), (await ContactAsync(db, unchanged)).PhoneCheckedAt);
+    }
+
+    [SkippableFact]
+    public async Task Duplicates_TheOldestKeepsItsStatus_TheOthersPointToIt()
+    {
+        await using var db = await NewMigratedDatabaseAsync();
+        var second = await InsertContactAsync(db, "11 98765-4321", Night.AddDays(-5));
+        var oldest = await InsertContactAsync(db, "(11) 98765-4321", Night.AddDays(-9));
+        var third = await InsertContactAsync(db, "+55 11 8765-4321", Night.AddDays(-1));
+        var other = await InsertContactAsync(db, "(21) 99876-5432", Night.AddDays(-9));
+
+        var run = await RunAsync(db, Night);
+
+        Assert.Equal(("valid", (long?)null), await StatusAsync(db, oldest));
+        Assert.Equal(("duplicate", (long?)oldest), await StatusAsync(db, second));
+        Assert.Equal(("duplicate", (long?)oldest), await StatusAsync(db, third));
+        Assert.Equal(("valid", (long?)null), await StatusAsync(db, other));
+        using var detail = System.Text.Json.JsonDocument.Parse((await JobRunnerTests.RunsAsync(db, RevalidatePhonesJob.Key))[0].Detail!);
+        Assert.Equal(2, detail.RootElement.GetProperty("marked_duplicate").GetInt64());
+        Assert.Equal(3, detail.RootElement.GetProperty("base_by_status").GetProperty("valid").GetInt64() + 1);
+        Assert.Equal(4, run.Result!.Scanned);
+        Assert.Equal(0, (await RunAsync(db, Night.AddHours(1))).Result!.Changed);
+    }
+
+    [SkippableFact]
+    public async Task Duplicates_WhenTheOldestIsErased_TheNextOldestTakesOver()
+    {
+        await using var db = await NewMigratedDatabaseAsync();
+        var oldest = await InsertContactAsync(db, "(11) 98765-4321", Night.AddDays(-9));
+        var second = await InsertContactAsync(db, "11 98765-4321", Night.AddDays(-5));
+        var third = await InsertContactAsync(db, "5511987654321", Night.AddDays(-1));
+        await RunAsync(db, Night);
+
+        await ExecuteAsync(db, "UPDATE contacts SET erased_at = @at, phone_raw = NULL, phone_e164 = NULL, phone_hash = NULL WHERE contact_id = @oldest", new { at = Night, oldest });
+        await RunAsync(db, Night.AddDays(1));
+
+        Assert.Equal(("valid", (long?)null), await StatusAsync(db, second));
+        Assert.Equal(("duplicate", (long?)second), await StatusAsync(db, third));
+    }
+
+    [SkippableFact]
+    public async Task Duplicates_WhenTheOldestChangesNumber_BothGroupsAreRight()
+    {
+        await using var db = await NewMigratedDatabaseAsync();
+        var oldest = await InsertContactAsync(db, "(11) 98765-4321", Night.AddDays(-9));
+        var second = await InsertContactAsync(db, "11 98765-4321", Night.AddDays(-5));
+        var third = await InsertContactAsync(db, "5511987654321", Night.AddDays(-1));
+        var holder = await InsertContactAsync(db, "(21) 99876-5432", Night.AddDays(-20));
+        await RunAsync(db, Night);
+
+        await ExecuteAsync(db, "UPDATE contacts SET phone_raw = '21 99876-5432' WHERE contact_id = @oldest", new { oldest });
+        await RunAsync(db, Night.AddDays(1));
+
+        Assert.Equal(("duplicate", (long?)holder), await StatusAsync(db, oldest));
+        Assert.Equal(("valid", (long?)null), await StatusAsync(db, second));
+        Assert.Equal(("duplicate", (long?)second), await StatusAsync(db, third));
+        Assert.Equal(0, (await RunAsync(db, Night.AddDays(1).AddHours(1))).Result!.Changed);
+    }
+
+    [SkippableFact]
+    public async Task Unreachable_StaysUntilTheRawNumberChanges()
+    {
+        await using var db = await NewMigratedDatabaseAsync();
+        var contact = await InsertContactAsync(db, "(11) 98765-4321", Night.AddDays(-9));
+        await RunAsync(db, Night);
+        await ExecuteAsync(db, "UPDATE contacts SET phone_status = 'unreachable', phone_failures = 2 WHERE contact_id = @contact", new { contact });
+
+        await RunAsync(db, Night.AddDays(40));
+        var kept = await ContactAsync(db, contact);
+        await ExecuteAsync(db, "UPDATE contacts SET phone_raw = '(11) 91234-5678' WHERE contact_id = @contact", new { contact });
+        await RunAsync(db, Night.AddDays(41));
+        var cleared = await ContactAsync(db, contact);
+
+        Assert.Equal("unreachable", kept.PhoneStatus);
+        Assert.Equal("valid", cleared.PhoneStatus);
+        Assert.Equal(0L, cleared.PhoneFailures);
+    }
+
+    private static async Task<JobRunOutcome> RunAsync(TestDatabase db, DateTimeOffset now)
+    {
+        using var host = db.BuildHost(new Microsoft.Extensions.Time.Testing.FakeTimeProvider(now));
+        return await host.Services.GetRequiredService<JobRunner>().RunAsync(RevalidatePhonesJob.Key, CancellationToken.None);
+    }
+
+    internal static async Task<long> InsertContactAsync(TestDatabase db, string? raw, DateTimeOffset createdAt)
+    {
+        DapperSetup.EnsureConfigured();
+        await using var connection = await db.OpenAsync();
+        var sql = SqlDialect.Create(db.Provider, db.ConnectionString, db.ContentRoot)
+            .InsertReturningKey("contacts", "name, phone_raw, created_at, updated_at", "'Cliente', @raw, @createdAt, @createdAt", "contact_id");
+        return await connection.ExecuteScalarAsync<long>(sql, new { raw, createdAt });
+    }
+
+    private static async Task ExecuteAsync(TestDatabase db, string sql, object parameters)
+    {
+        DapperSetup.EnsureConfigured();
+        await using var connection = await db.OpenAsync();
+        await connection.ExecuteAsync(sql, parameters);
+    }
+
+    private static async Task<ContactRow> ContactAsync(TestDatabase db, long id)
+    {
+        DapperSetup.EnsureConfigured();
+        await using var connection = await db.OpenAsync();
+        return await connection.QuerySingleAsync<ContactRow>(
+            "SELECT phone_raw AS PhoneRaw, phone_status AS PhoneStatus, phone_e164 AS PhoneE164, phone_hash AS PhoneHash, phone_type AS PhoneType, " +
+            "time_zone AS TimeZone, phone_note AS PhoneNote, phone_error AS PhoneError, duplicate_of AS DuplicateOf, phone_failures AS PhoneFailures, " +
+            "phone_checked_at AS PhoneCheckedAt, phone_checked_version AS PhoneCheckedVersion FROM contacts WHERE contact_id = @id",
+            new { id });
+    }
+
+    private static async Task<(string, long?)> StatusAsync(TestDatabase db, long id)
+    {
+        var row = await ContactAsync(db, id);
+        return (row.PhoneStatus, row.DuplicateOf);
+    }
+
+    private static async Task<string> SnapshotAsync(TestDatabase db)
+    {
+        await using var connection = await db.OpenAsync();
+        var rows = await connection.QueryAsync(
+            "SELECT contact_id, phone_raw, phone_status, phone_e164, phone_checked_at, updated_at, duplicate_of FROM contacts ORDER BY contact_id");
+        return string.Join("\n", rows.Select(r => string.Join("|", ((IDictionary<string, object?>)r).Values)));
+    }
+}
+
+public sealed class ContactRow
+{
+    public string? PhoneRaw { get; set; }
+
+    public string PhoneStatus { get; set; } = "";
+
+    public string? PhoneE164 { get; set; }
+
+    public string? PhoneHash { get; set; }
+
+    public string? PhoneType { get; set; }
+
+    public string? TimeZone { get; set; }
+
+    public string? PhoneNote { get; set; }
+
+    public string? PhoneError { get; set; }
+
+    public long? DuplicateOf { get; set; }
+
+    public long PhoneFailures { get; set; }
+
+    public DateTimeOffset? PhoneCheckedAt { get; set; }
+
+    public string? PhoneCheckedVersion { get; set; }
+}
+
+public sealed class SqliteRevalidatePhonesJobTests(SqliteEngine engine) : RevalidatePhonesJobTests(engine), IClassFixture<SqliteEngine>;
+
+public sealed class PostgresRevalidatePhonesJobTests(PostgresEngine engine) : RevalidatePhonesJobTests(engine), IClassFixture<PostgresEngine>;
+
+public sealed class SqlServerRevalidatePhonesJobTests(SqlServerEngine engine) : RevalidatePhonesJobTests(engine), IClassFixture<SqlServerEngine>;
