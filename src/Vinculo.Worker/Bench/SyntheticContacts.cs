@@ -72,7 +72,7 @@ public sealed class SyntheticContacts(int seed = 20261123)
         }
 
         var mobile = "9" + random.Next(6, 10).ToString(CultureInfo.InvariantCulture) + Digits(7);
-        if (issued.Count < 200_000)
+        if (issued.Count < 50_000)
         {
             issued.Add((ddd, mobile));
         }

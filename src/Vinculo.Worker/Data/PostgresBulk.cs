@@ -21,7 +21,9 @@ internal static class PostgresBulk
         var names = write.Columns.Select(c => c.Name).ToList();
         var apply = write.Key is null
             ? $"INSERT INTO {write.Table} ({string.Join(", ", names)}) SELECT {string.Join(", ", names)} FROM {staging}"
-            : $"UPDATE {write.Table} AS t SET {string.Join(", ", names.Select(n => $"{n} = s.{n}"))} FROM {staging} AS s WHERE t.{write.Key.Name} = s.{write.Key.Name}";
+            : $"UPDATE {write.Table} AS t SET {string.Join(", ", names.Select(n => $"{n} = s.{n}"))} FROM {staging} AS s " +
+              // The key range lets the planner reach the target through its key index, not a scan per batch.
+              $"WHERE t.{write.Key.Name} = s.{write.Key.Name} AND t.{write.Key.Name} BETWEEN @low AND @high";
         return [create, copy, analyze, apply];
     }
 
@@ -57,6 +59,12 @@ internal static class PostgresBulk
         }
 
         await using var apply = new NpgsqlCommand(statements[3], npgsql, (NpgsqlTransaction)transaction) { CommandTimeout = 0 };
+        if (write.Key is not null)
+        {
+            var keys = rows.Select(r => Convert.ToInt64(r[0], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            apply.Parameters.AddWithValue("low", keys.Min());
+            apply.Parameters.AddWithValue("high", keys.Max());
+        }
         return await apply.ExecuteNonQueryAsync(cancellationToken);
     }
 

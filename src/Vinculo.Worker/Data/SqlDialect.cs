@@ -50,6 +50,9 @@ public abstract class SqlDialect(string connectionString)
     /// </summary>
     public abstract Task<int> BulkWriteAsync(DbConnection connection, DbTransaction transaction, BulkWrite write, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken);
 
+    /// <summary>How many bulk writes of disjoint rows may run at once (SQLite has one writer).</summary>
+    public virtual int ConcurrentWriters => 2;
+
     /// <summary>The SQL text <see cref="BulkWriteAsync"/> sends for this write (for the T-SQL parse check).</summary>
     public abstract IReadOnlyList<string> BulkWriteStatements(BulkWrite write);
 

@@ -73,6 +73,8 @@ public sealed class SqliteDialect : SqlDialect
 
     public override void UseQuartzStore(IPersistentStoreBuilder store) => store.UseSqlite(ConnectionString);
 
+    public override int ConcurrentWriters => 1;
+
     public override Task<string> CreateScratchDatabaseAsync(string name, CancellationToken cancellationToken)
     {
         var path = Path.Combine(Path.GetDirectoryName(DatabasePath)!, name + ".db");

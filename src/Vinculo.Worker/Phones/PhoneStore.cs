@@ -67,6 +67,8 @@ public sealed class PhoneStore(Database database) : ISqlStatements
         new BulkColumn("contact_id", BulkType.Identifier),
         [new("phone_status", BulkType.Text), new("duplicate_of", BulkType.Identifier), new("updated_at", BulkType.Timestamp)]);
 
+    public int ConcurrentWriters => database.Dialect.ConcurrentWriters;
+
     public IEnumerable<string> Statements =>
         [CandidatesSql, SharedNumbersSql, OrphanDuplicatesSql, CountByStatusSql, .. database.Dialect.BulkWriteStatements(ClassificationWrite), .. database.Dialect.BulkWriteStatements(DuplicateWrite)];
 

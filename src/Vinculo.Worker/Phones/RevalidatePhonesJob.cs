@@ -38,7 +38,7 @@ public sealed class RevalidatePhonesJob(PhoneStore store, IOptions<PhonesOptions
         var options = phones.Value;
         var staleBefore = context.Now.AddDays(-options.RevalidateAfterDays);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var batches = Channel.CreateBounded<(List<object?[]> Classified, List<object?[]> DuplicateLinks)>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        var batches = Channel.CreateBounded<(List<object?[]> Classified, List<object?[]> DuplicateLinks)>(new BoundedChannelOptions(2) { SingleWriter = true });
 
         var producer = Task.Run(
             async () =>
@@ -69,11 +69,15 @@ public sealed class RevalidatePhonesJob(PhoneStore store, IOptions<PhonesOptions
 
         try
         {
-            await foreach (var (classified, duplicateLinks) in batches.Reader.ReadAllAsync(stop.Token))
-            {
-                await store.WriteClassificationsAsync(classified, stop.Token);
-                await store.WriteDuplicatesAsync(duplicateLinks, stop.Token);
-            }
+            // Batches hold disjoint rows: engines that take several writers at once get them.
+            await Parallel.ForEachAsync(
+                batches.Reader.ReadAllAsync(stop.Token),
+                new ParallelOptions { MaxDegreeOfParallelism = store.ConcurrentWriters, CancellationToken = stop.Token },
+                async (batch, token) =>
+                {
+                    await store.WriteClassificationsAsync(batch.Classified, token);
+                    await store.WriteDuplicatesAsync(batch.DuplicateLinks, token);
+                });
         }
         finally
         {

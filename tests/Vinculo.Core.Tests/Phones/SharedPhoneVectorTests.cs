@@ -1,4 +1,5 @@
 using Vinculo.Phones;
+using Vinculo.Testing;
 using Xunit;
 
 namespace Vinculo.Core.Tests.Phones;
@@ -28,15 +29,5 @@ public sealed class SharedPhoneVectorTests
         }
 
         Assert.True(mismatches.Count == 0, $"{mismatches.Count} of {vectors.Count} vectors differ:\n" + string.Join('\n', mismatches));
-    }
-
-    [Fact]
-    public void Csv_ReadsQuotedFieldsWithCommasQuotesAndLineBreaks()
-    {
-        var records = Csv.Parse("a,b,c\r\n\"1, 2\",\"say \"\"hi\"\"\",\"two\nlines\"\n,,\n");
-
-        Assert.Equal(3, records.Count);
-        Assert.Equal(["1, 2", "say \"hi\"", "two\nlines"], records[1]);
-        Assert.Equal(["", "", ""], records[2]);
     }
 }

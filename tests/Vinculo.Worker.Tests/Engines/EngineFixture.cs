@@ -1,5 +1,3 @@
-using Microsoft.Data.SqlClient;
-using Npgsql;
 using Vinculo.Data;
 
 namespace Vinculo.Engines;
@@ -47,76 +45,46 @@ public sealed class SqliteEngine : EngineFixture
 /// create databases), which the README's test command sets after starting a throwaway cluster.
 /// With <c>VINCULO_TEST_REQUIRE_POSTGRES=1</c> a missing server fails the tests instead of skipping them.
 /// </summary>
-public sealed class PostgresEngine : EngineFixture
+public sealed class PostgresEngine : ServerEngine
 {
-    private static readonly string? Admin = Environment.GetEnvironmentVariable("VINCULO_TEST_POSTGRES");
-
-    public override DatabaseProvider Provider => DatabaseProvider.Postgres;
+    public PostgresEngine()
+        : base(DatabaseProvider.Postgres, Environment.GetEnvironmentVariable("VINCULO_TEST_POSTGRES"))
+    {
+    }
 
     public override string? Unavailable => Admin is not null
         ? null
         : Environment.GetEnvironmentVariable("VINCULO_TEST_REQUIRE_POSTGRES") == "1"
             ? throw new InvalidOperationException("VINCULO_TEST_REQUIRE_POSTGRES=1 but VINCULO_TEST_POSTGRES is not set.")
             : "PostgreSQL not configured: set VINCULO_TEST_POSTGRES (scripts/test.sh does).";
-
-    public override async Task<TestDatabase> CreateDatabaseAsync()
-    {
-        var name = NewName();
-        await using (var admin = new NpgsqlConnection(Admin))
-        {
-            await admin.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", admin);
-            await create.ExecuteNonQueryAsync();
-        }
-
-        var connectionString = new NpgsqlConnectionStringBuilder(Admin) { Database = name }.ToString();
-        var root = Directory.CreateTempSubdirectory("vinculo-test-").FullName;
-        return new TestDatabase(Provider, connectionString, root, async () =>
-        {
-            NpgsqlConnection.ClearAllPools();
-            await using (var admin = new NpgsqlConnection(Admin))
-            {
-                await admin.OpenAsync();
-                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", admin);
-                await drop.ExecuteNonQueryAsync();
-            }
-
-            Directory.Delete(root, recursive: true);
-        });
-    }
 }
 
 /// <summary>SQL Server from <c>VINCULO_TEST_SQLSERVER</c>; it cannot run on the build machines, so without it these tests are skipped.</summary>
-public sealed class SqlServerEngine : EngineFixture
+public sealed class SqlServerEngine : ServerEngine
 {
-    private static readonly string? Admin = Environment.GetEnvironmentVariable("VINCULO_TEST_SQLSERVER");
-
-    public override DatabaseProvider Provider => DatabaseProvider.SqlServer;
+    public SqlServerEngine()
+        : base(DatabaseProvider.SqlServer, Environment.GetEnvironmentVariable("VINCULO_TEST_SQLSERVER"))
+    {
+    }
 
     public override string? Unavailable => Admin is null ? "SQL Server not configured: set VINCULO_TEST_SQLSERVER to run these tests against one." : null;
+}
+
+/// <summary>A server engine: each test gets a database of its own, made and dropped by the dialect's scratch-database support.</summary>
+public abstract class ServerEngine(DatabaseProvider provider, string? admin) : EngineFixture
+{
+    protected string? Admin { get; } = admin;
+
+    public override DatabaseProvider Provider => provider;
 
     public override async Task<TestDatabase> CreateDatabaseAsync()
     {
-        var name = NewName();
-        await using (var admin = new SqlConnection(Admin))
-        {
-            await admin.OpenAsync();
-            await using var create = new SqlCommand($"CREATE DATABASE [{name}]", admin);
-            await create.ExecuteNonQueryAsync();
-        }
-
-        var connectionString = new SqlConnectionStringBuilder(Admin) { InitialCatalog = name }.ToString();
         var root = Directory.CreateTempSubdirectory("vinculo-test-").FullName;
+        var dialect = SqlDialect.Create(Provider, Admin, root);
+        var connectionString = await dialect.CreateScratchDatabaseAsync(NewName(), CancellationToken.None);
         return new TestDatabase(Provider, connectionString, root, async () =>
         {
-            SqlConnection.ClearAllPools();
-            await using (var admin = new SqlConnection(Admin))
-            {
-                await admin.OpenAsync();
-                await using var drop = new SqlCommand($"ALTER DATABASE [{name}] SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE [{name}]", admin);
-                await drop.ExecuteNonQueryAsync();
-            }
-
+            await dialect.DropScratchDatabaseAsync(connectionString, CancellationToken.None);
             Directory.Delete(root, recursive: true);
         });
     }

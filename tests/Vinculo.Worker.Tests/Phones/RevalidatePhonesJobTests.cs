@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Vinculo.Data;
 using Vinculo.Engines;
 using Vinculo.Jobs;
+using Vinculo.Testing;
 
 namespace Vinculo.Phones;
 
@@ -16,7 +17,7 @@ public abstract class RevalidatePhonesJobTests(EngineFixture engine) : EngineSui
     public async Task Job_ClassifiesEverySharedVector_AsTheCsvSays()
     {
         await using var db = await NewMigratedDatabaseAsync();
-        var vectors = PhoneVectors.Load();
+        var vectors = SharedPhoneVectors.Load();
         var ids = new List<long>();
         foreach (var (vector, i) in vectors.Select((v, i) => (v, i)))
         {
