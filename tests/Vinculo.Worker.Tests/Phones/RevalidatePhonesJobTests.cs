@@ -1,4 +1,5 @@
 using System.Globalization;
+using CsCheck;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Vinculo.Data;
@@ -57,6 +58,45 @@ public abstract class RevalidatePhonesJobTests(EngineFixture engine) : EngineSui
         }
 
         Assert.True(mismatches.Count == 0, string.Join("\n", mismatches));
+    }
+
+    /// <summary>
+    /// Thousands of generated phone fields (fragments of real numbers, control characters, emoji, RTL marks,
+    /// full-width digits, strings of up to 10,000 characters) go through the job: every row gets a status,
+    /// <c>phone_raw</c> comes back exactly as written, and only usable numbers get an E.164, a hash and a zone.
+    /// </summary>
+    [SkippableFact]
+    public async Task Job_OnAnyPhoneField_NeverTouchesPhoneRaw_AndWritesE164OnlyForUsableNumbers()
+    {
+        await using var db = await NewMigratedDatabaseAsync();
+        // Text columns hold valid Unicode: no NUL (PostgreSQL refuses it) and no lone surrogate.
+        const string Characters = "0123456789+-(). /#xramal\t\r\n\u0001\u007F\u00A0\u200E\u200F\u202E\uFEFF０１２３٣ãç";
+        var fragments = Gen.OneOf("+55", "55", "0", "00", "0 21 ", "(11)", "(68) ", "9", "98765-4321", "8765-4321", "3456-7890", "0800 ", "+351 912 345 678", "📱", "ramal 12", " / ");
+        var fields = Gen.OneOf(
+                fragments.Array[0, 6].Select(string.Concat),
+                Gen.Char[Characters].Array[0, 30].Select(chars => new string(chars)),
+                Gen.Char[Characters].Array[1_000, 10_000].Select(chars => new string(chars)))
+            .Array[1_500]
+            .Single(); // One draw of 1,500 fields; CsCheck's seed is printed on failure.
+        await InsertContactsAsync(db, fields);
+
+        var run = await RunAsync(db, Night);
+
+        Assert.Equal(fields.Length, run.Result!.Scanned);
+        DapperSetup.EnsureConfigured();
+        await using var connection = await db.OpenAsync();
+        var rows = (await connection.QueryAsync<(long Id, string? Raw, string Status, string? E164, string? Hash, string? Zone, string? Error)>(
+            "SELECT contact_id, phone_raw, phone_status, phone_e164, phone_hash, time_zone, phone_error FROM contacts ORDER BY contact_id")).ToList();
+        Assert.Equal(fields, rows.Select(r => r.Raw));
+        Assert.All(rows, row =>
+        {
+            var usable = row.Status is "valid" or "repaired" or "landline" or "duplicate";
+            Assert.Contains(row.Status, new[] { "valid", "repaired", "landline", "duplicate", "invalid" });
+            Assert.Equal(usable, row.E164 is not null);
+            Assert.Equal(usable, row.Hash is not null);
+            Assert.Equal(usable, row.Zone is not null);
+            Assert.Equal(row.Status == "invalid", row.Error is not null);
+        });
     }
 
     [SkippableFact]
@@ -196,6 +236,16 @@ public abstract class RevalidatePhonesJobTests(EngineFixture engine) : EngineSui
         var sql = SqlDialect.Create(db.Provider, db.ConnectionString, db.ContentRoot)
             .InsertReturningKey("contacts", "name, phone_raw, created_at, updated_at", "'Cliente', @raw, @createdAt, @createdAt", "contact_id");
         return await connection.ExecuteScalarAsync<long>(sql, new { raw, createdAt });
+    }
+
+    private static async Task InsertContactsAsync(TestDatabase db, IReadOnlyList<string> raws)
+    {
+        var dialect = SqlDialect.Create(db.Provider, db.ConnectionString, db.ContentRoot);
+        await using var connection = await db.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var rows = raws.Select((raw, i) => new object?[] { "Cliente", raw, "unchecked", Night.AddDays(-1).AddSeconds(i), Night.AddDays(-1) }).ToList();
+        await dialect.BulkWriteAsync(connection, transaction, Bench.PhoneBenchmark.ContactInsert, rows, CancellationToken.None);
+        await transaction.CommitAsync();
     }
 
     private static async Task ExecuteAsync(TestDatabase db, string sql, object parameters)
