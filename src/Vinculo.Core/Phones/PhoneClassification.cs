@@ -13,7 +13,7 @@ namespace Vinculo.Phones;
 /// zone when it names exactly one, or the zone nearly all of the country lives in when it names several (Portugal, Spain,
 /// United Kingdom …). Null when the number has no single place (0800 and 4004 numbers, a mobile of a country whose zones
 /// are far apart, such as Russia or Australia): the caller then applies <c>Scheduler:TimeZone</c>
-/// (<see cref="PhoneOptions.FallbackTimeZone"/>), so that changing that setting needs no reclassification.
+/// (see <see cref="PhoneRecheck"/>), so that changing that setting needs no reclassification.
 /// </param>
 /// <param name="Note">Set only when repaired: a <see cref="PhoneNotes"/> value.</param>
 /// <param name="Error">Set only when invalid: exactly one <see cref="PhoneErrors"/> value.</param>

@@ -12,11 +12,4 @@ public sealed record PhoneOptions
     /// Only meaningful when <see cref="DefaultRegion"/> is BR.
     /// </summary>
     public string? DefaultAreaCode { get; init; }
-
-    /// <summary>
-    /// <c>Scheduler:TimeZone</c>. Carried for the caller: the classifier leaves
-    /// <see cref="PhoneClassification.TimeZone"/> null when a number has no single place, and the job applies
-    /// this zone, so that a change of this setting does not require reclassifying the base.
-    /// </summary>
-    public string FallbackTimeZone { get; init; } = "America/Sao_Paulo";
 }

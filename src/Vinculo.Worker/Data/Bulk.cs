@@ -20,14 +20,27 @@ public enum BulkType
     Flag,
 }
 
-public sealed record BulkColumn(string Name, BulkType Type);
+public sealed record BulkColumn(string Name, BulkType Type)
+{
+    /// <summary>Names are spliced into SQL, so only plain identifiers are accepted: never a value.</summary>
+    public string Name { get; } = BulkWrite.Identifier(Name);
+}
 
 /// <summary>
 /// A set-wise write of many rows into one table: an UPDATE keyed by <see cref="Key"/>, or an INSERT when
 /// <see cref="Key"/> is null. Rows are arrays in the order of <see cref="Columns"/> (key first for updates);
 /// timestamps are <see cref="DateTimeOffset"/>.
 /// </summary>
-public sealed record BulkWrite(string Table, BulkColumn? Key, IReadOnlyList<BulkColumn> Columns)
+public sealed partial record BulkWrite(string Table, BulkColumn? Key, IReadOnlyList<BulkColumn> Columns)
 {
+    /// <summary>Spliced into SQL, so only a plain identifier is accepted: never a value.</summary>
+    public string Table { get; } = Identifier(Table);
+
     public IEnumerable<BulkColumn> AllColumns => Key is null ? Columns : Columns.Prepend(Key);
+
+    internal static string Identifier(string name) =>
+        PlainIdentifier().IsMatch(name) ? name : throw new ArgumentException($"'{name}' is not a plain SQL identifier.", nameof(name));
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z_][a-z0-9_]*$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex PlainIdentifier();
 }

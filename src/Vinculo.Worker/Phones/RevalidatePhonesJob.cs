@@ -19,13 +19,7 @@ public sealed class RevalidatePhonesJob(PhoneStore store, IOptions<PhonesOptions
     public async Task<JobResult> RunAsync(JobRunContext context, CancellationToken cancellationToken)
     {
         var options = phones.Value;
-        var fallbackZone = scheduler.Value.TimeZone;
-        var classifier = new PhoneClassifier(new PhoneOptions
-        {
-            DefaultRegion = options.DefaultRegion,
-            DefaultAreaCode = options.DefaultAreaCode,
-            FallbackTimeZone = fallbackZone,
-        });
+        var classifier = new PhoneClassifier(new PhoneOptions { DefaultRegion = options.DefaultRegion, DefaultAreaCode = options.DefaultAreaCode });
         var tally = new PhoneTally();
         await ClassifyAsync(context, classifier, tally, cancellationToken);
         await MarkDuplicatesAsync(context, classifier, tally, cancellationToken);
