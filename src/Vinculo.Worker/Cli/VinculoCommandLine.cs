@@ -114,6 +114,7 @@ public static class VinculoCommandLine
         bench.SetAction((parse, ct) => Guard(context, () => BenchAsync(parse.GetValue(contactsOption), configurationArgs, context, ct)));
         root.Add(bench);
 
+        root.Add(ImportCommand.Create(configurationArgs, context));
         return root;
     }
 
@@ -212,7 +213,7 @@ public static class VinculoCommandLine
     }
 
     /// <summary>Turns the failures a user can fix into a message and an exit code, instead of a stack trace.</summary>
-    private static async Task<int> Guard(CommandLineContext context, Func<Task<int>> action)
+    internal static async Task<int> Guard(CommandLineContext context, Func<Task<int>> action)
     {
         try
         {
@@ -272,7 +273,7 @@ public static class VinculoCommandLine
         return builder;
     }
 
-    private static IHost BuildHost(IReadOnlyList<string> configurationArgs, CommandLineContext context, TimeProvider clock)
+    internal static IHost BuildHost(IReadOnlyList<string> configurationArgs, CommandLineContext context, TimeProvider clock)
     {
         var host = CreateBuilder(configurationArgs, context, clock).Build();
         try

@@ -5,7 +5,7 @@ using NpgsqlTypes;
 namespace Vinculo.Data;
 
 /// <summary>PostgreSQL: binary COPY into a temporary table dropped at commit, then one set-based statement.</summary>
-internal static class PostgresBulk
+internal static partial class PostgresBulk
 {
     private static long counter;
 
@@ -39,19 +39,7 @@ internal static class PostgresBulk
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using (var importer = await npgsql.BeginBinaryImportAsync(statements[1], cancellationToken))
-        {
-            foreach (var row in rows)
-            {
-                await importer.StartRowAsync(cancellationToken);
-                for (var i = 0; i < columns.Count; i++)
-                {
-                    await WriteValueAsync(importer, row[i], columns[i].Type, cancellationToken);
-                }
-            }
-
-            await importer.CompleteAsync(cancellationToken);
-        }
+        await CopyAsync(npgsql, statements[1], columns, rows, cancellationToken);
 
         await using (var analyze = new NpgsqlCommand(statements[2], npgsql, (NpgsqlTransaction)transaction))
         {
@@ -66,6 +54,21 @@ internal static class PostgresBulk
             apply.Parameters.AddWithValue("high", keys.Max());
         }
         return await apply.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task CopyAsync(NpgsqlConnection connection, string copy, List<BulkColumn> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken)
+    {
+        await using var importer = await connection.BeginBinaryImportAsync(copy, cancellationToken);
+        foreach (var row in rows)
+        {
+            await importer.StartRowAsync(cancellationToken);
+            for (var i = 0; i < columns.Count; i++)
+            {
+                await WriteValueAsync(importer, row[i], columns[i].Type, cancellationToken);
+            }
+        }
+
+        await importer.CompleteAsync(cancellationToken);
     }
 
     private static Task WriteValueAsync(NpgsqlBinaryImporter importer, object? value, BulkType type, CancellationToken cancellationToken) => value switch

@@ -5,7 +5,7 @@ using Microsoft.Data.SqlClient;
 namespace Vinculo.Data;
 
 /// <summary>SQL Server: SqlBulkCopy into a session temporary table, then one set-based statement (no MERGE).</summary>
-internal static class SqlServerBulk
+internal static partial class SqlServerBulk
 {
     private const string Staging = "#vinculo_bulk";
 
@@ -28,9 +28,28 @@ internal static class SqlServerBulk
         var statements = Statements(write);
         var columns = write.AllColumns.ToList();
 
-        await using (var create = new SqlCommand(statements[0], sql, tx))
+        await StageAsync(sql, tx, statements[0], columns, rows, cancellationToken);
+
+        int written;
+        await using (var apply = new SqlCommand(statements[1], sql, tx) { CommandTimeout = 0 })
         {
-            await create.ExecuteNonQueryAsync(cancellationToken);
+            written = await apply.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var drop = new SqlCommand(statements[2], sql, tx))
+        {
+            await drop.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return written;
+    }
+
+    /// <summary>Creates the session's staging table and fills it with SqlBulkCopy.</summary>
+    private static async Task StageAsync(SqlConnection sql, SqlTransaction tx, string create, List<BulkColumn> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken)
+    {
+        await using (var command = new SqlCommand(create, sql, tx))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
         using var table = new DataTable();
@@ -55,28 +74,13 @@ internal static class SqlServerBulk
             table.Rows.Add(values);
         }
 
-        using (var copy = new SqlBulkCopy(sql, SqlBulkCopyOptions.Default, tx) { DestinationTableName = Staging, BulkCopyTimeout = 0 })
+        using var copy = new SqlBulkCopy(sql, SqlBulkCopyOptions.Default, tx) { DestinationTableName = Staging, BulkCopyTimeout = 0 };
+        foreach (var column in columns)
         {
-            foreach (var column in columns)
-            {
-                copy.ColumnMappings.Add(column.Name, column.Name);
-            }
-
-            await copy.WriteToServerAsync(table, cancellationToken);
+            copy.ColumnMappings.Add(column.Name, column.Name);
         }
 
-        int written;
-        await using (var apply = new SqlCommand(statements[1], sql, tx) { CommandTimeout = 0 })
-        {
-            written = await apply.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await using (var drop = new SqlCommand(statements[2], sql, tx))
-        {
-            await drop.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        return written;
+        await copy.WriteToServerAsync(table, cancellationToken);
     }
 
     private static string SqlType(BulkType type) => type switch

@@ -9,7 +9,7 @@ namespace Vinculo.Data;
 /// SQLite has one writer and no bulk protocol: one prepared statement, rebound per row, inside the
 /// caller's transaction. (Measured here: multi-row statements through a staging table are slower.)
 /// </summary>
-internal static class SqliteBulk
+internal static partial class SqliteBulk
 {
     /// <summary>Parameters are numbered (<c>?1</c>, <c>?2</c>, …) in the order of the row arrays: the key first for updates.</summary>
     public static string Statement(BulkWrite write)
@@ -31,10 +31,16 @@ internal static class SqliteBulk
     /// </remarks>
     public static Task<int> WriteAsync(DbConnection connection, DbTransaction transaction, BulkWrite write, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
     {
-        var columns = (write.Key is null ? write.Columns : write.AllColumns).ToList();
-        var db = ((SqliteConnection)connection).Handle!;
         _ = transaction; // The native statements run inside the transaction the connection has open.
-        Check(raw.sqlite3_prepare_v2(db, Statement(write), out var statement), db);
+        var columns = (write.Key is null ? write.Columns : write.AllColumns).ToList();
+        return Task.FromResult(Run((SqliteConnection)connection, Statement(write), columns, rows, cancellationToken));
+    }
+
+    /// <summary>Runs one prepared statement per row, bound by position; returns the rows it changed.</summary>
+    private static int Run(SqliteConnection connection, string sql, List<BulkColumn> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken)
+    {
+        var db = connection.Handle!;
+        Check(raw.sqlite3_prepare_v2(db, sql, out var statement), db);
         using (statement)
         {
             var written = 0;
@@ -56,7 +62,7 @@ internal static class SqliteBulk
                 raw.sqlite3_reset(statement);
             }
 
-            return Task.FromResult(written);
+            return written;
         }
     }
 

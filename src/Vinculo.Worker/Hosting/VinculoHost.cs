@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using Vinculo.Data;
+using Vinculo.Import;
 using Vinculo.Jobs;
 using Vinculo.Phones;
 
@@ -50,6 +51,7 @@ public static class VinculoHost
         builder.AddVinculoData();
         builder.AddVinculoJobRunner();
         builder.AddVinculoPhones();
+        builder.AddVinculoImport();
         return builder;
     }
 

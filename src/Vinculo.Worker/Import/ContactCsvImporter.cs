@@ -1,0 +1,242 @@
+using System.Globalization;
+using CsvHelper;
+using Vinculo.Consent;
+
+namespace Vinculo.Import;
+
+/// <summary>
+/// A contact CSV into the base: each row upserted by <c>external_ref</c>, else by phone (both Brazilian forms), its
+/// consent columns turned into a <c>granted</c> consent with its event. A row that cannot be read is reported with its
+/// line number and the others still import. A bad phone is not a bad row: it is stored, classified <c>invalid</c>.
+/// Suppression entries are never lifted: a suppressed number re-imported with consent stays suppressed.
+/// </summary>
+internal sealed class ContactCsvImporter(ImportStore store)
+{
+    private const int MaxNameLength = 400;
+    private const int MaxExternalRefLength = 200;
+
+    /// <summary>A record longer than this is not a contact: the file is damaged or not a CSV.</summary>
+    private const int MaxRecordBytes = 1 << 20;
+
+    private static readonly HashSet<string> Yes = new(["sim", "s", "yes", "y", "true", "1", "x", "verdadeiro", "v", "ok"], StringComparer.Ordinal);
+    private static readonly HashSet<string> No = new(["nao", "n", "no", "false", "0", "falso", "f"], StringComparer.Ordinal);
+
+    private static readonly Dictionary<string, string> Sources = new(StringComparer.Ordinal)
+    {
+        ["form"] = ConsentSources.Form, ["formulario"] = ConsentSources.Form,
+        ["whatsapp"] = ConsentSources.WhatsApp,
+        ["import"] = ConsentSources.Import, ["importacao"] = ConsentSources.Import,
+        ["chat"] = ConsentSources.Chat, ["conversa"] = ConsentSources.Chat,
+        ["other"] = ConsentSources.Other, ["outro"] = ConsentSources.Other, ["outra"] = ConsentSources.Other,
+    };
+
+    public static CsvReaderOptions ReaderOptions => new()
+    {
+        HasHeader = true,
+        TrackLineNumbers = true,
+        TrimWhitespace = true,
+        // A stray quote must not swallow the rest of the file: every line break ends a record.
+        AllowLineBreaksInQuotes = false,
+        MaxRecordSize = MaxRecordBytes,
+        IncludeValuesInExceptions = false,
+    };
+
+    public async Task ImportAsync(ImportRun run, string path, CancellationToken cancellationToken)
+    {
+        using var csv = CsvReader.Create(ImportText.PlainText(path), ReaderOptions, leaveOpen: false);
+        try
+        {
+            var columns = CsvHeaders.Map(csv.Headers);
+            if (!columns.ContainsKey(CsvHeaders.Phone) && !columns.ContainsKey(CsvHeaders.ExternalRef))
+            {
+                throw new UnreadableFileException(csv.Headers.Count == 0
+                    ? "O arquivo CSV está vazio."
+                    : "O CSV não tem coluna de telefone (phone) nem de referência externa (external_ref). Cabeçalho esperado: " +
+                      "name, phone, external_ref, consent, consent_source, consent_at (separados por vírgula ou ponto e vírgula).");
+            }
+
+            while (csv.Read())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var row = ContactRow.Read(csv, columns, run.TimeZone, run.Now, out var problem);
+                if (row is null)
+                {
+                    if (problem is not null)
+                    {
+                        run.Counts.RowsRead++;
+                        run.Counts.Reject(csv.LineNumber, problem);
+                    }
+
+                    continue;
+                }
+
+                run.Counts.RowsRead++;
+                await ImportRowAsync(run, row, csv.LineNumber, cancellationToken);
+            }
+        }
+        catch (CsvFormatException)
+        {
+            throw new UnreadableFileException("O arquivo não pôde ser lido como CSV (uma linha passa de 1 MB): está danificado ou não é um CSV.");
+        }
+    }
+
+    private async Task ImportRowAsync(ImportRun run, ContactRow row, long line, CancellationToken cancellationToken)
+    {
+        var session = run.Session;
+        StoredContact? contact = null;
+        if (row.ExternalRef is not null)
+        {
+            contact = await store.FindByExternalRefAsync(session, row.ExternalRef, cancellationToken);
+            if (contact?.ErasedAt is not null)
+            {
+                run.Counts.Reject(line, "o contato com este external_ref foi anonimizado a pedido do titular (LGPD) e não é recriado.");
+                return;
+            }
+        }
+
+        var phone = row.Phone is null ? null : run.Contacts.Classify(row.Phone);
+        if (contact is null && row.Phone is not null)
+        {
+            contact = phone!.E164 is { } e164
+                ? await store.FindByPhoneAsync(session, e164, row.ExternalRef, cancellationToken)
+                : await store.FindByRawPhoneAsync(session, row.Phone, row.ExternalRef, cancellationToken);
+        }
+
+        long contactId;
+        if (contact is null)
+        {
+            contactId = await run.Contacts.CreateAsync(row.ExternalRef, row.Name, row.Phone, cancellationToken);
+        }
+        else
+        {
+            contactId = contact.ContactId;
+            var changed = false;
+            var name = row.Name ?? contact.Name;
+            var externalRef = row.ExternalRef ?? contact.ExternalRef;
+            if (name != contact.Name || externalRef != contact.ExternalRef)
+            {
+                await store.UpdateIdentityAsync(session, contactId, name, externalRef, run.Now, cancellationToken);
+                changed = true;
+            }
+
+            if (row.Phone is not null && row.Phone != contact.PhoneRaw)
+            {
+                await store.UpdatePhoneAsync(session, contactId, row.Phone, phone!, run.Now, cancellationToken);
+                changed = true;
+            }
+
+            if (changed)
+            {
+                run.Counts.ContactsUpdated++;
+            }
+        }
+
+        if (row.Consent == true)
+        {
+            var current = await store.ConsentAsync(session, contactId, cancellationToken);
+            var change = ImportedConsent.Decide(current?.Status, current?.LastConfirmedAt, current?.ChangedAt, row.ConsentAt);
+            var detail = string.Create(CultureInfo.InvariantCulture, $"CSV de contatos importado (linha {line})");
+            await store.ApplyConsentAsync(session, contactId, change, row.ConsentSource, row.ConsentAt ?? run.Now, detail, cancellationToken);
+            if (change == ConsentChange.Renew)
+            {
+                run.Counts.ConsentsRenewed++;
+            }
+            else if (change != ConsentChange.None)
+            {
+                run.Counts.ConsentsGranted++;
+            }
+        }
+    }
+
+    /// <summary>One data row, read and checked.</summary>
+    private sealed record ContactRow(string? Name, string? Phone, string? ExternalRef, bool? Consent, string ConsentSource, DateTimeOffset? ConsentAt)
+    {
+        /// <returns>Null with a <paramref name="problem"/> for a bad row, null without one for a row with nothing in it.</returns>
+        public static ContactRow? Read(CsvReader csv, Dictionary<string, int> columns, TimeZoneInfo zone, DateTimeOffset now, out string? problem)
+        {
+            problem = null;
+            string? Field(string column) => columns.TryGetValue(column, out var index) && index < csv.FieldCount ? Clean(csv.GetString(index)) : null;
+
+            var name = Field(CsvHeaders.Name);
+            var phone = Field(CsvHeaders.Phone);
+            var externalRef = Field(CsvHeaders.ExternalRef);
+            var consentText = Field(CsvHeaders.Consent);
+            var sourceText = Field(CsvHeaders.ConsentSource);
+            var atText = Field(CsvHeaders.ConsentAt);
+            if (name is null && phone is null && externalRef is null && consentText is null && sourceText is null && atText is null)
+            {
+                return null;
+            }
+
+            problem =
+                phone is null && externalRef is null ? "sem telefone (phone) e sem external_ref: não há como identificar o contato." :
+                externalRef is { Length: > MaxExternalRefLength } ? $"external_ref tem mais de {MaxExternalRefLength} caracteres." :
+                name is { Length: > MaxNameLength } ? $"o nome tem mais de {MaxNameLength} caracteres." :
+                null;
+            bool? consent = null;
+            if (problem is null && consentText is not null)
+            {
+                var folded = ChatNames.Fold(consentText);
+                consent = Yes.Contains(folded) ? true : No.Contains(folded) ? false : null;
+                problem = consent is null ? $"consent '{Quote(consentText)}' não é reconhecido (use sim ou não)." : null;
+            }
+
+            var source = ConsentSources.Import;
+            if (problem is null && sourceText is not null && !Sources.TryGetValue(ChatNames.Fold(sourceText), out source!))
+            {
+                problem = $"consent_source '{Quote(sourceText)}' não é reconhecido (use form, whatsapp, import, chat ou other).";
+            }
+
+            DateTimeOffset? at = null;
+            if (problem is null && atText is not null)
+            {
+                at = ConsentTime.Parse(atText, zone);
+                problem = at is null
+                    ? $"consent_at '{Quote(atText)}' não é uma data (use 2026-11-23T14:30:00-03:00 ou 23/11/2026 14:30)."
+                    : at > now.AddDays(1) ? $"consent_at '{Quote(atText)}' está no futuro." : null;
+            }
+
+            return problem is null ? new ContactRow(name, phone, externalRef, consent, source, at) : null;
+        }
+
+        /// <summary>Trimmed; null when blank; without NUL characters, which PostgreSQL text refuses.</summary>
+        private static string? Clean(string? value)
+        {
+            var text = value?.Replace("\0", "", StringComparison.Ordinal).Trim();
+            return string.IsNullOrEmpty(text) ? null : text;
+        }
+
+        /// <summary>Values quoted in a reason are cut short: a reason is no place for a cell full of data.</summary>
+        private static string Quote(string value) => value.Length <= 40 ? value : value[..40] + "…";
+    }
+}
+
+/// <summary>The consent times a spreadsheet holds: ISO-8601 (with or without a zone) or Brazilian dd/MM/yyyy [HH:mm[:ss]].</summary>
+internal static class ConsentTime
+{
+    private static readonly string[] Brazilian =
+        ["dd/MM/yyyy", "d/M/yyyy", "dd/MM/yyyy HH:mm", "d/M/yyyy H:mm", "dd/MM/yyyy HH:mm:ss", "d/M/yyyy H:mm:ss"];
+
+    /// <summary>A time without a zone is local time in <paramref name="zone"/> (<c>Scheduler:TimeZone</c>).</summary>
+    public static DateTimeOffset? Parse(string text, TimeZoneInfo zone)
+    {
+        var culture = CultureInfo.InvariantCulture;
+        if (DateTime.TryParseExact(text, Brazilian, culture, DateTimeStyles.None, out var local))
+        {
+            return ChatImporter.ToUtc(local, zone);
+        }
+
+        if (text.Length < 10 || !char.IsAsciiDigit(text[0]) || text[4] != '-')
+        {
+            return null;
+        }
+
+        var hasZone = text.EndsWith('Z') || text.EndsWith('z') || (text.Length > 16 && text[^6] is '+' or '-' && text[^3] == ':');
+        if (hasZone)
+        {
+            return DateTimeOffset.TryParse(text, culture, DateTimeStyles.AdjustToUniversal, out var instant) ? instant.ToUniversalTime() : null;
+        }
+
+        return DateTime.TryParse(text, culture, DateTimeStyles.None, out local) ? ChatImporter.ToUtc(local, zone) : null;
+    }
+}

@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Options;
+
+namespace Vinculo.Import;
+
+/// <summary>The <c>Import</c> section: where files are dropped and what a chat export may decide.</summary>
+public sealed class ImportOptions
+{
+    public const string Section = "Import";
+
+    /// <summary>The inbox folder, relative to the content root (the folder of <c>appsettings.json</c>) unless absolute.</summary>
+    public string InboxPath { get; set; } = "data/inbox";
+
+    /// <summary>Whether the counterpart of an imported 1:1 chat gets consent (source <c>chat</c>). Group members never do.</summary>
+    public bool ChatGrantsConsent { get; set; }
+
+    /// <summary>
+    /// A file written to less than this long ago (by its last-write time, against the run's "now") may still be being
+    /// copied in, and is left for the next run.
+    /// </summary>
+    public TimeSpan SettleTime { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+internal sealed class ImportOptionsValidator : IValidateOptions<ImportOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ImportOptions options)
+    {
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.InboxPath))
+        {
+            failures.Add("Import:InboxPath: informe a pasta de entrada (ex.: data/inbox).");
+        }
+        else if (options.InboxPath.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
+        {
+            failures.Add($"Import:InboxPath: '{options.InboxPath}' não é um caminho válido.");
+        }
+
+        if (options.SettleTime < TimeSpan.Zero || options.SettleTime > TimeSpan.FromHours(1))
+        {
+            failures.Add($"Import:SettleTime: '{options.SettleTime}' deve estar entre 00:00:00 e 01:00:00.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

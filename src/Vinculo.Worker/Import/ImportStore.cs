@@ -1,0 +1,308 @@
+using System.Data.Common;
+using Dapper;
+using Vinculo.Consent;
+using Vinculo.Data;
+using Vinculo.Phones;
+
+namespace Vinculo.Import;
+
+/// <summary>
+/// The SQL of the import: contacts looked up and written, consents granted, suppression entries and interactions
+/// added, and the record of each file. Every write runs in the <see cref="ImportSession"/> of one file, so a file's
+/// rows commit together or not at all.
+/// </summary>
+public sealed class ImportStore(Database database) : ISqlStatements
+{
+    private const string ContactColumns =
+        "contact_id AS ContactId, external_ref AS ExternalRef, name AS Name, phone_raw AS PhoneRaw, phone_e164 AS PhoneE164, erased_at AS ErasedAt";
+
+    private const string ByExternalRefSql = $"SELECT {ContactColumns} FROM contacts WHERE external_ref = @externalRef";
+
+    /// <summary>
+    /// Numbers are matched in both Brazilian forms (with and without the ninth digit); among several live rows with the
+    /// number, the one the duplicate pass keeps (not marked duplicate, oldest) is the person.
+    /// <c>@externalRef</c> excludes rows that belong to another record of the business's system.
+    /// </summary>
+    private string ByPhoneSql =>
+        $"SELECT {database.Dialect.Top("@limit")} {ContactColumns} FROM contacts " +
+        "WHERE erased_at IS NULL AND (phone_e164 = @e164 OR phone_e164 = @other) " +
+        "AND (@externalRef IS NULL OR external_ref IS NULL OR external_ref = @externalRef) " +
+        "ORDER BY CASE WHEN phone_status = 'duplicate' THEN 1 ELSE 0 END, created_at, contact_id " +
+        database.Dialect.Limit("@limit");
+
+    /// <summary>A number that no classifier accepts is matched as typed, so a re-imported CSV row finds its contact again.</summary>
+    private string ByRawPhoneSql =>
+        $"SELECT {database.Dialect.Top("@limit")} {ContactColumns} FROM contacts " +
+        "WHERE erased_at IS NULL AND phone_e164 IS NULL AND phone_raw = @raw " +
+        "AND (@externalRef IS NULL OR external_ref IS NULL OR external_ref = @externalRef) " +
+        "ORDER BY created_at, contact_id " +
+        database.Dialect.Limit("@limit");
+
+    private const string NamedContactsSql = "SELECT contact_id AS ContactId, name AS Name FROM contacts WHERE erased_at IS NULL AND name IS NOT NULL";
+
+    private const string ContactValues =
+        "@externalRef, @name, @phoneRaw, @phoneE164, @phoneHash, @phoneStatus, @phoneType, @phoneRegion, @timeZone, @phoneNote, @phoneError, " +
+        "@checkedAt, @checkedVersion, @now, @now";
+
+    private string InsertContactSql => database.Dialect.InsertReturningKey(
+        "contacts",
+        "external_ref, name, phone_raw, phone_e164, phone_hash, phone_status, phone_type, phone_region, time_zone, phone_note, phone_error, " +
+        "phone_checked_at, phone_checked_version, created_at, updated_at",
+        ContactValues,
+        "contact_id");
+
+    private const string UpdateIdentitySql =
+        "UPDATE contacts SET name = @name, external_ref = @externalRef, updated_at = @now WHERE contact_id = @contactId";
+
+    /// <summary>
+    /// A new <c>phone_raw</c> with its fresh classification, so later rows and chats match the new number at once; the
+    /// table's trigger clears <c>phone_checked_at</c>, so <c>revalidate-phones</c> still checks it fully (duplicates included).
+    /// </summary>
+    private const string UpdatePhoneSql =
+        "UPDATE contacts SET phone_raw = @phoneRaw, phone_e164 = @phoneE164, phone_hash = @phoneHash, phone_status = @phoneStatus, " +
+        "phone_type = @phoneType, phone_region = @phoneRegion, time_zone = @timeZone, phone_note = @phoneNote, phone_error = @phoneError, " +
+        "duplicate_of = NULL, phone_failures = 0, updated_at = @now WHERE contact_id = @contactId";
+
+    /// <summary>Moves only forward: an older export imported after a newer one leaves it alone.</summary>
+    private const string TouchLastInteractionSql =
+        "UPDATE contacts SET last_interaction_at = @at, updated_at = @now " +
+        "WHERE contact_id = @contactId AND (last_interaction_at IS NULL OR last_interaction_at < @at)";
+
+    private const string ConsentSql =
+        "SELECT status AS Status, source AS Source, last_confirmed_at AS LastConfirmedAt, changed_at AS ChangedAt FROM consents WHERE contact_id = @contactId";
+
+    private const string InsertConsentSql =
+        "INSERT INTO consents (contact_id, status, source, granted_at, last_confirmed_at, changed_at) " +
+        "VALUES (@contactId, 'granted', @source, @at, @at, @at)";
+
+    private const string RegrantConsentSql =
+        "UPDATE consents SET status = 'granted', source = @source, granted_at = @at, last_confirmed_at = @at, expires_at = NULL, " +
+        "changed_at = @at, reason = NULL WHERE contact_id = @contactId";
+
+    private const string RenewConsentSql = "UPDATE consents SET last_confirmed_at = @at WHERE contact_id = @contactId";
+
+    private const string InsertConsentEventSql =
+        "INSERT INTO consent_events (contact_id, event, source, detail, occurred_at) VALUES (@contactId, @event, @source, @detail, @at)";
+
+    private const string InsertFileSql =
+        "INSERT INTO import_files (content_sha256, kind, outcome, interactions_added, contacts_created, contacts_updated, rows_rejected, imported_at) " +
+        "VALUES (@sha256, @kind, @outcome, @interactions, @created, @updated, @rejected, @now)";
+
+    /// <summary>One row per counterpart message: the natural key (hashed: no number, name or text in clear) first.</summary>
+    public static readonly BulkInsertIfAbsent InteractionInsert = new(
+        "interactions",
+        new BulkColumn("source_key", BulkType.Text),
+        [new("contact_id", BulkType.Identifier), new("kind", BulkType.Text), new("occurred_at", BulkType.Timestamp), new("source", BulkType.Text)],
+        PartialKey: true);
+
+    public static readonly BulkInsertIfAbsent SuppressionInsert = new(
+        "suppression_list",
+        new BulkColumn("phone_hash", BulkType.Text),
+        [new("reason", BulkType.Text), new("added_at", BulkType.Timestamp)]);
+
+    public SqlDialect Dialect => database.Dialect;
+
+    public IEnumerable<string> Statements =>
+    [
+        ByExternalRefSql, ByPhoneSql, ByRawPhoneSql, NamedContactsSql, InsertContactSql, UpdateIdentitySql, UpdatePhoneSql, TouchLastInteractionSql,
+        ConsentSql, InsertConsentSql, RegrantConsentSql, RenewConsentSql, InsertConsentEventSql, InsertFileSql,
+        .. InteractionInsert.Statements(database.Dialect), .. SuppressionInsert.Statements(database.Dialect),
+    ];
+
+    /// <summary>A connection with a write transaction open (IMMEDIATE on SQLite), for one file.</summary>
+    public async Task<ImportSession> BeginAsync(CancellationToken cancellationToken)
+    {
+        var connection = await database.OpenAsync(cancellationToken);
+        try
+        {
+            return new ImportSession(connection, await connection.BeginTransactionAsync(cancellationToken));
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    public Task<StoredContact?> FindByExternalRefAsync(ImportSession session, string externalRef, CancellationToken cancellationToken) =>
+        session.Connection.QuerySingleOrDefaultAsync<StoredContact>(session.Command(database, ByExternalRefSql, new { externalRef }, cancellationToken));
+
+    /// <param name="e164">A number the classifier accepted.</param>
+    /// <param name="externalRef">When set, a row that belongs to another external record does not match.</param>
+    public Task<StoredContact?> FindByPhoneAsync(ImportSession session, string e164, string? externalRef, CancellationToken cancellationToken)
+    {
+        var forms = WhatsAppNumbers.MatchingE164(e164);
+        var other = forms.FirstOrDefault(form => form != e164);
+        return session.Connection.QueryFirstOrDefaultAsync<StoredContact>(
+            session.Command(database, ByPhoneSql, new { e164, other, externalRef, limit = 1 }, cancellationToken));
+    }
+
+    public Task<StoredContact?> FindByRawPhoneAsync(ImportSession session, string raw, string? externalRef, CancellationToken cancellationToken) =>
+        session.Connection.QueryFirstOrDefaultAsync<StoredContact>(
+            session.Command(database, ByRawPhoneSql, new { raw, externalRef, limit = 1 }, cancellationToken));
+
+    /// <summary>The live contacts whose name folds to <paramref name="folded"/> (<see cref="ChatNames.Fold"/>), streamed and compared here: accents are not something every engine can ignore in SQL.</summary>
+    public async Task<List<long>> FindByFoldedNameAsync(ImportSession session, string folded, int atMost, CancellationToken cancellationToken)
+    {
+        var found = new List<long>();
+        await using var reader = await session.Connection.ExecuteReaderAsync(session.Command(database, NamedContactsSql, null, cancellationToken));
+        while (found.Count < atMost && await reader.ReadAsync(cancellationToken))
+        {
+            if (ChatNames.Fold(reader.GetString(1)) == folded)
+            {
+                found.Add(reader.GetInt64(0));
+            }
+        }
+
+        return found;
+    }
+
+    public Task<long> InsertContactAsync(ImportSession session, string? externalRef, string? name, string? phoneRaw, StoredPhone phone, DateTimeOffset now, CancellationToken cancellationToken) =>
+        session.Connection.ExecuteScalarAsync<long>(session.Command(
+            database,
+            InsertContactSql,
+            new
+            {
+                externalRef,
+                name,
+                phoneRaw,
+                phoneE164 = phone.E164,
+                phoneHash = phone.E164 is null ? null : Privacy.PhoneHash.Of(phone.E164),
+                phoneStatus = phone.Status,
+                phoneType = phone.Type,
+                phoneRegion = phone.Region,
+                timeZone = phone.TimeZone,
+                phoneNote = phone.Note,
+                phoneError = phone.Error,
+                checkedAt = now,
+                checkedVersion = PhoneClassifier.LibraryVersion,
+                now,
+            },
+            cancellationToken));
+
+    public Task UpdateIdentityAsync(ImportSession session, long contactId, string? name, string? externalRef, DateTimeOffset now, CancellationToken cancellationToken) =>
+        session.Connection.ExecuteAsync(session.Command(database, UpdateIdentitySql, new { contactId, name, externalRef, now }, cancellationToken));
+
+    public Task UpdatePhoneAsync(ImportSession session, long contactId, string phoneRaw, StoredPhone phone, DateTimeOffset now, CancellationToken cancellationToken) =>
+        session.Connection.ExecuteAsync(session.Command(
+            database,
+            UpdatePhoneSql,
+            new
+            {
+                contactId,
+                phoneRaw,
+                phoneE164 = phone.E164,
+                phoneHash = phone.E164 is null ? null : Privacy.PhoneHash.Of(phone.E164),
+                phoneStatus = phone.Status,
+                phoneType = phone.Type,
+                phoneRegion = phone.Region,
+                timeZone = phone.TimeZone,
+                phoneNote = phone.Note,
+                phoneError = phone.Error,
+                now,
+            },
+            cancellationToken));
+
+    public Task TouchLastInteractionAsync(ImportSession session, long contactId, DateTimeOffset at, DateTimeOffset now, CancellationToken cancellationToken) =>
+        session.Connection.ExecuteAsync(session.Command(database, TouchLastInteractionSql, new { contactId, at, now }, cancellationToken));
+
+    public Task<StoredConsent?> ConsentAsync(ImportSession session, long contactId, CancellationToken cancellationToken) =>
+        session.Connection.QuerySingleOrDefaultAsync<StoredConsent>(session.Command(database, ConsentSql, new { contactId }, cancellationToken));
+
+    /// <summary>Writes what <see cref="ConsentGrant.Decide"/> decided, with its event, in the file's transaction.</summary>
+    public async Task ApplyConsentAsync(ImportSession session, long contactId, ConsentChange change, string source, DateTimeOffset at, string detail, CancellationToken cancellationToken)
+    {
+        var sql = change switch
+        {
+            ConsentChange.Grant => InsertConsentSql,
+            ConsentChange.Regrant => RegrantConsentSql,
+            ConsentChange.Renew => RenewConsentSql,
+            _ => null,
+        };
+        if (sql is null)
+        {
+            return;
+        }
+
+        await session.Connection.ExecuteAsync(session.Command(database, sql, new { contactId, source, at }, cancellationToken));
+        var @event = change == ConsentChange.Renew ? ConsentEvents.Renewed : ConsentEvents.Granted;
+        await session.Connection.ExecuteAsync(session.Command(database, InsertConsentEventSql, new { contactId, @event, source, detail, at }, cancellationToken));
+    }
+
+    public Task<int> InsertInteractionsAsync(ImportSession session, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken) =>
+        InteractionInsert.WriteAsync(database.Dialect, session.Connection, session.Transaction, rows, cancellationToken);
+
+    public Task<int> InsertSuppressionsAsync(ImportSession session, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken) =>
+        SuppressionInsert.WriteAsync(database.Dialect, session.Connection, session.Transaction, rows, cancellationToken);
+
+    /// <summary>Records a file the import finished with; in the file's own transaction when it was imported.</summary>
+    public async Task RecordFileAsync(ImportSession? session, string sha256, FileReport report, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var parameters = new
+        {
+            sha256,
+            kind = report.KindName,
+            outcome = report.Outcome == FileOutcome.Archived ? "archived" : "quarantined",
+            interactions = report.Counts.InteractionsAdded,
+            created = report.Counts.ContactsCreated,
+            updated = report.Counts.ContactsUpdated,
+            rejected = report.Counts.RowsRejected,
+            now,
+        };
+        if (session is not null)
+        {
+            await session.Connection.ExecuteAsync(session.Command(database, InsertFileSql, parameters, cancellationToken));
+            return;
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(database.Command(InsertFileSql, parameters, cancellationToken));
+    }
+}
+
+/// <summary>One file's connection and transaction.</summary>
+public sealed class ImportSession(DbConnection connection, DbTransaction transaction) : IAsyncDisposable
+{
+    public DbConnection Connection { get; } = connection;
+
+    public DbTransaction Transaction { get; } = transaction;
+
+    internal CommandDefinition Command(Database database, string sql, object? parameters, CancellationToken cancellationToken) =>
+        database.Command(sql, parameters, cancellationToken, Transaction);
+
+    public Task CommitAsync(CancellationToken cancellationToken) => Transaction.CommitAsync(cancellationToken);
+
+    /// <summary>Without a commit, the transaction rolls back here.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await Transaction.DisposeAsync();
+        await Connection.DisposeAsync();
+    }
+}
+
+/// <summary>A contact as the import needs it.</summary>
+public sealed class StoredContact
+{
+    public long ContactId { get; set; }
+
+    public string? ExternalRef { get; set; }
+
+    public string? Name { get; set; }
+
+    public string? PhoneRaw { get; set; }
+
+    public string? PhoneE164 { get; set; }
+
+    public DateTimeOffset? ErasedAt { get; set; }
+}
+
+public sealed class StoredConsent
+{
+    public string Status { get; set; } = "";
+
+    public string Source { get; set; } = "";
+
+    public DateTimeOffset? LastConfirmedAt { get; set; }
+
+    public DateTimeOffset ChangedAt { get; set; }
+}

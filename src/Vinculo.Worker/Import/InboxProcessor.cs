@@ -1,0 +1,239 @@
+using System.Data.Common;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Vinculo.Data;
+using Vinculo.Hosting;
+using Vinculo.Jobs;
+using Vinculo.Phones;
+
+namespace Vinculo.Import;
+
+/// <summary>
+/// Imports one dropped file, whoever asks (the <c>import-chats</c> job or the <c>import</c> verb): decides what it is,
+/// imports it in one transaction, and moves it to <c>archive/</c> or <c>quarantine/</c>. A file still being written is
+/// left alone; a file that changes while it is read is rolled back and left for the next run; a database that fails
+/// rolls the file back and leaves it in place, to be tried again.
+/// </summary>
+public sealed class InboxProcessor
+{
+    private readonly ImportStore store;
+    private readonly ImportOptions options;
+    private readonly SchedulerOptions scheduler;
+    private readonly ILogger<InboxProcessor> logger;
+    private readonly PhoneClassifier phones;
+    private readonly ChatImporter chats;
+    private readonly ContactCsvImporter contacts;
+    private readonly SuppressionImporter suppressions;
+
+    public InboxProcessor(
+        ImportStore store, IOptions<ImportOptions> options, IOptions<PhonesOptions> phoneOptions, IOptions<SchedulerOptions> scheduler, ILogger<InboxProcessor> logger)
+    {
+        this.store = store;
+        this.options = options.Value;
+        this.scheduler = scheduler.Value;
+        this.logger = logger;
+        phones = new PhoneClassifier(new PhoneOptions { DefaultRegion = phoneOptions.Value.DefaultRegion, DefaultAreaCode = phoneOptions.Value.DefaultAreaCode });
+        chats = new ChatImporter(store, new ChatExportParser(phones));
+        contacts = new ContactCsvImporter(store);
+        suppressions = new SuppressionImporter(store);
+    }
+
+    /// <summary>What a file is, by where it was dropped and its extension; null when it is none of them.</summary>
+    public static ImportKind? KindOf(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".txt" or ".zip" => ImportKind.Chat,
+        ".csv" => ImportKind.Contacts,
+        _ => null,
+    };
+
+    /// <param name="kind">What the file is known to be (a suppression list), or null to tell by its extension.</param>
+    /// <param name="index">The file's position in the run, for the log (names are not logged).</param>
+    /// <param name="waitForSettle">Leave a file written to within <c>Import:SettleTime</c> for later (the job); the verb imports at once.</param>
+    /// <exception cref="DatabaseUnavailableException">Not thrown: a database failure is a <see cref="FileOutcome.Failed"/> report.</exception>
+    public async Task<FileReport> ProcessAsync(
+        InboxFolder folder, string path, ImportKind? kind, int index, DateTimeOffset now, bool waitForSettle, CancellationToken cancellationToken)
+    {
+        var name = Path.GetFileName(path);
+        var counts = new ImportCounts();
+        ImportLog.FileName(logger, index, path);
+        var before = new FileInfo(path);
+        if (!before.Exists)
+        {
+            return new FileReport(name, kind, FileOutcome.Skipped, counts, Reason: "o arquivo não existe mais.");
+        }
+
+        if (waitForSettle && !IsSettled(before, now))
+        {
+            ImportLog.Skipped(logger, index, "still being written");
+            return new FileReport(name, kind, FileOutcome.Skipped, counts, Reason: "o arquivo ainda está sendo gravado; fica para a próxima execução.");
+        }
+
+        kind ??= KindOf(path);
+        if (kind is null)
+        {
+            return await QuarantineAsync(folder, path, null, index, counts, now,
+                $"Tipo de arquivo não reconhecido ('{Path.GetExtension(path)}'). A importação aceita conversas exportadas do WhatsApp (.txt ou .zip), " +
+                "planilhas de contatos (.csv) e, na pasta suppression/, listas de números que não devem receber mensagens.");
+        }
+
+        string sha256;
+        try
+        {
+            sha256 = ImportText.Sha256Of(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            ImportLog.Skipped(logger, index, ErrorText.Describe(e));
+            return new FileReport(name, kind, FileOutcome.Skipped, counts, Reason: $"o arquivo não pôde ser lido agora ({ErrorText.Describe(e)}); fica para a próxima execução.");
+        }
+
+        try
+        {
+            var report = new FileReport(name, kind, FileOutcome.Archived, counts);
+            await using (var session = await store.BeginAsync(cancellationToken))
+            {
+                var run = new ImportRun(
+                    session, new ContactDirectory(store, session, phones, scheduler.TimeZone, now, counts), counts, now, scheduler.TimeZoneInfo, options.ChatGrantsConsent);
+                await ImportAsync(run, path, kind.Value, cancellationToken);
+                if (HasChanged(before))
+                {
+                    // Rolled back as the session ends without a commit.
+                    ImportLog.Skipped(logger, index, "changed while it was read");
+                    return new FileReport(name, kind, FileOutcome.Skipped, new ImportCounts(), Reason: "o arquivo mudou durante a leitura; fica para a próxima execução.");
+                }
+
+                await store.RecordFileAsync(session, sha256, report, now, cancellationToken);
+                await session.CommitAsync(cancellationToken);
+            }
+
+            return Archive(folder, path, report, index);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e) when (IsDatabaseFailure(e))
+        {
+            ImportLog.Failed(logger, index, ErrorText.Describe(e));
+            return new FileReport(name, kind, FileOutcome.Failed, new ImportCounts(), Reason: $"falha no banco de dados ({ErrorText.Describe(e)}); o arquivo fica na pasta para nova tentativa.");
+        }
+        catch (Exception e) when (e is ChatExportException or UnreadableFileException)
+        {
+            return await QuarantineAsync(folder, path, kind, index, new ImportCounts(), now, e.Message, sha256);
+        }
+        catch (DbException e)
+        {
+            return await QuarantineAsync(folder, path, kind, index, new ImportCounts(), now, $"O banco de dados recusou o conteúdo deste arquivo: {ErrorText.Describe(e)}", sha256);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            ImportLog.Skipped(logger, index, ErrorText.Describe(e));
+            return new FileReport(name, kind, FileOutcome.Skipped, new ImportCounts(), Reason: $"o arquivo não pôde ser lido até o fim ({ErrorText.Describe(e)}); fica para a próxima execução.");
+        }
+        catch (Exception e)
+        {
+            // Whatever the file holds, the run goes on: the file is set aside with what went wrong.
+            ImportLog.Unexpected(logger, e, index);
+            return await QuarantineAsync(folder, path, kind, index, new ImportCounts(), now, $"Erro inesperado ao importar este arquivo: {ErrorText.Describe(e)}", sha256);
+        }
+    }
+
+    private async Task ImportAsync(ImportRun run, string path, ImportKind kind, CancellationToken cancellationToken)
+    {
+        switch (kind)
+        {
+            case ImportKind.Chat:
+                await chats.ImportAsync(run, ImportText.ChatText(path), Path.GetFileName(path), cancellationToken);
+                break;
+            case ImportKind.Contacts:
+                await contacts.ImportAsync(run, path, cancellationToken);
+                break;
+            case ImportKind.Suppression:
+                await suppressions.ImportAsync(run, path, cancellationToken);
+                break;
+        }
+    }
+
+    /// <summary>Written to at least <c>Import:SettleTime</c> before the run's "now" (a time far ahead of it is a skewed clock, not a writer).</summary>
+    private bool IsSettled(FileInfo file, DateTimeOffset now)
+    {
+        var age = now - new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero);
+        return age >= options.SettleTime || age < -TimeSpan.FromHours(1);
+    }
+
+    private static bool HasChanged(FileInfo before)
+    {
+        var after = new FileInfo(before.FullName);
+        return !after.Exists || after.Length != before.Length || after.LastWriteTimeUtc != before.LastWriteTimeUtc;
+    }
+
+    private bool IsDatabaseFailure(Exception e) =>
+        e is DatabaseUnavailableException || (e is DbException or TimeoutException && store.Dialect.IsTransient(e));
+
+    private FileReport Archive(InboxFolder folder, string path, FileReport report, int index)
+    {
+        var counts = report.Counts;
+        ImportLog.Archived(logger, index, report.KindName, counts.InteractionsAdded, counts.ContactsCreated, counts.ContactsUpdated, counts.ConsentsGranted, counts.SuppressionsAdded, counts.RowsRejected);
+        if (counts.UnmatchedChat)
+        {
+            ImportLog.Unmatched(logger, index);
+        }
+
+        try
+        {
+            var moved = folder.MoveToArchive(path);
+            if (counts.RowsRejected > 0)
+            {
+                InboxFolder.WriteBeside(moved, ".report.txt", RejectionReport(counts));
+            }
+
+            return report with { MovedTo = moved };
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            ImportLog.NotMoved(logger, index, InboxFolder.Archive, ErrorText.Describe(e));
+            return report with { Reason = $"importado, mas não pôde ser movido para {InboxFolder.Archive}/ ({ErrorText.Describe(e)})." };
+        }
+    }
+
+    private async Task<FileReport> QuarantineAsync(InboxFolder folder, string path, ImportKind? kind, int index, ImportCounts counts, DateTimeOffset now, string reason, string? sha256 = null)
+    {
+        var report = new FileReport(Path.GetFileName(path), kind, FileOutcome.Quarantined, counts, Reason: reason);
+        ImportLog.Quarantined(logger, index, report.KindName, reason);
+        try
+        {
+            report = report with { MovedTo = folder.MoveToQuarantine(path, reason, now) };
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            ImportLog.NotMoved(logger, index, InboxFolder.Quarantine, ErrorText.Describe(e));
+        }
+
+        if (sha256 is not null)
+        {
+            // The record of a quarantined file is for the dashboards: failing to write it does not stop the run.
+            try
+            {
+                await store.RecordFileAsync(null, sha256, report, now, CancellationToken.None);
+            }
+            catch (Exception e) when (e is DbException or DatabaseUnavailableException)
+            {
+                ImportLog.Failed(logger, index, ErrorText.Describe(e));
+            }
+        }
+
+        return report;
+    }
+
+    private static string RejectionReport(ImportCounts counts)
+    {
+        var lines = new List<string> { $"{counts.RowsRejected} linha(s) não importada(s); as demais foram importadas." };
+        lines.AddRange(counts.Rejections);
+        if (counts.RowsRejected > counts.Rejections.Count)
+        {
+            lines.Add($"… e mais {counts.RowsRejected - counts.Rejections.Count}.");
+        }
+
+        return string.Join(Environment.NewLine, lines) + Environment.NewLine;
+    }
+}
