@@ -62,7 +62,7 @@ public abstract class ImportChatsJobTests(EngineFixture engine) : EngineSuite(en
             at => Assert.Equal(8, TimeZoneInfo.ConvertTime(at, TimeZoneInfo.FindSystemTimeZoneById("America/Sao_Paulo")).Hour));
 
         var inbox = Inbox(db);
-        Assert.Equal([Maria, Group, Android, IPhone, English], FilesIn(Path.Combine(inbox, InboxFolder.Archive)));
+        Assert.Equal([IPhone, Android, Group, Maria, English], FilesIn(Path.Combine(inbox, InboxFolder.Archive)));
         Assert.Equal([NotAChat, NotAChat + ".reason.txt"], FilesIn(Path.Combine(inbox, InboxFolder.Quarantine)));
         Assert.Contains("não é uma conversa", await File.ReadAllTextAsync(Path.Combine(inbox, InboxFolder.Quarantine, NotAChat + ".reason.txt")), StringComparison.Ordinal);
         Assert.Empty(FilesIn(inbox));
