@@ -107,34 +107,44 @@ public static class VinculoCommandLine
                 result.AddError("--contacts: use um número entre 1 e 50000000.");
             }
         });
+        var importLinesOption = new Option<int?>("--import-lines")
+        {
+            Description = "Mede, em vez disso, a importação de uma conversa sintética com este número de linhas (ex.: 1000000).",
+        };
+        importLinesOption.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 1 or > 100_000_000)
+            {
+                result.AddError("--import-lines: use um número entre 1 e 100000000.");
+            }
+        });
         var bench = new Command(
             "bench",
             "Mede a revalidação de telefones numa base sintética, em um banco descartável do mesmo motor (a base configurada não é tocada).")
-        { contactsOption };
-        bench.SetAction((parse, ct) => Guard(context, () => BenchAsync(parse.GetValue(contactsOption), configurationArgs, context, ct)));
+        { contactsOption, importLinesOption };
+        bench.SetAction((parse, ct) => Guard(context, () => BenchAsync(parse.GetValue(contactsOption), parse.GetValue(importLinesOption), configurationArgs, context, ct)));
         root.Add(bench);
 
         root.Add(ImportCommand.Create(configurationArgs, context));
         return root;
     }
 
-    private static async Task<int> BenchAsync(int contacts, IReadOnlyList<string> configurationArgs, CommandLineContext context, CancellationToken ct)
+    private static async Task<int> BenchAsync(int contacts, int? importLines, IReadOnlyList<string> configurationArgs, CommandLineContext context, CancellationToken ct)
     {
         using var host = BuildHost(configurationArgs, context, TimeProvider.System);
         var scratchHosts = new List<IHost>();
+        IServiceProvider ScratchHost(string scratch)
+        {
+            var scratchHost = BuildHost([.. configurationArgs, $"--Database:ConnectionString={scratch}"], context, TimeProvider.System);
+            scratchHosts.Add(scratchHost);
+            return scratchHost.Services;
+        }
+
         try
         {
-            return await Bench.PhoneBenchmark.RunAsync(
-                host.Services,
-                scratch =>
-                {
-                    var scratchHost = BuildHost([.. configurationArgs, $"--Database:ConnectionString={scratch}"], context, TimeProvider.System);
-                    scratchHosts.Add(scratchHost);
-                    return scratchHost.Services;
-                },
-                contacts,
-                context.Output,
-                ct);
+            return importLines is { } lines
+                ? await Bench.ImportBenchmark.RunAsync(host.Services, ScratchHost, lines, context.Output, ct)
+                : await Bench.PhoneBenchmark.RunAsync(host.Services, ScratchHost, contacts, context.Output, ct);
         }
         finally
         {

@@ -47,7 +47,10 @@ public sealed record BulkInsertIfAbsent(string Table, BulkColumn Key, IReadOnlyL
         _ => throw new ArgumentOutOfRangeException(nameof(dialect), dialect.Provider, "Unknown database provider."),
     };
 
-    /// <summary>The first row of each key: SQL Server's <c>NOT EXISTS</c> does not see the rows of its own statement.</summary>
+    /// <summary>
+    /// The first row of each key (SQL Server's <c>NOT EXISTS</c> does not see the rows of its own statement), in key
+    /// order: the key's index then takes the batch in one sweep instead of at random places (hashed keys are random).
+    /// </summary>
     private static List<object?[]> Distinct(IReadOnlyList<object?[]> rows)
     {
         var seen = new HashSet<object>(rows.Count);
@@ -60,6 +63,7 @@ public sealed record BulkInsertIfAbsent(string Table, BulkColumn Key, IReadOnlyL
             }
         }
 
+        distinct.Sort(static (a, b) => a[0] is string x && b[0] is string y ? string.CompareOrdinal(x, y) : Comparer<object>.Default.Compare(a[0], b[0]));
         return distinct;
     }
 }

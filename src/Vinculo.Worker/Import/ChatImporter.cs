@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Vinculo.Consent;
 
 namespace Vinculo.Import;
@@ -11,7 +12,7 @@ namespace Vinculo.Import;
 /// </summary>
 internal sealed class ChatImporter(ImportStore store, ChatExportParser parser)
 {
-    /// <summary>Interactions written per round trip; bounds the memory of any chat.</summary>
+    /// <summary>Messages read, and interactions written, per batch; bounds the memory of any chat.</summary>
     public const int BatchSize = 20_000;
 
     /// <summary>The <c>interactions.source</c> of a chat message.</summary>
@@ -32,38 +33,53 @@ internal sealed class ChatImporter(ImportStore store, ChatExportParser parser)
             counts.UnmatchedChat = counterpart is null;
         }
 
+        // Reading and hashing the text on one core while the database writes on the other: the file's messages come
+        // through a short queue of batches, so memory stays the same whatever the file's length.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var batches = Channel.CreateBounded<List<ReadMessage>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        var reader = Task.Run(() => ReadAsync(export, run.TimeZone, batches.Writer, stop.Token), CancellationToken.None);
         var latest = new Dictionary<long, DateTimeOffset>();
         var rows = new List<object?[]>(BatchSize);
-        foreach (var message in export.Messages)
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            counts.MessagesRead++;
-            var contactId = export.Kind == ChatKind.Direct
-                ? counterpart
-                : await run.Contacts.ForNumberAsync(message.Sender.Phone!, message.Sender.Name, mentioned: false, cancellationToken);
-            if (contactId is { } id)
+            await foreach (var batch in batches.Reader.ReadAllAsync(stop.Token))
             {
-                var at = ToUtc(message.LocalTime, run.TimeZone);
-                rows.Add([KeyPrefix + message.NaturalKey, id, "message_in", at, Source]);
-                if (!latest.TryGetValue(id, out var last) || at > last)
+                foreach (var message in batch)
                 {
-                    latest[id] = at;
+                    counts.MessagesRead++;
+                    var contactId = message.Member is { } member
+                        ? await run.Contacts.ForNumberAsync(member.Phone!, member.Name, mentioned: false, cancellationToken)
+                        : counterpart;
+                    if (contactId is { } id)
+                    {
+                        rows.Add([message.Key, id, "message_in", message.At, Source]);
+                        if (!latest.TryGetValue(id, out var last) || message.At > last)
+                        {
+                            latest[id] = message.At;
+                        }
+                    }
+
+                    foreach (var mentioned in message.Mentioned)
+                    {
+                        await run.Contacts.ForNumberAsync(mentioned, mentioned, mentioned: true, cancellationToken);
+                    }
                 }
 
-                if (rows.Count == BatchSize)
-                {
-                    counts.InteractionsAdded += await store.InsertInteractionsAsync(run.Session, rows, cancellationToken);
-                    rows.Clear();
-                }
-            }
-
-            foreach (var mentioned in message.MentionedPhones)
-            {
-                await run.Contacts.ForNumberAsync(mentioned, mentioned, mentioned: true, cancellationToken);
+                counts.InteractionsAdded += await store.InsertInteractionsAsync(run.Session, rows, cancellationToken);
+                rows.Clear();
             }
         }
+        catch (ChannelClosedException closed) when (closed.InnerException is { } cause)
+        {
+            // What the reader met (a damaged archive, say), as itself rather than as the queue's.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await reader;
+        }
 
-        counts.InteractionsAdded += await store.InsertInteractionsAsync(run.Session, rows, cancellationToken);
         foreach (var (id, at) in latest)
         {
             await store.TouchLastInteractionAsync(run.Session, id, at, run.Now, cancellationToken);
@@ -72,6 +88,36 @@ internal sealed class ChatImporter(ImportStore store, ChatExportParser parser)
         if (counterpart is { } person && run.ChatGrantsConsent && latest.ContainsKey(person))
         {
             await GrantConsentAsync(run, person, cancellationToken);
+        }
+    }
+
+    /// <summary>The messages of the export in batches, keyed and placed in time; the writer resolves who they are.</summary>
+    private static async Task ReadAsync(ChatExport export, TimeZoneInfo zone, ChannelWriter<List<ReadMessage>> batches, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var batch = new List<ReadMessage>(BatchSize);
+            foreach (var message in export.Messages)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                batch.Add(new ReadMessage(
+                    KeyPrefix + message.NaturalKey,
+                    ToUtc(message.LocalTime, zone),
+                    export.Kind == ChatKind.Group ? message.Sender : null,
+                    message.MentionedPhones));
+                if (batch.Count == BatchSize)
+                {
+                    await batches.WriteAsync(batch, cancellationToken);
+                    batch = new List<ReadMessage>(BatchSize);
+                }
+            }
+
+            await batches.WriteAsync(batch, cancellationToken);
+            batches.Complete();
+        }
+        catch (Exception e)
+        {
+            batches.Complete(e);
         }
     }
 
@@ -113,3 +159,6 @@ internal sealed class ChatImporter(ImportStore store, ChatExportParser parser)
         }
     }
 }
+
+/// <param name="Member">The group member who wrote it (shown as a number); null in a 1:1 chat, where it is the counterpart.</param>
+internal sealed record ReadMessage(string Key, DateTimeOffset At, ChatSender? Member, IReadOnlyList<string> Mentioned);

