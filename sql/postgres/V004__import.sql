@@ -4,8 +4,9 @@
 -- interactions.source_key identifies where a row came from ("chat:" and the message's natural key: a
 -- SHA-256 of who wrote, when and what, cut to 32 hex digits), so the same message imported twice, from
 -- the same file or from two overlapping exports, is one row. It never holds a number, a name or a text
--- in clear: an erasure scans every text column for the person's data.
-ALTER TABLE interactions ADD COLUMN source_key text NULL;
+-- in clear: an erasure scans every text column for the person's data. The keys are ASCII, so they are
+-- compared byte by byte (COLLATE "C") whatever the database's locale: the index then costs what it should.
+ALTER TABLE interactions ADD COLUMN source_key text COLLATE "C" NULL;
 
 CREATE UNIQUE INDEX ux_interactions_source_key ON interactions (source_key) WHERE source_key IS NOT NULL;
 
