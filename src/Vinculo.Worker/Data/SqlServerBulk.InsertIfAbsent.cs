@@ -23,17 +23,6 @@ internal static partial class SqlServerBulk
         var tx = (SqlTransaction)transaction;
         var statements = InsertIfAbsentStatements(insert);
         await StageAsync(sql, tx, statements[0], insert.AllColumns.ToList(), rows, cancellationToken);
-        int added;
-        await using (var apply = new SqlCommand(statements[1], sql, tx) { CommandTimeout = 0 })
-        {
-            added = await apply.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await using (var drop = new SqlCommand(statements[2], sql, tx))
-        {
-            await drop.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        return added;
+        return await ApplyAsync(sql, tx, statements[1], statements[2], cancellationToken);
     }
 }

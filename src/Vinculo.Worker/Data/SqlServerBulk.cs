@@ -29,16 +29,21 @@ internal static partial class SqlServerBulk
         var columns = write.AllColumns.ToList();
 
         await StageAsync(sql, tx, statements[0], columns, rows, cancellationToken);
+        return await ApplyAsync(sql, tx, statements[1], statements[2], cancellationToken);
+    }
 
+    /// <summary>Runs the set-based statement over the staged rows, then drops the staging table; returns the rows written.</summary>
+    private static async Task<int> ApplyAsync(SqlConnection sql, SqlTransaction tx, string apply, string drop, CancellationToken cancellationToken)
+    {
         int written;
-        await using (var apply = new SqlCommand(statements[1], sql, tx) { CommandTimeout = 0 })
+        await using (var command = new SqlCommand(apply, sql, tx) { CommandTimeout = 0 })
         {
-            written = await apply.ExecuteNonQueryAsync(cancellationToken);
+            written = await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using (var drop = new SqlCommand(statements[2], sql, tx))
+        await using (var command = new SqlCommand(drop, sql, tx))
         {
-            await drop.ExecuteNonQueryAsync(cancellationToken);
+            await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
         return written;

@@ -169,51 +169,42 @@ public sealed class ImportStore(Database database) : ISqlStatements
         return found;
     }
 
-    public Task<long> InsertContactAsync(ImportSession session, string? externalRef, string? name, string? phoneRaw, StoredPhone phone, DateTimeOffset now, CancellationToken cancellationToken) =>
-        session.Connection.ExecuteScalarAsync<long>(session.Command(
-            database,
-            InsertContactSql,
-            new
-            {
-                externalRef,
-                name,
-                phoneRaw,
-                phoneE164 = phone.E164,
-                phoneHash = phone.E164 is null ? null : Privacy.PhoneHash.Of(phone.E164),
-                phoneStatus = phone.Status,
-                phoneType = phone.Type,
-                phoneRegion = phone.Region,
-                timeZone = phone.TimeZone,
-                phoneNote = phone.Note,
-                phoneError = phone.Error,
-                checkedAt = now,
-                checkedVersion = PhoneClassifier.LibraryVersion,
-                now,
-            },
-            cancellationToken));
+    public Task<long> InsertContactAsync(ImportSession session, string? externalRef, string? name, string? phoneRaw, StoredPhone phone, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var parameters = PhoneParameters(phoneRaw, phone, now);
+        parameters.Add("externalRef", externalRef);
+        parameters.Add("name", name);
+        parameters.Add("checkedAt", now);
+        parameters.Add("checkedVersion", PhoneClassifier.LibraryVersion);
+        return session.Connection.ExecuteScalarAsync<long>(session.Command(database, InsertContactSql, parameters, cancellationToken));
+    }
 
     public Task UpdateIdentityAsync(ImportSession session, long contactId, string? name, string? externalRef, DateTimeOffset now, CancellationToken cancellationToken) =>
         session.Connection.ExecuteAsync(session.Command(database, UpdateIdentitySql, new { contactId, name, externalRef, now }, cancellationToken));
 
-    public Task UpdatePhoneAsync(ImportSession session, long contactId, string phoneRaw, StoredPhone phone, DateTimeOffset now, CancellationToken cancellationToken) =>
-        session.Connection.ExecuteAsync(session.Command(
-            database,
-            UpdatePhoneSql,
-            new
-            {
-                contactId,
-                phoneRaw,
-                phoneE164 = phone.E164,
-                phoneHash = phone.E164 is null ? null : Privacy.PhoneHash.Of(phone.E164),
-                phoneStatus = phone.Status,
-                phoneType = phone.Type,
-                phoneRegion = phone.Region,
-                timeZone = phone.TimeZone,
-                phoneNote = phone.Note,
-                phoneError = phone.Error,
-                now,
-            },
-            cancellationToken));
+    public Task UpdatePhoneAsync(ImportSession session, long contactId, string phoneRaw, StoredPhone phone, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var parameters = PhoneParameters(phoneRaw, phone, now);
+        parameters.Add("contactId", contactId);
+        return session.Connection.ExecuteAsync(session.Command(database, UpdatePhoneSql, parameters, cancellationToken));
+    }
+
+    /// <summary>The phone columns of a contact row, as classified, with the row's <c>updated_at</c>.</summary>
+    private static DynamicParameters PhoneParameters(string? phoneRaw, StoredPhone phone, DateTimeOffset now)
+    {
+        var parameters = new DynamicParameters();
+        parameters.Add("phoneRaw", phoneRaw);
+        parameters.Add("phoneE164", phone.E164);
+        parameters.Add("phoneHash", phone.E164 is null ? null : Privacy.PhoneHash.Of(phone.E164));
+        parameters.Add("phoneStatus", phone.Status);
+        parameters.Add("phoneType", phone.Type);
+        parameters.Add("phoneRegion", phone.Region);
+        parameters.Add("timeZone", phone.TimeZone);
+        parameters.Add("phoneNote", phone.Note);
+        parameters.Add("phoneError", phone.Error);
+        parameters.Add("now", now);
+        return parameters;
+    }
 
     public Task TouchLastInteractionAsync(ImportSession session, long contactId, DateTimeOffset at, DateTimeOffset now, CancellationToken cancellationToken) =>
         session.Connection.ExecuteAsync(session.Command(database, TouchLastInteractionSql, new { contactId, at, now }, cancellationToken));
