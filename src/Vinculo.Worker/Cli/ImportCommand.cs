@@ -92,6 +92,9 @@ internal static class ImportCommand
             {
                 ImportKind.Chat when c.UnmatchedChat =>
                     $"Conversa com um contato salvo cujo nome não corresponde a exatamente um contato da base: nenhuma interação registrada ({c.MessagesRead} mensagem(ns) lida(s)).",
+                ImportKind.Chat when c.GroupChat =>
+                    $"Grupo: {c.MessagesRead} mensagem(ns) de membros identificados pelo número, {c.InteractionsAdded} interação(ões) nova(s), " +
+                    $"{c.ContactsCreated} contato(s) criado(s); membros de grupo não recebem consentimento.",
                 ImportKind.Chat =>
                     $"Conversa: {c.MessagesRead} mensagem(ns) do contato, {c.InteractionsAdded} interação(ões) nova(s), {c.ContactsCreated} contato(s) criado(s) " +
                     $"({c.MentionedContactsCreated} de números citados), {c.ConsentsGranted} consentimento(s) concedido(s).",

@@ -26,6 +26,7 @@ internal sealed class ChatImporter(ImportStore store, ChatExportParser parser)
     {
         var export = parser.Parse(openText, fileName);
         var counts = run.Counts;
+        counts.GroupChat = export.Kind == ChatKind.Group;
         long? counterpart = null;
         if (export.Kind == ChatKind.Direct)
         {

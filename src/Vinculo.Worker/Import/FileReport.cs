@@ -62,6 +62,9 @@ public sealed class ImportCounts
     /// <summary>A 1:1 chat with a saved contact whose name matched no contact, or several: archived, nothing of it attached.</summary>
     public bool UnmatchedChat { get; set; }
 
+    /// <summary>The chat was a group: its interactions are those of members shown as numbers.</summary>
+    public bool GroupChat { get; set; }
+
     public void Reject(long line, string reason)
     {
         RowsRejected++;
