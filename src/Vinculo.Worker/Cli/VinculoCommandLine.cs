@@ -114,7 +114,38 @@ public static class VinculoCommandLine
         bench.SetAction((parse, ct) => Guard(context, () => BenchAsync(parse.GetValue(contactsOption), configurationArgs, context, ct)));
         root.Add(bench);
 
+        var phoneOption = new Option<string>("--phone")
+        {
+            Description = "O número da pessoa, em qualquer formato (ex.: \"(11) 98765-4321\" ou +5511987654321).",
+            Required = true,
+        };
+        var erase = new Command(
+            "erase",
+            "Executa agora um pedido de exclusão (LGPD art. 18): anonimiza todos os dados da pessoa com este número e o mantém na lista de supressão.")
+        { phoneOption, nowOption };
+        erase.SetAction((parse, ct) => Guard(context, () => EraseAsync(parse.GetValue(phoneOption)!, parse.GetValue(nowOption), configurationArgs, context, ct)));
+        root.Add(erase);
+
         return root;
+    }
+
+    private static async Task<int> EraseAsync(string phone, DateTimeOffset? now, IReadOnlyList<string> configurationArgs, CommandLineContext context, CancellationToken ct)
+    {
+        using var host = BuildHost(configurationArgs, context, ClockFor(now));
+        var eraser = host.Services.GetRequiredService<Consent.PersonEraser>();
+        if (eraser.ReadNumber(phone) is not { } e164)
+        {
+            await context.Error.WriteLineAsync("--phone: o valor informado não é um número de telefone reconhecível (ex.: (11) 98765-4321 ou +5511987654321).");
+            return BadUsage;
+        }
+
+        await host.Services.GetRequiredService<SchemaMigrator>().EnsureCurrentAsync(ct);
+        var (requestId, outcome) = await eraser.EraseNumberAsync(e164, host.Services.GetRequiredService<TimeProvider>().GetUtcNow(), ct);
+        var masked = Privacy.PhoneMask.Mask(e164);
+        await context.Output.WriteLineAsync(outcome.Contacts == 0
+            ? $"Pedido {requestId}: nenhum contato com o número {masked}; o número entrou na lista de supressão e não receberá mensagens."
+            : $"Pedido {requestId}: {outcome.Contacts} contato(s) com o número {masked} anonimizado(s); o número entrou na lista de supressão.");
+        return Success;
     }
 
     private static async Task<int> BenchAsync(int contacts, IReadOnlyList<string> configurationArgs, CommandLineContext context, CancellationToken ct)

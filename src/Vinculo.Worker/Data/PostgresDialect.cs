@@ -27,6 +27,14 @@ public sealed class PostgresDialect(string connectionString) : SqlDialect(connec
     public override DbConnection CreateConnection(bool pooled = true) =>
         new NpgsqlConnection(pooled ? ConnectionString : new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false, KeepAlive = 30 }.ToString());
 
+    /// <summary>A PostgreSQL array parameter.</summary>
+    public override string InList(string column, string parameter) => $"{column} = ANY({parameter})";
+
+    public override object ListParameter<T>(IEnumerable<T> values) => values.ToArray();
+
+    public override string LockRowsSql(string table, string where) =>
+        $"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {where} FOR UPDATE) AS locked";
+
     public override string InsertReturningKey(string table, string columns, string values, string keyColumn) =>
         $"INSERT INTO {table} ({columns}) VALUES ({values}) RETURNING {keyColumn}";
 

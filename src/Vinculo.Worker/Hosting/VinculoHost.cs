@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
+using Vinculo.Consent;
 using Vinculo.Data;
 using Vinculo.Jobs;
 using Vinculo.Phones;
@@ -50,6 +51,7 @@ public static class VinculoHost
         builder.AddVinculoData();
         builder.AddVinculoJobRunner();
         builder.AddVinculoPhones();
+        builder.AddVinculoConsent();
         return builder;
     }
 

@@ -1,0 +1,110 @@
+using System.Data.Common;
+using Dapper;
+using Vinculo.Data;
+
+namespace Vinculo.Consent;
+
+/// <summary>
+/// The set-based SQL of <c>expire-consents</c>. The base is walked in ranges of consents (keyset on
+/// <c>contact_id</c>), each expired in one short transaction by three statements over the same predicate: append the
+/// <c>expired</c> events, mark the consents, cancel their queued messages.
+/// </summary>
+public sealed class ConsentExpiryStore(Database database) : ISqlStatements
+{
+    /// <summary><c>message_queue.status_reason</c> of messages cancelled because consent expired.</summary>
+    public const string CancelReason = "consent_expired";
+
+    private const string InRange = "{0}.contact_id > @after AND {0}.contact_id <= @upto";
+
+    /// <summary>
+    /// SPEC section 4 in SQL, the same rule as <see cref="ConsentFreshness"/>: granted, and either <c>expires_at</c>
+    /// has passed or no sign of life (grant, renewal, <c>last_interaction_at</c>, any interaction) is newer than
+    /// <c>@idleBefore</c> (now minus <c>Consent:MaxIdleDays</c>). Every comparison is guarded against NULL.
+    /// </summary>
+    private const string Stale =
+        "{0}.status = 'granted' AND " + InRange + " AND (" +
+        "({0}.expires_at IS NOT NULL AND {0}.expires_at <= @now) OR NOT (" +
+        "({0}.granted_at IS NOT NULL AND {0}.granted_at > @idleBefore) OR ({0}.last_confirmed_at IS NOT NULL AND {0}.last_confirmed_at > @idleBefore) " +
+        "OR EXISTS (SELECT 1 FROM contacts k WHERE k.contact_id = {0}.contact_id AND k.last_interaction_at > @idleBefore) " +
+        "OR EXISTS (SELECT 1 FROM interactions i WHERE i.contact_id = {0}.contact_id AND i.occurred_at > @idleBefore)))";
+
+    private const string Reason =
+        "CASE WHEN {0}.expires_at IS NOT NULL AND {0}.expires_at <= @now THEN '" + StaleReasons.ExpiresAtPassed + "' ELSE '" + StaleReasons.Idle + "' END";
+
+    private const string DetailJson =
+        "CASE WHEN {0}.expires_at IS NOT NULL AND {0}.expires_at <= @now THEN '{{\"reason\":\"" + StaleReasons.ExpiresAtPassed + "\"}}' " +
+        "ELSE '{{\"reason\":\"" + StaleReasons.Idle + "\"}}' END";
+
+    private static readonly string EventsSql =
+        "INSERT INTO consent_events (contact_id, event, source, detail, occurred_at) " +
+        $"SELECT c.contact_id, 'expired', NULL, {Format(DetailJson, "c")}, @now FROM consents c WHERE {Format(Stale, "c")}";
+
+    private static readonly string ExpireSql =
+        $"UPDATE consents SET status = 'expired', reason = {Format(Reason, "consents")}, changed_at = @now WHERE {Format(Stale, "consents")}";
+
+    private static readonly string CancelSql =
+        "UPDATE message_queue SET status = 'cancelled', status_reason = '" + CancelReason + "', updated_at = @now " +
+        $"WHERE status = 'queued' AND {Format(InRange, "message_queue")} AND contact_id IN (" +
+        $"SELECT c.contact_id FROM consents c WHERE c.status = 'expired' AND {Format(InRange, "c")})";
+
+    private static readonly string CountByReasonSql =
+        "SELECT reason AS Reason, COUNT(*) AS Consents FROM consents WHERE status = 'expired' AND changed_at = @now GROUP BY reason";
+
+    private string RangeSql =>
+        "SELECT MAX(contact_id) AS Upto, COUNT(*) AS Granted FROM (" +
+        $"SELECT {database.Dialect.Top("@limit")} contact_id FROM consents WHERE status = 'granted' AND contact_id > @after " +
+        $"ORDER BY contact_id {database.Dialect.Limit("@limit")}) AS b";
+
+    private string? LockSql => database.Dialect.LockRowsSql("consents", $"consents.status = 'granted' AND {Format(InRange, "consents")}");
+
+    public IEnumerable<string> Statements => [RangeSql, EventsSql, ExpireSql, CancelSql, CountByReasonSql, .. LockSql is { } sql ? new[] { sql } : []];
+
+    /// <summary>The next range: the last <c>contact_id</c> among the next <paramref name="limit"/> granted consents, and how many there are.</summary>
+    public async Task<(long? Upto, long Granted)> NextRangeAsync(long after, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var range = await connection.QuerySingleAsync<RangeRow>(database.Command(RangeSql, new { after, limit }, cancellationToken));
+        return (range.Upto, range.Granted);
+    }
+
+    /// <summary>Expires the stale consents of one range in one transaction; returns (consents expired, messages cancelled).</summary>
+    public async Task<(int Expired, int Cancelled)> ExpireRangeAsync(long after, long upto, DateTimeOffset now, DateTimeOffset idleBefore, CancellationToken cancellationToken)
+    {
+        var parameters = new { after, upto, now, idleBefore };
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using DbTransaction transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (LockSql is { } lockSql)
+        {
+            await connection.ExecuteScalarAsync<long>(database.Command(lockSql, new { after, upto }, cancellationToken, transaction));
+        }
+
+        var events = await connection.ExecuteAsync(database.Command(EventsSql, parameters, cancellationToken, transaction));
+        var expired = await connection.ExecuteAsync(database.Command(ExpireSql, parameters, cancellationToken, transaction));
+        if (events != expired)
+        {
+            // Cannot happen while the rows are locked; if it ever did, no event may exist without its change.
+            throw new InvalidOperationException($"expire-consents wrote {events} event(s) for {expired} expired consent(s); the range was rolled back.");
+        }
+
+        var cancelled = await connection.ExecuteAsync(database.Command(CancelSql, parameters, cancellationToken, transaction));
+        await transaction.CommitAsync(cancellationToken);
+        return (expired, cancelled);
+    }
+
+    /// <summary>Consents this run (<paramref name="now"/>) expired, per reason.</summary>
+    public async Task<SortedDictionary<string, long>> CountByReasonAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string Reason, long Consents)>(database.Command(CountByReasonSql, new { now }, cancellationToken));
+        return new SortedDictionary<string, long>(rows.ToDictionary(r => r.Reason, r => r.Consents), StringComparer.Ordinal);
+    }
+
+    private static string Format(string template, string alias) => string.Format(System.Globalization.CultureInfo.InvariantCulture, template, alias);
+
+    private sealed class RangeRow
+    {
+        public long? Upto { get; set; }
+
+        public long Granted { get; set; }
+    }
+}
