@@ -29,3 +29,8 @@ GO
 
 CREATE INDEX ix_preference_events_unprocessed ON preference_events (received_at, preference_id) WHERE processed_at IS NULL;
 CREATE INDEX ix_preference_events_contact_id ON preference_events (contact_id) WHERE contact_id IS NOT NULL;
+GO
+
+-- expire-consents walks consents by contact_id range; an index led by the low-selectivity status column only tempts
+-- a planner into scanning every granted consent for each range.
+DROP INDEX ix_consents_status_last_confirmed_at ON consents;

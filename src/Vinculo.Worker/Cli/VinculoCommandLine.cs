@@ -107,11 +107,22 @@ public static class VinculoCommandLine
                 result.AddError("--contacts: use um número entre 1 e 50000000.");
             }
         });
+        var consentsOption = new Option<int?>("--consents")
+        {
+            Description = "Em vez dos telefones, mede o expire-consents sobre esta quantidade de consentimentos sintéticos.",
+        };
+        consentsOption.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 1 or > 50_000_000)
+            {
+                result.AddError("--consents: use um número entre 1 e 50000000.");
+            }
+        });
         var bench = new Command(
             "bench",
-            "Mede a revalidação de telefones numa base sintética, em um banco descartável do mesmo motor (a base configurada não é tocada).")
-        { contactsOption };
-        bench.SetAction((parse, ct) => Guard(context, () => BenchAsync(parse.GetValue(contactsOption), configurationArgs, context, ct)));
+            "Mede a revalidação de telefones (ou, com --consents, a expiração de consentimentos) numa base sintética, em um banco descartável do mesmo motor (a base configurada não é tocada).")
+        { contactsOption, consentsOption };
+        bench.SetAction((parse, ct) => Guard(context, () => BenchAsync(parse.GetValue(contactsOption), parse.GetValue(consentsOption), configurationArgs, context, ct)));
         root.Add(bench);
 
         var phoneOption = new Option<string>("--phone")
@@ -148,23 +159,22 @@ public static class VinculoCommandLine
         return Success;
     }
 
-    private static async Task<int> BenchAsync(int contacts, IReadOnlyList<string> configurationArgs, CommandLineContext context, CancellationToken ct)
+    private static async Task<int> BenchAsync(int contacts, int? consents, IReadOnlyList<string> configurationArgs, CommandLineContext context, CancellationToken ct)
     {
         using var host = BuildHost(configurationArgs, context, TimeProvider.System);
         var scratchHosts = new List<IHost>();
         try
         {
-            return await Bench.PhoneBenchmark.RunAsync(
-                host.Services,
-                scratch =>
-                {
-                    var scratchHost = BuildHost([.. configurationArgs, $"--Database:ConnectionString={scratch}"], context, TimeProvider.System);
-                    scratchHosts.Add(scratchHost);
-                    return scratchHost.Services;
-                },
-                contacts,
-                context.Output,
-                ct);
+            IServiceProvider ScratchHost(string scratch)
+            {
+                var scratchHost = BuildHost([.. configurationArgs, $"--Database:ConnectionString={scratch}"], context, TimeProvider.System);
+                scratchHosts.Add(scratchHost);
+                return scratchHost.Services;
+            }
+
+            return consents is { } count
+                ? await Bench.ConsentBenchmark.RunAsync(host.Services, ScratchHost, count, context.Output, ct)
+                : await Bench.PhoneBenchmark.RunAsync(host.Services, ScratchHost, contacts, context.Output, ct);
         }
         finally
         {

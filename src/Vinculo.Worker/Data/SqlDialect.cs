@@ -54,13 +54,6 @@ public abstract class SqlDialect(string connectionString)
     public virtual object ListParameter<T>(IEnumerable<T> values) => System.Text.Json.JsonSerializer.Serialize(values);
 
     /// <summary>
-    /// A statement that locks the rows of <paramref name="table"/> matching <paramref name="where"/> until the
-    /// transaction ends, so that several set-based statements over them see the same rows; null where the
-    /// transaction already holds the whole database (SQLite's single writer).
-    /// </summary>
-    public virtual string? LockRowsSql(string table, string where) => null;
-
-    /// <summary>
     /// Writes many rows in one round of the engine's fastest path: a prepared statement reused in the
     /// caller's transaction (SQLite), binary COPY into a temporary table (PostgreSQL), SqlBulkCopy into a
     /// temporary table (SQL Server), followed by one set-based UPDATE or INSERT. Returns the rows written.

@@ -33,9 +33,6 @@ public sealed class SqlServerDialect(string connectionString) : SqlDialect(conne
     /// <summary>A JSON array read with OPENJSON (SQL Server 2016 and later).</summary>
     public override string InList(string column, string parameter) => $"{column} IN (SELECT value FROM OPENJSON({parameter}))";
 
-    public override string LockRowsSql(string table, string where) =>
-        $"SELECT COUNT(*) FROM {table} WITH (UPDLOCK, HOLDLOCK, ROWLOCK) WHERE {where}";
-
     public override string InsertReturningKey(string table, string columns, string values, string keyColumn) =>
         $"INSERT INTO {table} ({columns}) VALUES ({values}); SELECT CAST(SCOPE_IDENTITY() AS bigint);";
 
