@@ -104,6 +104,20 @@ public abstract class ExpireConsentsJobTests(EngineFixture engine) : EngineSuite
         Assert.Equal("granted", await seed.ConsentStatusAsync(ids[249]));
     }
 
+    [SkippableFact]
+    public async Task BadConsentSettings_StopTheRun_NamingEachKey()
+    {
+        await using var db = await NewMigratedDatabaseAsync();
+
+        var result = await db.CliAsync(["run", ExpireConsentsJob.Key, "--Consent:MaxIdleDays=0", "--Consent:OptInKeywords:0=sair", "--Consent:ExpireBatchSize=lots"]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Consent:MaxIdleDays", result.Error, StringComparison.Ordinal);
+        Assert.Contains("Consent:OptInKeywords", result.Error, StringComparison.Ordinal);
+        Assert.Contains("Consent:ExpireBatchSize", result.Error, StringComparison.Ordinal);
+        Assert.Equal(0, await new ConsentSeed(db).CountAsync("job_runs"));
+    }
+
     private static Task<long> Contact(ConsentSeed seed, string e164) => seed.ContactAsync(e164, Night.AddDays(-1000));
 }
 
