@@ -41,7 +41,8 @@ public readonly record struct SendSlot(SendDayStatus Status, DateTimeOffset? At,
 
 /// <summary>
 /// When messages may be sent (SPEC section 5): some weekdays between two local times, in each contact's own time zone,
-/// never on a Brazilian national holiday nor on a date of <c>Messaging:BlockedDates</c>. Immutable and thread-safe.
+/// never on a Brazilian national holiday nor on a date of <c>Messaging:BlockedDates</c>. Immutable and thread-safe;
+/// <see cref="Schedule"/> allocates nothing, as it runs once per contact each night.
 /// </summary>
 /// <remarks>
 /// <para>A slot is placed on the contact's habitual hour, read on the clock of that same day: an hour before the window

@@ -156,4 +156,24 @@ public sealed class HabitualHourTests
                     Assert.True(distance <= 1 || result.Concentration < 1e-3, $"{mean} + {shift} min vs {rotatedMean}");
                 }
             }, iter: 5_000);
+
+    [Fact]
+    public void Compute_AllocatesNothing()
+    {
+        HourEvidence[] evidence = [At(9, 10, 3), At(9, 50, 30), At(10, 5, 300), At(23, 0, 1)];
+        var sum = 0;
+        for (var i = 0; i < 1_000; i++)
+        {
+            sum += HabitualHour.Compute(evidence, Options).Hour;
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 10_000; i++)
+        {
+            sum += HabitualHour.Compute(evidence.AsSpan(0, 1 + (i % 4)), Options).Hour;
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.True(sum > 0);
+    }
 }

@@ -390,6 +390,25 @@ public sealed class SendWindowTests
         Assert.True(checkedDays > 100, $"only {checkedDays} clock-change days found");
     }
 
+    [Fact]
+    public void Schedule_AllocatesNothing_InBrazil()
+    {
+        var sum = 0L;
+        for (var i = 0; i < 1_000; i++)
+        {
+            sum += SendWindow.Default.Schedule(Monday, i % 24, i % 2 == 0 ? SaoPaulo : RioBranco, i).At!.Value.Ticks;
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 10_000; i++)
+        {
+            sum += SendWindow.Default.Schedule(Monday.AddDays(i % 5), i % 24, i % 2 == 0 ? SaoPaulo : RioBranco, i).At!.Value.Ticks;
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.True(sum > 0);
+    }
+
     private static void AssertInsideWindow(SendWindow window, DateOnly day, int habit, TimeZoneInfo zone, long contact)
     {
         var slot = window.Schedule(day, habit, zone, contact);
