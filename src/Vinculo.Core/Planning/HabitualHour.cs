@@ -67,10 +67,14 @@ public sealed record HabitualHourOptions
     /// </summary>
     public double MinConcentration { get; init; } = 0.4;
 
-    /// <summary>Every problem with these settings, as Portuguese messages naming the key and the value; empty when valid.</summary>
-    /// <param name="section">Where they are bound: <c>DefaultHour</c> is read as <c>{section}:DefaultHour</c>, the rest under <c>{section}:HabitualHour</c>.</param>
-    public IReadOnlyList<string> Validate(string section = "Messaging")
+    /// <summary>
+    /// Every problem with these settings, as Portuguese messages naming the key and the value; empty when valid. Keys:
+    /// <c>Messaging:DefaultHour</c>, and <c>Messaging:HabitualHour:MinEvidence</c>, <c>…:HalfLifeDays</c>,
+    /// <c>…:MinConcentration</c> should the worker expose the others.
+    /// </summary>
+    public IReadOnlyList<string> Validate()
     {
+        const string section = "Messaging";
         var failures = new List<string>();
         if (DefaultHour is < 0 or > 23)
         {
