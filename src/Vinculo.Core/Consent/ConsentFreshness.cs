@@ -44,8 +44,9 @@ public readonly record struct Freshness(bool IsFresh, bool IsStale, string? Reas
 /// <item>The last sign of life is the latest of <c>granted_at</c>, <c>last_confirmed_at</c>, the last interaction and
 /// the last purchase. A granted consent with none of these dates cannot show when anything happened and is stale
 /// (<see cref="StaleReasons.Idle"/>): the business must be able to prove consent (LGPD art. 8 §2).</item>
-/// <item>When both limits have passed, the reason is the one that passed first; on a tie, or when the idle limit has no
-/// date, <see cref="StaleReasons.ExpiresAtPassed"/>, the more concrete of the two.</item>
+/// <item>Once <c>expires_at</c> has passed, the reason is <see cref="StaleReasons.ExpiresAtPassed"/> even when the idle
+/// limit passed earlier: it is the concrete end the consent was given with, and <c>expire-consents</c> can tell it with a
+/// plain comparison, set-based, on every engine.</item>
 /// <item>Only <c>granted</c> consent can be fresh or stale; <c>revoked</c> and <c>expired</c> are neither.</item>
 /// </list>
 /// </remarks>
@@ -90,7 +91,7 @@ public static class ConsentFreshness
             return new Freshness(true, false, null, until);
         }
 
-        var expired = expiresAt is { } passed && now >= passed && (idleUntil is null || passed <= idleUntil);
+        var expired = expiresAt is { } passed && now >= passed;
         return new Freshness(false, true, expired ? StaleReasons.ExpiresAtPassed : StaleReasons.Idle, idleUntil is null ? null : freshUntil);
     }
 

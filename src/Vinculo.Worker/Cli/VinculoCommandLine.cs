@@ -107,9 +107,20 @@ public static class VinculoCommandLine
                 result.AddError("--contacts: use um número entre 1 e 50000000.");
             }
         });
+        var consentsOption = new Option<int?>("--consents")
+        {
+            Description = "Em vez dos telefones, mede o expire-consents sobre esta quantidade de consentimentos sintéticos.",
+        };
+        consentsOption.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 1 or > 50_000_000)
+            {
+                result.AddError("--consents: use um número entre 1 e 50000000.");
+            }
+        });
         var importLinesOption = new Option<int?>("--import-lines")
         {
-            Description = "Mede, em vez disso, a importação de uma conversa sintética com este número de linhas (ex.: 1000000).",
+            Description = "Em vez dos telefones, mede a importação de uma conversa sintética com este número de linhas (ex.: 1000000).",
         };
         importLinesOption.Validators.Add(result =>
         {
@@ -120,31 +131,65 @@ public static class VinculoCommandLine
         });
         var bench = new Command(
             "bench",
-            "Mede a revalidação de telefones numa base sintética, em um banco descartável do mesmo motor (a base configurada não é tocada).")
-        { contactsOption, importLinesOption };
-        bench.SetAction((parse, ct) => Guard(context, () => BenchAsync(parse.GetValue(contactsOption), parse.GetValue(importLinesOption), configurationArgs, context, ct)));
+            "Mede a revalidação de telefones (ou, com --consents, a expiração de consentimentos; com --import-lines, a importação de conversas) numa base sintética, em um banco descartável do mesmo motor (a base configurada não é tocada).")
+        { contactsOption, consentsOption, importLinesOption };
+        bench.SetAction((parse, ct) => Guard(context, () => BenchAsync(
+            parse.GetValue(contactsOption), parse.GetValue(consentsOption), parse.GetValue(importLinesOption), configurationArgs, context, ct)));
         root.Add(bench);
+
+        var phoneOption = new Option<string>("--phone")
+        {
+            Description = "O número da pessoa, em qualquer formato (ex.: \"(11) 98765-4321\" ou +5511987654321).",
+            Required = true,
+        };
+        var erase = new Command(
+            "erase",
+            "Executa agora um pedido de exclusão (LGPD art. 18): anonimiza todos os dados da pessoa com este número e o mantém na lista de supressão.")
+        { phoneOption, nowOption };
+        erase.SetAction((parse, ct) => Guard(context, () => EraseAsync(parse.GetValue(phoneOption)!, parse.GetValue(nowOption), configurationArgs, context, ct)));
+        root.Add(erase);
 
         root.Add(ImportCommand.Create(configurationArgs, context));
         return root;
     }
 
-    private static async Task<int> BenchAsync(int contacts, int? importLines, IReadOnlyList<string> configurationArgs, CommandLineContext context, CancellationToken ct)
+    private static async Task<int> EraseAsync(string phone, DateTimeOffset? now, IReadOnlyList<string> configurationArgs, CommandLineContext context, CancellationToken ct)
+    {
+        using var host = BuildHost(configurationArgs, context, ClockFor(now));
+        var eraser = host.Services.GetRequiredService<Consent.PersonEraser>();
+        if (eraser.ReadNumber(phone) is not { } e164)
+        {
+            await context.Error.WriteLineAsync("--phone: o valor informado não é um número de telefone reconhecível (ex.: (11) 98765-4321 ou +5511987654321).");
+            return BadUsage;
+        }
+
+        await host.Services.GetRequiredService<SchemaMigrator>().EnsureCurrentAsync(ct);
+        var (requestId, outcome) = await eraser.EraseNumberAsync(e164, host.Services.GetRequiredService<TimeProvider>().GetUtcNow(), ct);
+        var masked = Privacy.PhoneMask.Mask(e164);
+        await context.Output.WriteLineAsync(outcome.Contacts == 0
+            ? $"Pedido {requestId}: nenhum contato com o número {masked}; o número entrou na lista de supressão e não receberá mensagens."
+            : $"Pedido {requestId}: {outcome.Contacts} contato(s) com o número {masked} anonimizado(s); o número entrou na lista de supressão.");
+        return Success;
+    }
+
+    private static async Task<int> BenchAsync(int contacts, int? consents, int? importLines, IReadOnlyList<string> configurationArgs, CommandLineContext context, CancellationToken ct)
     {
         using var host = BuildHost(configurationArgs, context, TimeProvider.System);
         var scratchHosts = new List<IHost>();
-        IServiceProvider ScratchHost(string scratch)
-        {
-            var scratchHost = BuildHost([.. configurationArgs, $"--Database:ConnectionString={scratch}"], context, TimeProvider.System);
-            scratchHosts.Add(scratchHost);
-            return scratchHost.Services;
-        }
-
         try
         {
-            return importLines is { } lines
-                ? await Bench.ImportBenchmark.RunAsync(host.Services, ScratchHost, lines, context.Output, ct)
-                : await Bench.PhoneBenchmark.RunAsync(host.Services, ScratchHost, contacts, context.Output, ct);
+            IServiceProvider ScratchHost(string scratch)
+            {
+                var scratchHost = BuildHost([.. configurationArgs, $"--Database:ConnectionString={scratch}"], context, TimeProvider.System);
+                scratchHosts.Add(scratchHost);
+                return scratchHost.Services;
+            }
+
+            return consents is { } count
+                ? await Bench.ConsentBenchmark.RunAsync(host.Services, ScratchHost, count, context.Output, ct)
+                : importLines is { } lines
+                    ? await Bench.ImportBenchmark.RunAsync(host.Services, ScratchHost, lines, context.Output, ct)
+                    : await Bench.PhoneBenchmark.RunAsync(host.Services, ScratchHost, contacts, context.Output, ct);
         }
         finally
         {

@@ -11,7 +11,7 @@ namespace Vinculo.Data;
 /// The configured database: opens connections (retrying transient faults with backoff) and knows
 /// its dialect. Features take this and write plain parameterised SQL.
 /// </summary>
-public sealed class Database
+public sealed partial class Database
 {
     private readonly ResiliencePipeline connectPipeline;
     private readonly ILogger<Database> logger;
@@ -82,6 +82,18 @@ public sealed class Database
                 $"Não foi possível conectar ao {Dialect.DescribeTarget()}: {DatabaseUnavailableException.Summarise(e)}", e);
         }
     }
+
+    /// <summary>
+    /// Expands each <c>column IN @list</c> of <paramref name="sql"/> into this engine's one-parameter list test
+    /// (<see cref="SqlDialect.InList"/>); the parameter's value comes from <see cref="List{T}"/>.
+    /// </summary>
+    public string Sql(string sql) => ListTest().Replace(sql, m => Dialect.InList(m.Groups[1].Value, "@" + m.Groups[2].Value));
+
+    /// <summary>The value of a list parameter (see <see cref="Sql"/>).</summary>
+    public object List<T>(IEnumerable<T> values) => Dialect.ListParameter(values);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"([\w.]+) IN @(\w+)")]
+    private static partial System.Text.RegularExpressions.Regex ListTest();
 
     /// <summary>A <see cref="Dapper.CommandDefinition"/> with the configured timeout.</summary>
     public Dapper.CommandDefinition Command(string sql, object? parameters, CancellationToken cancellationToken, DbTransaction? transaction = null) =>

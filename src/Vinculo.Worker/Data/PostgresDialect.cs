@@ -24,8 +24,31 @@ public sealed class PostgresDialect(string connectionString) : SqlDialect(connec
         return $"banco PostgreSQL '{builder.Database}' em {builder.Host}:{builder.Port}";
     }
 
+    /// <summary>
+    /// The configured connection string, with the JIT compiler turned off for Vinculo's sessions unless the string
+    /// already sets server options: the sweeps' range statements are estimated as costly, and compiling each one took
+    /// longer than running it (25-50 ms a statement, several seconds per million consents).
+    /// </summary>
+    private string SessionConnectionString { get; } = WithSessionDefaults(connectionString);
+
     public override DbConnection CreateConnection(bool pooled = true) =>
-        new NpgsqlConnection(pooled ? ConnectionString : new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false, KeepAlive = 30 }.ToString());
+        new NpgsqlConnection(pooled ? SessionConnectionString : new NpgsqlConnectionStringBuilder(SessionConnectionString) { Pooling = false, KeepAlive = 30 }.ToString());
+
+    private static string WithSessionDefaults(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (string.IsNullOrWhiteSpace(builder.Options))
+        {
+            builder.Options = "-c jit=off";
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>A PostgreSQL array parameter.</summary>
+    public override string InList(string column, string parameter) => $"{column} = ANY({parameter})";
+
+    public override object ListParameter<T>(IEnumerable<T> values) => values.ToArray();
 
     public override string InsertReturningKey(string table, string columns, string values, string keyColumn) =>
         $"INSERT INTO {table} ({columns}) VALUES ({values}) RETURNING {keyColumn}";

@@ -44,6 +44,16 @@ public abstract class SqlDialect(string connectionString)
     public virtual string Limit(string limitParameter) => $"LIMIT {limitParameter}";
 
     /// <summary>
+    /// "<paramref name="column"/> is one of the values in <paramref name="parameter"/>", where the parameter holds
+    /// <see cref="ListParameter{T}"/>: one parameter whatever the number of values (no statement is rewritten per
+    /// call, and SQL Server's limit of about 2,100 parameters never applies). A JSON array here, read with json_each.
+    /// </summary>
+    public virtual string InList(string column, string parameter) => $"{column} IN (SELECT value FROM json_each({parameter}))";
+
+    /// <summary>The value of a parameter used with <see cref="InList"/>.</summary>
+    public virtual object ListParameter<T>(IEnumerable<T> values) => System.Text.Json.JsonSerializer.Serialize(values);
+
+    /// <summary>
     /// Writes many rows in one round of the engine's fastest path: a prepared statement reused in the
     /// caller's transaction (SQLite), binary COPY into a temporary table (PostgreSQL), SqlBulkCopy into a
     /// temporary table (SQL Server), followed by one set-based UPDATE or INSERT. Returns the rows written.

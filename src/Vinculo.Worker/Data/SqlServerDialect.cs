@@ -30,6 +30,9 @@ public sealed class SqlServerDialect(string connectionString) : SqlDialect(conne
         new SqlConnection(pooled ? ConnectionString : new SqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ToString());
 
     /// <remarks>SCOPE_IDENTITY rather than OUTPUT: an OUTPUT clause without INTO is refused on tables with triggers.</remarks>
+    /// <summary>A JSON array read with OPENJSON (SQL Server 2016 and later).</summary>
+    public override string InList(string column, string parameter) => $"{column} IN (SELECT value FROM OPENJSON({parameter}))";
+
     public override string InsertReturningKey(string table, string columns, string values, string keyColumn) =>
         $"INSERT INTO {table} ({columns}) VALUES ({values}); SELECT CAST(SCOPE_IDENTITY() AS bigint);";
 

@@ -57,4 +57,10 @@ internal static partial class Log
 
     [LoggerMessage(3004, LogLevel.Error, "Stopping without waiting further: {Count} job(s) did not stop when interrupted")]
     public static partial void ShutdownTimedOut(ILogger logger, int count);
+
+    [LoggerMessage(4000, LogLevel.Information, "Applied {Count} inbound row(s): {Revoked} consent(s) revoked, {Granted} granted or renewed")]
+    public static partial void InboundApplied(ILogger logger, long count, long revoked, long granted);
+
+    [LoggerMessage(4001, LogLevel.Information, "Erased {Contacts} contact(s) for request {RequestId} (number {Number})")]
+    public static partial void Erased(ILogger logger, long requestId, int contacts, string number);
 }

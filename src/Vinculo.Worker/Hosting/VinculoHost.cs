@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
+using Vinculo.Consent;
 using Vinculo.Data;
 using Vinculo.Import;
 using Vinculo.Jobs;
@@ -51,6 +52,7 @@ public static class VinculoHost
         builder.AddVinculoData();
         builder.AddVinculoJobRunner();
         builder.AddVinculoPhones();
+        builder.AddVinculoConsent();
         builder.AddVinculoImport();
         return builder;
     }

@@ -68,13 +68,14 @@ public sealed class ConsentFreshnessTests
     }
 
     [Fact]
-    public void Evaluate_NamesTheLimitThatPassedFirst()
+    public void Evaluate_NamesExpiresAt_OnceItHasPassed()
     {
         var expiresLater = IdleDeadline.AddDays(10);
         var expiresEarlier = IdleDeadline.AddDays(-10);
         var now = IdleDeadline.AddDays(20);
 
-        Assert.Equal(new Freshness(false, true, StaleReasons.Idle, IdleDeadline), Evaluate(Granted(expiresAt: expiresLater), NoActivity, now));
+        Assert.Equal(new Freshness(false, true, StaleReasons.Idle, IdleDeadline), Evaluate(Granted(expiresAt: expiresLater), NoActivity, IdleDeadline.AddDays(5)));
+        Assert.Equal(new Freshness(false, true, StaleReasons.ExpiresAtPassed, IdleDeadline), Evaluate(Granted(expiresAt: expiresLater), NoActivity, now));
         Assert.Equal(new Freshness(false, true, StaleReasons.ExpiresAtPassed, expiresEarlier), Evaluate(Granted(expiresAt: expiresEarlier), NoActivity, now));
         Assert.Equal(new Freshness(false, true, StaleReasons.ExpiresAtPassed, IdleDeadline), Evaluate(Granted(expiresAt: IdleDeadline), NoActivity, IdleDeadline));
     }
@@ -171,7 +172,7 @@ public sealed class ConsentFreshnessTests
                 var until = consent.ExpiresAt is { } expiresAt && expiresAt <= idleUntil ? expiresAt : idleUntil;
                 var expected = now < until
                     ? new Freshness(true, false, null, until)
-                    : new Freshness(false, true, until == consent.ExpiresAt ? StaleReasons.ExpiresAtPassed : StaleReasons.Idle, until);
+                    : new Freshness(false, true, consent.ExpiresAt is { } passed && now >= passed ? StaleReasons.ExpiresAtPassed : StaleReasons.Idle, until);
                 Assert.Equal(expected, freshness);
             }, iter: 5_000);
 }

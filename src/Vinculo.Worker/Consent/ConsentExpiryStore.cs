@@ -1,0 +1,108 @@
+using System.Data.Common;
+using Dapper;
+using Vinculo.Data;
+
+namespace Vinculo.Consent;
+
+/// <summary>
+/// The set-based SQL of <c>expire-consents</c>. The base is walked in ranges of consents (keyset on
+/// <c>contact_id</c>), each expired in one short transaction by three statements: mark the stale consents, append an
+/// <c>expired</c> event for each consent just marked, cancel their queued messages.
+/// </summary>
+public sealed class ConsentExpiryStore(Database database) : ISqlStatements
+{
+    /// <summary><c>message_queue.status_reason</c> of messages cancelled because consent expired.</summary>
+    public const string CancelReason = "consent_expired";
+
+    private const string InRange = "{0}.contact_id > @after AND {0}.contact_id <= @upto";
+
+    /// <summary>
+    /// SPEC section 4 in SQL, the same rule as <see cref="ConsentFreshness"/>: granted, and either <c>expires_at</c>
+    /// has passed or no sign of life (grant, renewal, <c>last_interaction_at</c>, any interaction) is newer than
+    /// <c>@idleBefore</c> (now minus <c>Consent:MaxIdleDays</c>). Every comparison is guarded against NULL. The range
+    /// repeated on interactions lets a planner that hashes the subquery read only the range's rows, not the whole table.
+    /// </summary>
+    private const string Stale =
+        "{0}.status = 'granted' AND " + InRange + " AND (" +
+        "({0}.expires_at IS NOT NULL AND {0}.expires_at <= @now) OR NOT (" +
+        "({0}.granted_at IS NOT NULL AND {0}.granted_at > @idleBefore) OR ({0}.last_confirmed_at IS NOT NULL AND {0}.last_confirmed_at > @idleBefore) " +
+        "OR EXISTS (SELECT 1 FROM contacts k WHERE k.contact_id = {0}.contact_id AND k.last_interaction_at > @idleBefore) " +
+        "OR EXISTS (SELECT 1 FROM interactions i WHERE i.contact_id = {0}.contact_id AND i.contact_id > @after AND i.contact_id <= @upto AND i.occurred_at > @idleBefore)))";
+
+    private const string Reason =
+        "CASE WHEN {0}.expires_at IS NOT NULL AND {0}.expires_at <= @now THEN '" + StaleReasons.ExpiresAtPassed + "' ELSE '" + StaleReasons.Idle + "' END";
+
+    /// <summary>
+    /// The events of the consents this instant just expired in the range, read back by their mark (status, reason
+    /// and <c>changed_at = @now</c>) rather than by evaluating staleness a second time; the NOT EXISTS keeps a second run
+    /// with the same <c>--now</c> from writing them again.
+    /// </summary>
+    private static readonly string EventsSql =
+        "INSERT INTO consent_events (contact_id, event, source, detail, occurred_at) " +
+        "SELECT c.contact_id, 'expired', NULL, CASE WHEN c.reason = '" + StaleReasons.ExpiresAtPassed + "' THEN '{\"reason\":\"" + StaleReasons.ExpiresAtPassed + "\"}' " +
+        "ELSE '{\"reason\":\"" + StaleReasons.Idle + "\"}' END, @now FROM consents c " +
+        $"WHERE c.status = 'expired' AND c.changed_at = @now AND c.reason IN ('{StaleReasons.ExpiresAtPassed}', '{StaleReasons.Idle}') AND {Format(InRange, "c")} " +
+        "AND NOT EXISTS (SELECT 1 FROM consent_events e WHERE e.contact_id = c.contact_id AND e.occurred_at = @now AND e.event = 'expired')";
+
+    private static readonly string ExpireSql =
+        $"UPDATE consents SET status = 'expired', reason = {Format(Reason, "consents")}, changed_at = @now WHERE {Format(Stale, "consents")}";
+
+    private static readonly string CancelSql =
+        "UPDATE message_queue SET status = 'cancelled', status_reason = '" + CancelReason + "', updated_at = @now " +
+        $"WHERE status = 'queued' AND {Format(InRange, "message_queue")} AND contact_id IN (" +
+        $"SELECT c.contact_id FROM consents c WHERE c.status = 'expired' AND {Format(InRange, "c")})";
+
+    private static readonly string CountByReasonSql =
+        "SELECT reason AS Reason, COUNT(*) AS Consents FROM consents WHERE status = 'expired' AND changed_at = @now GROUP BY reason";
+
+    private string RangeSql =>
+        "SELECT MAX(contact_id) AS Upto, COUNT(*) AS Granted FROM (" +
+        $"SELECT {database.Dialect.Top("@limit")} contact_id FROM consents WHERE status = 'granted' AND contact_id > @after " +
+        $"ORDER BY contact_id {database.Dialect.Limit("@limit")}) AS b";
+
+    public IEnumerable<string> Statements => [RangeSql, EventsSql, ExpireSql, CancelSql, CountByReasonSql];
+
+    /// <summary>The next range: the last <c>contact_id</c> among the next <paramref name="limit"/> granted consents, and how many there are.</summary>
+    public async Task<(long? Upto, long Granted)> NextRangeAsync(long after, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var range = await connection.QuerySingleAsync<RangeRow>(database.Command(RangeSql, new { after, limit }, cancellationToken));
+        return (range.Upto, range.Granted);
+    }
+
+    /// <summary>Expires the stale consents of one range in one transaction; returns (consents expired, messages cancelled).</summary>
+    public async Task<(int Expired, int Cancelled)> ExpireRangeAsync(long after, long upto, DateTimeOffset now, DateTimeOffset idleBefore, CancellationToken cancellationToken)
+    {
+        var parameters = new { after, upto, now, idleBefore };
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using DbTransaction transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var expired = await connection.ExecuteAsync(database.Command(ExpireSql, parameters, cancellationToken, transaction));
+        var events = await connection.ExecuteAsync(database.Command(EventsSql, parameters, cancellationToken, transaction));
+        if (events != expired)
+        {
+            // The UPDATE holds the rows it changed until commit, so this cannot happen; if it ever did, no change may stand without its event.
+            throw new InvalidOperationException($"expire-consents wrote {events} event(s) for {expired} expired consent(s); the range was rolled back.");
+        }
+
+        var cancelled = await connection.ExecuteAsync(database.Command(CancelSql, parameters, cancellationToken, transaction));
+        await transaction.CommitAsync(cancellationToken);
+        return (expired, cancelled);
+    }
+
+    /// <summary>Consents this run (<paramref name="now"/>) expired, per reason.</summary>
+    public async Task<SortedDictionary<string, long>> CountByReasonAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string Reason, long Consents)>(database.Command(CountByReasonSql, new { now }, cancellationToken));
+        return new SortedDictionary<string, long>(rows.ToDictionary(r => r.Reason, r => r.Consents), StringComparer.Ordinal);
+    }
+
+    private static string Format(string template, string alias) => string.Format(System.Globalization.CultureInfo.InvariantCulture, template, alias);
+
+    private sealed class RangeRow
+    {
+        public long? Upto { get; set; }
+
+        public long Granted { get; set; }
+    }
+}

@@ -1,0 +1,137 @@
+using System.Data.Common;
+using System.Text.Json;
+using Dapper;
+using Vinculo.Data;
+
+namespace Vinculo.Consent;
+
+/// <summary>
+/// Writes consent changes: the <c>consents</c> row and its <c>consent_events</c> entry together, inside the caller's
+/// transaction, so that a change and its proof commit or vanish as one. Also the suppression list and the queued
+/// messages a revocation cancels.
+/// </summary>
+public sealed class ConsentLedger(Database database) : ISqlStatements
+{
+    private const string ReadSql =
+        "SELECT contact_id AS ContactId, status AS Status, source AS Source, granted_at AS GrantedAt, last_confirmed_at AS LastConfirmedAt, " +
+        "expires_at AS ExpiresAt, changed_at AS ChangedAt, reason AS Reason FROM consents WHERE contact_id IN @ids";
+
+    private const string UpdateSql =
+        "UPDATE consents SET status = @Status, source = @Source, granted_at = @GrantedAt, last_confirmed_at = @LastConfirmedAt, " +
+        "expires_at = @ExpiresAt, changed_at = @ChangedAt, reason = @Reason WHERE contact_id = @ContactId";
+
+    private const string InsertSql =
+        "INSERT INTO consents (contact_id, status, source, granted_at, last_confirmed_at, expires_at, changed_at, reason) " +
+        "VALUES (@ContactId, @Status, @Source, @GrantedAt, @LastConfirmedAt, @ExpiresAt, @ChangedAt, @Reason)";
+
+    private const string EventSql =
+        "INSERT INTO consent_events (contact_id, event, source, detail, occurred_at) VALUES (@contactId, @event, @source, @detail, @occurredAt)";
+
+    private const string CancelQueuedSql =
+        "UPDATE message_queue SET status = 'cancelled', status_reason = @reason, updated_at = @now " +
+        "WHERE status = 'queued' AND contact_id IN @ids";
+
+    private const string SuppressSql =
+        "INSERT INTO suppression_list (phone_hash, reason, added_at) SELECT @hash, @reason, @addedAt " +
+        "WHERE NOT EXISTS (SELECT 1 FROM suppression_list WHERE phone_hash = @hash)";
+
+    private const string LiftSuppressionSql = "DELETE FROM suppression_list WHERE phone_hash = @hash";
+
+    private const string IsSuppressedSql = "SELECT COUNT(*) FROM suppression_list WHERE phone_hash = @hash";
+
+    public IEnumerable<string> Statements => new[] { ReadSql, UpdateSql, InsertSql, EventSql, CancelQueuedSql, SuppressSql, LiftSuppressionSql, IsSuppressedSql }.Select(database.Sql);
+
+    /// <summary>The consents of these contacts; a contact without a row is absent from the result.</summary>
+    public async Task<Dictionary<long, ConsentRecord>> ReadAsync(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<long> contactIds, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<long, ConsentRecord>();
+        foreach (var chunk in contactIds.Distinct().Chunk(500))
+        {
+            var rows = await connection.QueryAsync<ConsentRow>(database.Command(database.Sql(ReadSql), new { ids = database.List(chunk) }, cancellationToken, transaction));
+            foreach (var row in rows)
+            {
+                result[row.ContactId] = row.ToRecord();
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Stores the change and appends its event; does nothing for <see cref="ConsentChange.None"/>.</summary>
+    /// <param name="source">The event's source (a <see cref="ConsentSources"/> value).</param>
+    /// <param name="detail">What caused it, without personal data (rule codes, ids): stored as JSON.</param>
+    public async Task<bool> ApplyAsync(
+        DbConnection connection, DbTransaction transaction, long contactId, ConsentRecord? current, ConsentChange change, string source,
+        IReadOnlyDictionary<string, object?>? detail, CancellationToken cancellationToken)
+    {
+        if (change.Next is not { } next)
+        {
+            return false;
+        }
+
+        var row = ConsentRow.From(contactId, next);
+        await connection.ExecuteAsync(database.Command(current is null ? InsertSql : UpdateSql, row, cancellationToken, transaction));
+        await connection.ExecuteAsync(database.Command(
+            EventSql,
+            new { contactId, @event = change.Event, source, detail = detail is null ? null : JsonSerializer.Serialize(detail), occurredAt = next.ChangedAt },
+            cancellationToken,
+            transaction));
+        return true;
+    }
+
+    /// <summary>Cancels the contacts' messages still waiting in the queue; returns how many.</summary>
+    public async Task<int> CancelQueuedAsync(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<long> contactIds, string reason, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var cancelled = 0;
+        foreach (var chunk in contactIds.Distinct().Chunk(500))
+        {
+            cancelled += await connection.ExecuteAsync(database.Command(database.Sql(CancelQueuedSql), new { ids = database.List(chunk), reason, now }, cancellationToken, transaction));
+        }
+
+        return cancelled;
+    }
+
+    /// <summary>Adds a number's hash to <c>suppression_list</c>; false when it was there already.</summary>
+    public async Task<bool> SuppressAsync(DbConnection connection, DbTransaction transaction, string phoneHash, string reason, DateTimeOffset at, CancellationToken cancellationToken) =>
+        await connection.ExecuteAsync(database.Command(SuppressSql, new { hash = phoneHash, reason, addedAt = at }, cancellationToken, transaction)) > 0;
+
+    /// <summary>Takes a number off <c>suppression_list</c> (an explicit opt-in from that number); false when it was not on it.</summary>
+    public async Task<bool> LiftSuppressionAsync(DbConnection connection, DbTransaction transaction, string phoneHash, CancellationToken cancellationToken) =>
+        await connection.ExecuteAsync(database.Command(LiftSuppressionSql, new { hash = phoneHash }, cancellationToken, transaction)) > 0;
+
+    public async Task<bool> IsSuppressedAsync(DbConnection connection, DbTransaction? transaction, string phoneHash, CancellationToken cancellationToken) =>
+        await connection.ExecuteScalarAsync<long>(database.Command(IsSuppressedSql, new { hash = phoneHash }, cancellationToken, transaction)) > 0;
+
+    private sealed class ConsentRow
+    {
+        public long ContactId { get; set; }
+
+        public string Status { get; set; } = "";
+
+        public string Source { get; set; } = "";
+
+        public DateTimeOffset? GrantedAt { get; set; }
+
+        public DateTimeOffset? LastConfirmedAt { get; set; }
+
+        public DateTimeOffset? ExpiresAt { get; set; }
+
+        public DateTimeOffset ChangedAt { get; set; }
+
+        public string? Reason { get; set; }
+
+        public static ConsentRow From(long contactId, ConsentRecord record) => new()
+        {
+            ContactId = contactId,
+            Status = record.Status,
+            Source = record.Source,
+            GrantedAt = record.GrantedAt,
+            LastConfirmedAt = record.LastConfirmedAt,
+            ExpiresAt = record.ExpiresAt,
+            ChangedAt = record.ChangedAt,
+            Reason = record.Reason,
+        };
+
+        public ConsentRecord ToRecord() => new(Status, Source, GrantedAt, LastConfirmedAt, ExpiresAt, ChangedAt, Reason);
+    }
+}

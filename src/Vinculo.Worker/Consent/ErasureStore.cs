@@ -1,0 +1,196 @@
+using System.Data.Common;
+using Dapper;
+using Vinculo.Data;
+
+namespace Vinculo.Consent;
+
+/// <summary>
+/// The SQL of erasure (LGPD art. 18): which rows belong to a person, and the statements that anonymise them. What
+/// stays: the contact row without any personal value (so that consent events keep their subject), the PII-free consent
+/// events plus one <c>erased</c> event, and the suppression hash. Statements take at most 500 ids at a time (SQL
+/// Server accepts about 2,100 parameters per statement).
+/// </summary>
+public sealed class ErasureStore(Database database) : ISqlStatements
+{
+    public const int MaxIdsPerStatement = 500;
+
+    private const string ContactsByNumberSql =
+        "SELECT contact_id AS ContactId, phone_e164 AS PhoneE164, whatsapp_user_id AS WhatsAppUserId FROM contacts " +
+        "WHERE erased_at IS NULL AND (phone_e164 IN @forms OR contact_id IN @ids)";
+
+    /// <summary>Rows whose number has not been classified since <c>phone_raw</c> was written: the caller classifies them.</summary>
+    private const string UncheckedSql =
+        "SELECT contact_id AS ContactId, phone_raw AS PhoneRaw FROM contacts WHERE erased_at IS NULL AND phone_checked_at IS NULL AND phone_raw IS NOT NULL " +
+        "AND contact_id > @after ORDER BY contact_id";
+
+    private const string ContactNumberSql = "SELECT phone_e164 FROM contacts WHERE contact_id = @id";
+
+    private const string ErasedEventSql =
+        "INSERT INTO consent_events (contact_id, event, source, detail, occurred_at) SELECT contact_id, 'erased', NULL, @detail, @now FROM contacts WHERE contact_id IN @ids";
+
+    private const string RevokeConsentSql =
+        "UPDATE consents SET status = 'revoked', reason = 'erased', changed_at = @now WHERE contact_id IN @ids AND (status <> 'revoked' OR reason IS NULL OR reason <> 'erased')";
+
+    private const string StatusEventsSql =
+        "DELETE FROM message_status_events WHERE provider_message_id IN (" +
+        "SELECT provider_message_id FROM message_queue WHERE contact_id IN @ids AND provider_message_id IS NOT NULL)";
+
+    private const string QueueSql =
+        "UPDATE message_queue SET body = NULL, phone_e164 = 'erased', provider_message_id = NULL, " +
+        "status_reason = CASE WHEN status = 'queued' THEN 'erased' ELSE status_reason END, " +
+        "status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END, updated_at = @now WHERE contact_id IN @ids";
+
+    private const string InteractionsSql = "DELETE FROM interactions WHERE contact_id IN @ids";
+
+    private const string InboundByContactSql =
+        "UPDATE inbound_messages SET body = NULL, from_phone = NULL, wa_user_id = NULL, provider_message_id = NULL WHERE contact_id IN @ids";
+
+    private const string InboundByNumberSql =
+        "UPDATE inbound_messages SET body = NULL, from_phone = NULL, wa_user_id = NULL, provider_message_id = NULL " +
+        "WHERE from_phone IN @numbers OR wa_user_id IN @userIds";
+
+    private const string PreferencesByContactSql =
+        "UPDATE preference_events SET from_phone = NULL, wa_user_id = NULL WHERE contact_id IN @ids";
+
+    private const string PreferencesByNumberSql =
+        "UPDATE preference_events SET from_phone = NULL, wa_user_id = NULL WHERE from_phone IN @numbers OR wa_user_id IN @userIds";
+
+    private const string ContactsSql =
+        "UPDATE contacts SET name = NULL, phone_raw = NULL, phone_e164 = NULL, phone_hash = NULL, phone_status = 'invalid', phone_type = NULL, " +
+        "phone_region = NULL, time_zone = NULL, phone_note = NULL, phone_error = 'empty', duplicate_of = NULL, phone_failures = 0, " +
+        "external_ref = NULL, whatsapp_id = NULL, whatsapp_user_id = NULL, preferred_hour = NULL, last_interaction_at = NULL, " +
+        "erased_at = @now, updated_at = @now WHERE contact_id IN @ids";
+
+    private const string CreateRequestSql = "INSERT INTO erasure_requests (phone, contact_id, requested_at, status) VALUES (@phone, @contactId, @now, 'pending')";
+
+    private const string PendingRequestsSql =
+        "SELECT request_id AS RequestId, phone AS Phone, contact_id AS ContactId FROM erasure_requests WHERE status = 'pending' ORDER BY requested_at, request_id";
+
+    private const string FinishRequestSql =
+        "UPDATE erasure_requests SET status = @status, processed_at = @now, result = @result, phone = NULL WHERE request_id = @id";
+
+    private string InactiveSql =>
+        $"SELECT {database.Dialect.Top("@limit")} c.contact_id FROM contacts c WHERE c.erased_at IS NULL AND c.contact_id > @after " +
+        "AND c.created_at < @before AND (c.last_interaction_at IS NULL OR c.last_interaction_at < @before) " +
+        "AND NOT EXISTS (SELECT 1 FROM consents s WHERE s.contact_id = c.contact_id AND s.status = 'granted') " +
+        "AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.contact_id = c.contact_id AND i.occurred_at >= @before) " +
+        $"ORDER BY c.contact_id {database.Dialect.Limit("@limit")}";
+
+    private string CreateRequestReturningSql => database.Dialect.InsertReturningKey(
+        "erasure_requests", "phone, contact_id, requested_at, status", "@phone, @contactId, @now, 'pending'", "request_id");
+
+    public IEnumerable<string> Statements => new[]
+    {
+        ContactsByNumberSql, UncheckedSql, ContactNumberSql, ErasedEventSql, RevokeConsentSql, StatusEventsSql, QueueSql, InteractionsSql,
+        InboundByContactSql, InboundByNumberSql, PreferencesByContactSql, PreferencesByNumberSql, ContactsSql, CreateRequestSql,
+        PendingRequestsSql, FinishRequestSql, InactiveSql, CreateRequestReturningSql,
+    }.Select(database.Sql);
+
+    public async Task<long> CreateRequestAsync(string? phoneE164, long? contactId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(database.Command(CreateRequestReturningSql, new { phone = phoneE164, contactId, now }, cancellationToken));
+    }
+
+    public async Task<List<ErasureRequest>> PendingRequestsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<ErasureRequest>(database.Command(PendingRequestsSql, null, cancellationToken))).AsList();
+    }
+
+    public async Task<string?> ContactNumberAsync(long contactId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<string?>(database.Command(ContactNumberSql, new { id = contactId }, cancellationToken));
+    }
+
+    /// <summary>Streams the live contacts whose raw number awaits classification.</summary>
+    public async IAsyncEnumerable<(long ContactId, string PhoneRaw)> UncheckedAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var reader = await connection.ExecuteReaderAsync(database.Command(UncheckedSql, new { after = 0L }, cancellationToken));
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return (reader.GetInt64(0), reader.GetString(1));
+        }
+    }
+
+    /// <summary>Live contacts with one of these numbers, or with one of these ids.</summary>
+    public async Task<List<ErasureContact>> ContactsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<string> forms, IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<long, ErasureContact>();
+        IEnumerable<long[]> chunks = ids.Count == 0 ? [[]] : ids.Chunk(MaxIdsPerStatement);
+        foreach (var chunk in chunks)
+        {
+            var rows = await connection.QueryAsync<ErasureContact>(database.Command(database.Sql(ContactsByNumberSql), new { forms = database.List(forms), ids = database.List(chunk) }, cancellationToken, transaction));
+            foreach (var row in rows)
+            {
+                found[row.ContactId] = row;
+            }
+        }
+
+        return [.. found.Values.OrderBy(c => c.ContactId)];
+    }
+
+    /// <summary>
+    /// Anonymises these contacts and everything that points at them, and scrubs inbound rows that came from
+    /// <paramref name="numbers"/> (each as a provider may have written it) or <paramref name="userIds"/> even when they
+    /// were never matched to a contact. Returns the rows touched per table.
+    /// </summary>
+    public async Task<SortedDictionary<string, long>> EraseAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<long> ids, IReadOnlyCollection<string> numbers, IReadOnlyCollection<string> userIds,
+        string eventDetail, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        async Task Run(string table, string sql, object parameters) =>
+            counts[table] = counts.GetValueOrDefault(table) + await connection.ExecuteAsync(database.Command(database.Sql(sql), parameters, cancellationToken, transaction));
+
+        foreach (var chunk in ids.Chunk(MaxIdsPerStatement))
+        {
+            await Run("consent_events", ErasedEventSql, new { ids = database.List(chunk), detail = eventDetail, now });
+            await Run("consents", RevokeConsentSql, new { ids = database.List(chunk), now });
+            await Run("message_status_events", StatusEventsSql, new { ids = database.List(chunk) });
+            await Run("message_queue", QueueSql, new { ids = database.List(chunk), now });
+            await Run("interactions", InteractionsSql, new { ids = database.List(chunk) });
+            await Run("inbound_messages", InboundByContactSql, new { ids = database.List(chunk) });
+            await Run("preference_events", PreferencesByContactSql, new { ids = database.List(chunk) });
+            await Run("contacts", ContactsSql, new { ids = database.List(chunk), now });
+        }
+
+        if (numbers.Count > 0 || userIds.Count > 0)
+        {
+            await Run("inbound_messages", InboundByNumberSql, new { numbers = database.List(numbers), userIds = database.List(userIds) });
+            await Run("preference_events", PreferencesByNumberSql, new { numbers = database.List(numbers), userIds = database.List(userIds) });
+        }
+
+        return counts;
+    }
+
+    public Task FinishRequestAsync(DbConnection connection, DbTransaction? transaction, long requestId, string status, string result, DateTimeOffset now, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(database.Command(FinishRequestSql, new { id = requestId, status, result, now }, cancellationToken, transaction));
+
+    /// <summary>The next live contacts without granted consent and without any sign of life since <paramref name="before"/>.</summary>
+    public async Task<List<long>> InactiveAsync(long after, int limit, DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<long>(database.Command(InactiveSql, new { after, limit, before }, cancellationToken))).AsList();
+    }
+}
+
+public sealed class ErasureRequest
+{
+    public long RequestId { get; set; }
+
+    public string? Phone { get; set; }
+
+    public long? ContactId { get; set; }
+}
+
+public sealed class ErasureContact
+{
+    public long ContactId { get; set; }
+
+    public string? PhoneE164 { get; set; }
+
+    public string? WhatsAppUserId { get; set; }
+}

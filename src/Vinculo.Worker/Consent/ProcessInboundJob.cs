@@ -1,0 +1,300 @@
+using System.Data.Common;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Vinculo.Data;
+using Vinculo.Hosting;
+using Vinculo.Jobs;
+using Vinculo.Phones;
+using Vinculo.Privacy;
+
+namespace Vinculo.Consent;
+
+/// <summary>
+/// <c>process-inbound</c> (SPEC sections 4 and 6): applies inbound messages and WhatsApp preference events in arrival
+/// order. An opt-out revokes consent for every contact with the number, cancels their queued messages and suppresses
+/// the number; an opt-in grants or renews consent and lifts the suppression; anything else is an interaction that keeps
+/// consent fresh. Each batch commits together with the rows it marks processed, so a row is applied exactly once,
+/// whatever crashes or retries happen.
+/// </summary>
+public sealed class ProcessInboundJob(
+    Database database,
+    InboundStore store,
+    ConsentLedger ledger,
+    IOptions<ConsentOptions> consent,
+    IOptions<PhonesOptions> phones,
+    ILogger<ProcessInboundJob> logger) : IVinculoJob
+{
+    public const string Key = JobCatalog.ProcessInbound;
+    public const string DefaultCron = "0 * * * * ?";
+
+    /// <summary><c>message_queue.status_reason</c> of messages cancelled by an opt-out.</summary>
+    public const string OptedOutReason = "opted_out";
+
+    public async Task<JobResult> RunAsync(JobRunContext context, CancellationToken cancellationToken)
+    {
+        var classifier = new InboundIntentClassifier(consent.Value.IntentOptions);
+        var numbers = new PhoneClassifier(new PhoneOptions { DefaultRegion = phones.Value.DefaultRegion, DefaultAreaCode = phones.Value.DefaultAreaCode });
+        var tally = new InboundTally();
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await using var connection = await database.OpenAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var limit = consent.Value.InboundBatchSize;
+            var messages = await store.ReadInboundAsync(connection, transaction, limit, cancellationToken);
+            var preferences = await store.ReadPreferencesAsync(connection, transaction, limit, cancellationToken);
+            if (messages.Count == 0 && preferences.Count == 0)
+            {
+                break;
+            }
+
+            // Both tables in one arrival order: "stop" then "sim" must end granted, "sim" then "stop" revoked.
+            var work = messages.Select(m => (m.ReceivedAt, Order: 0, m.Id, Message: (PendingInbound?)m, Preference: (PendingPreference?)null))
+                .Concat(preferences.Select(p => (p.ReceivedAt, Order: 1, p.Id, Message: (PendingInbound?)null, Preference: (PendingPreference?)p)))
+                .OrderBy(w => w.ReceivedAt).ThenBy(w => w.Order).ThenBy(w => w.Id)
+                .ToList();
+            // A batch ends where one table's unread rows could interleave with what is left of the other.
+            var horizon = new[] { messages.Count == limit ? messages[^1].ReceivedAt : DateTimeOffset.MaxValue, preferences.Count == limit ? preferences[^1].ReceivedAt : DateTimeOffset.MaxValue }.Min();
+            foreach (var item in work.Where(w => w.ReceivedAt <= horizon))
+            {
+                if (item.Message is { } message)
+                {
+                    await ApplyMessageAsync(connection, transaction, message, classifier, numbers, context.Now, tally, cancellationToken);
+                }
+                else
+                {
+                    await ApplyPreferenceAsync(connection, transaction, item.Preference!, numbers, context.Now, tally, cancellationToken);
+                }
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        if (tally.Revoked > 0 || tally.Granted > 0)
+        {
+            Log.InboundApplied(logger, tally.Messages + tally.Preferences, tally.Revoked, tally.Granted);
+        }
+
+        return new JobResult(tally.Messages + tally.Preferences, tally.Changed, tally.Detail());
+    }
+
+    private async Task ApplyMessageAsync(
+        DbConnection connection, DbTransaction transaction, PendingInbound message, InboundIntentClassifier classifier, PhoneClassifier numbers, DateTimeOffset now,
+        InboundTally tally, CancellationToken cancellationToken)
+    {
+        tally.Messages++;
+        var intent = classifier.Classify(message.Body);
+        var forms = NumberForms(message.FromPhone, numbers);
+        var contacts = await store.MatchAsync(connection, transaction, forms, UserIds(message.WaUserId), cancellationToken);
+        var ids = contacts.Select(c => c.ContactId).ToList();
+        var at = message.ReceivedAt;
+        var changed = 0;
+        string? extra = null;
+
+        if (contacts.Count > 0)
+        {
+            await store.RecordMessageAsync(connection, transaction, ids[0], ids, at, now, cancellationToken);
+            await store.LearnIdsAsync(connection, transaction, ids, forms.Count > 0 ? forms[0].TrimStart('+') : null, Trim(message.WaUserId), cancellationToken);
+            tally.Interactions++;
+        }
+        else
+        {
+            tally.Unmatched++;
+        }
+
+        var detail = new Dictionary<string, object?> { ["rule"] = intent.Rule, ["inbound_id"] = message.Id };
+        switch (intent.Kind)
+        {
+            case InboundIntentKind.OptOut:
+                changed = await RevokeAsync(connection, transaction, contacts, forms, at, intent.Rule, detail, now, cancellationToken);
+                tally.OptOuts++;
+                tally.Revoked += changed;
+                if (intent.Rule == InboundRules.EraseData && (forms.Count > 0 || contacts.Count > 0))
+                {
+                    await store.RequestErasureAsync(connection, transaction, Canonical(forms) ?? contacts[0].PhoneE164, contacts.Count > 0 ? ids[0] : null, at, cancellationToken);
+                    tally.ErasureRequests++;
+                    extra = " erasure=requested";
+                }
+
+                break;
+            case InboundIntentKind.OptIn when contacts.Count > 0:
+                changed = await GrantAsync(connection, transaction, contacts, forms, at, detail, cancellationToken);
+                tally.OptIns++;
+                tally.Granted += changed;
+                break;
+            case InboundIntentKind.OptIn:
+                // SPEC section 4: only a known number can opt in; a stranger's "sim" has nobody to attach consent to.
+                tally.OptIns++;
+                break;
+        }
+
+        var outcome = string.Create(
+            CultureInfo.InvariantCulture,
+            $"intent={Intent(intent.Kind)} rule={intent.Rule} contacts={contacts.Count} changed={changed}{extra}");
+        await store.MarkInboundAsync(connection, transaction, message.Id, Fit(outcome), contacts.Count > 0 ? ids[0] : null, now, cancellationToken);
+    }
+
+    private async Task ApplyPreferenceAsync(
+        DbConnection connection, DbTransaction transaction, PendingPreference preference, PhoneClassifier numbers, DateTimeOffset now, InboundTally tally,
+        CancellationToken cancellationToken)
+    {
+        tally.Preferences++;
+        var forms = NumberForms(preference.FromPhone, numbers);
+        var contacts = await store.MatchAsync(connection, transaction, forms, UserIds(preference.WaUserId), cancellationToken);
+        var changed = 0;
+        if (preference.Value == "stop")
+        {
+            var detail = new Dictionary<string, object?> { ["rule"] = "whatsapp:marketing-stop", ["preference_id"] = preference.Id };
+            changed = await RevokeAsync(connection, transaction, contacts, forms, preference.ReceivedAt, "whatsapp:marketing-stop", detail, now, cancellationToken);
+            tally.Revoked += changed;
+        }
+
+        // "resume" is recorded and nothing more: SPEC section 4, it does not grant consent by itself.
+        var outcome = string.Create(CultureInfo.InvariantCulture, $"preference={preference.Value} contacts={contacts.Count} changed={changed}");
+        await store.MarkPreferenceAsync(connection, transaction, preference.Id, outcome, contacts.Count > 0 ? contacts[0].ContactId : null, now, cancellationToken);
+    }
+
+    private async Task<int> RevokeAsync(
+        DbConnection connection, DbTransaction transaction, List<InboundContact> contacts, IReadOnlyList<string> forms, DateTimeOffset at, string reason,
+        Dictionary<string, object?> detail, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var ids = contacts.Select(c => c.ContactId).ToList();
+        var current = await ledger.ReadAsync(connection, transaction, ids, cancellationToken);
+        var changed = 0;
+        foreach (var id in ids)
+        {
+            var before = current.GetValueOrDefault(id);
+            if (await ledger.ApplyAsync(connection, transaction, id, before, ConsentTransitions.Revoke(before, ConsentSources.WhatsApp, at, reason), ConsentSources.WhatsApp, detail, cancellationToken))
+            {
+                changed++;
+            }
+        }
+
+        await ledger.CancelQueuedAsync(connection, transaction, ids, OptedOutReason, now, cancellationToken);
+        foreach (var hash in Hashes(contacts, forms))
+        {
+            await ledger.SuppressAsync(connection, transaction, hash, "opt_out", at, cancellationToken);
+        }
+
+        return changed;
+    }
+
+    private async Task<int> GrantAsync(
+        DbConnection connection, DbTransaction transaction, List<InboundContact> contacts, IReadOnlyList<string> forms, DateTimeOffset at,
+        Dictionary<string, object?> detail, CancellationToken cancellationToken)
+    {
+        var ids = contacts.Select(c => c.ContactId).ToList();
+        var current = await ledger.ReadAsync(connection, transaction, ids, cancellationToken);
+        var changed = 0;
+        foreach (var id in ids)
+        {
+            var before = current.GetValueOrDefault(id);
+            if (await ledger.ApplyAsync(connection, transaction, id, before, ConsentTransitions.Grant(before, ConsentSources.WhatsApp, at), ConsentSources.WhatsApp, detail, cancellationToken))
+            {
+                changed++;
+            }
+        }
+
+        // An explicit opt-in from the number itself is the one thing that lifts a suppression (SPEC section 4).
+        foreach (var hash in Hashes(contacts, forms))
+        {
+            await ledger.LiftSuppressionAsync(connection, transaction, hash, cancellationToken);
+        }
+
+        return changed;
+    }
+
+    /// <summary>
+    /// The E.164 forms the sender's number may be stored under: a WhatsApp id (international digits) in both Brazilian
+    /// forms, or, when a provider wrote the number in national form, what the phone classifier makes of it.
+    /// </summary>
+    private static IReadOnlyList<string> NumberForms(string? fromPhone, PhoneClassifier numbers)
+    {
+        if (string.IsNullOrWhiteSpace(fromPhone))
+        {
+            return [];
+        }
+
+        var forms = WhatsAppNumbers.MatchingE164(fromPhone);
+        if (forms.Count > 0)
+        {
+            return forms;
+        }
+
+        return numbers.Classify(fromPhone).E164 is { } e164 ? WhatsAppNumbers.MatchingE164(e164) : [];
+    }
+
+    /// <summary>The number as suppression stores it: for a Brazilian mobile, the current 13-digit form.</summary>
+    private static string? Canonical(IReadOnlyList<string> forms) => forms.Count == 0 ? null : forms.MaxBy(f => f.Length);
+
+    private static SortedSet<string> Hashes(List<InboundContact> contacts, IReadOnlyList<string> forms)
+    {
+        var hashes = new SortedSet<string>(StringComparer.Ordinal);
+        if (Canonical(forms) is { } canonical)
+        {
+            hashes.Add(PhoneHash.Of(canonical));
+        }
+
+        foreach (var contact in contacts)
+        {
+            if (contact.PhoneE164 is { } e164)
+            {
+                hashes.Add(PhoneHash.Of(e164));
+            }
+        }
+
+        return hashes;
+    }
+
+    private static string[] UserIds(string? waUserId) => Trim(waUserId) is { } id ? [id] : [];
+
+    private static string? Trim(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static string Intent(InboundIntentKind kind) => kind switch
+    {
+        InboundIntentKind.OptOut => "opt_out",
+        InboundIntentKind.OptIn => "opt_in",
+        _ => "interaction",
+    };
+
+    /// <summary>Outcome columns are 400 characters on SQL Server; a long custom keyword must not fail the batch.</summary>
+    private static string Fit(string outcome) => outcome.Length <= 400 ? outcome : outcome[..400];
+}
+
+/// <summary>Counters of one <c>process-inbound</c> run.</summary>
+internal sealed class InboundTally
+{
+    public long Messages { get; set; }
+
+    public long Preferences { get; set; }
+
+    public long Interactions { get; set; }
+
+    public long Unmatched { get; set; }
+
+    public long OptOuts { get; set; }
+
+    public long OptIns { get; set; }
+
+    public long Revoked { get; set; }
+
+    public long Granted { get; set; }
+
+    public long ErasureRequests { get; set; }
+
+    public long Changed => Messages + Preferences;
+
+    public Dictionary<string, object?> Detail() => new()
+    {
+        ["messages"] = Messages,
+        ["preference_events"] = Preferences,
+        ["interactions"] = Interactions,
+        ["unmatched"] = Unmatched,
+        ["opt_outs"] = OptOuts,
+        ["opt_ins"] = OptIns,
+        ["consents_revoked"] = Revoked,
+        ["consents_granted_or_renewed"] = Granted,
+        ["erasure_requests"] = ErasureRequests,
+    };
+}
