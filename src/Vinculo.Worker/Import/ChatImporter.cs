@@ -10,7 +10,7 @@ namespace Vinculo.Import;
 /// <c>last_interaction_at</c> moved forward, and consent only when <c>Import:ChatGrantsConsent</c> says so (never for a group).
 /// Bodies are not kept.
 /// </summary>
-internal sealed class ChatImporter(ImportStore store, ChatExportParser parser)
+internal sealed class ChatImporter(ImportStore store, ChatExportParser parser, ConsentLedger ledger)
 {
     /// <summary>Messages read, and interactions written, per batch; bounds the memory of any chat.</summary>
     public const int BatchSize = 20_000;
@@ -148,14 +148,12 @@ internal sealed class ChatImporter(ImportStore store, ChatExportParser parser)
         return matches.Count == 1 ? matches[0] : null;
     }
 
+    /// <summary>A chat has no consent time of its own: it gives consent only to whom has none, never over an opt-out.</summary>
     private async Task GrantConsentAsync(ImportRun run, long contactId, CancellationToken cancellationToken)
     {
-        var current = await store.ConsentAsync(run.Session, contactId, cancellationToken);
-        // A chat has no consent time of its own: it gives consent only to whom has none, never over an opt-out.
-        var change = ImportedConsent.Decide(current?.Status, current?.LastConfirmedAt, current?.ChangedAt, at: null);
-        if (change == ConsentChange.Grant)
+        var detail = new Dictionary<string, object?> { ["import"] = "chat" };
+        if (await run.GrantConsentAsync(ledger, contactId, ConsentSources.Chat, at: null, detail, cancellationToken) is not null)
         {
-            await store.ApplyConsentAsync(run.Session, contactId, change, ConsentSources.Chat, run.Now, "conversa do WhatsApp importada", cancellationToken);
             run.Counts.ConsentsGranted++;
         }
     }

@@ -10,7 +10,7 @@ namespace Vinculo.Import;
 /// line number and the others still import. A bad phone is not a bad row: it is stored, classified <c>invalid</c>.
 /// Suppression entries are never lifted: a suppressed number re-imported with consent stays suppressed.
 /// </summary>
-internal sealed class ContactCsvImporter(ImportStore store)
+internal sealed class ContactCsvImporter(ImportStore store, ConsentLedger ledger)
 {
     private const int MaxNameLength = 400;
     private const int MaxExternalRefLength = 200;
@@ -133,17 +133,15 @@ internal sealed class ContactCsvImporter(ImportStore store)
 
         if (row.Consent == true)
         {
-            var current = await store.ConsentAsync(session, contactId, cancellationToken);
-            var change = ImportedConsent.Decide(current?.Status, current?.LastConfirmedAt, current?.ChangedAt, row.ConsentAt);
-            var detail = string.Create(CultureInfo.InvariantCulture, $"CSV de contatos importado (linha {line})");
-            await store.ApplyConsentAsync(session, contactId, change, row.ConsentSource, row.ConsentAt ?? run.Now, detail, cancellationToken);
-            if (change == ConsentChange.Renew)
+            var detail = new Dictionary<string, object?> { ["import"] = "contacts_csv", ["line"] = line };
+            switch (await run.GrantConsentAsync(ledger, contactId, row.ConsentSource, row.ConsentAt, detail, cancellationToken))
             {
-                run.Counts.ConsentsRenewed++;
-            }
-            else if (change != ConsentChange.None)
-            {
-                run.Counts.ConsentsGranted++;
+                case ConsentEvents.Granted:
+                    run.Counts.ConsentsGranted++;
+                    break;
+                case ConsentEvents.Renewed:
+                    run.Counts.ConsentsRenewed++;
+                    break;
             }
         }
     }

@@ -1,7 +1,29 @@
+using Vinculo.Consent;
+
 namespace Vinculo.Import;
 
 /// <summary>What the importers of one file share: its transaction, its contacts, its counters and the run's settings.</summary>
 /// <param name="Now">The run's instant (the job's <c>Now</c>, or the clock for the command line): never the database's clock.</param>
 /// <param name="TimeZone"><c>Scheduler:TimeZone</c>: the zone local times in files are read in.</param>
 internal sealed record ImportRun(
-    ImportSession Session, ContactDirectory Contacts, ImportCounts Counts, DateTimeOffset Now, TimeZoneInfo TimeZone, bool ChatGrantsConsent);
+    ImportSession Session, ContactDirectory Contacts, ImportCounts Counts, DateTimeOffset Now, TimeZoneInfo TimeZone, bool ChatGrantsConsent)
+{
+    /// <summary>
+    /// Gives consent from a file: <see cref="ConsentTransitions.Grant"/> (an opt-out later than <paramref name="at"/>
+    /// stands; a time the base already knows adds nothing). Without a time of its own, a file only gives consent to
+    /// whom has none, so that importing it again never renews anything.
+    /// </summary>
+    /// <returns>The event appended (<c>granted</c> or <c>renewed</c>), or null when nothing changed.</returns>
+    public async Task<string?> GrantConsentAsync(
+        ConsentLedger ledger, long contactId, string source, DateTimeOffset? at, IReadOnlyDictionary<string, object?> detail, CancellationToken cancellationToken)
+    {
+        var current = (await ledger.ReadAsync(Session.Connection, Session.Transaction, [contactId], cancellationToken)).GetValueOrDefault(contactId);
+        if (at is null && current is not null)
+        {
+            return null;
+        }
+
+        var change = ConsentTransitions.Grant(current, source, at ?? Now);
+        return await ledger.ApplyAsync(Session.Connection, Session.Transaction, contactId, current, change, source, detail, cancellationToken) ? change.Event : null;
+    }
+}

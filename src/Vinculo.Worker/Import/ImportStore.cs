@@ -1,14 +1,13 @@
 using System.Data.Common;
 using Dapper;
-using Vinculo.Consent;
 using Vinculo.Data;
 using Vinculo.Phones;
 
 namespace Vinculo.Import;
 
 /// <summary>
-/// The SQL of the import: contacts looked up and written, consents granted, suppression entries and interactions
-/// added, and the record of each file. Every write runs in the <see cref="ImportSession"/> of one file, so a file's
+/// The SQL of the import: contacts looked up and written, suppression entries and interactions added, and the record
+/// of each file (consents go through the <see cref="Consent.ConsentLedger"/>). Every write runs in the <see cref="ImportSession"/> of one file, so a file's
 /// rows commit together or not at all.
 /// </summary>
 public sealed class ImportStore(Database database) : ISqlStatements
@@ -68,22 +67,6 @@ public sealed class ImportStore(Database database) : ISqlStatements
         "UPDATE contacts SET last_interaction_at = @at, updated_at = @now " +
         "WHERE contact_id = @contactId AND (last_interaction_at IS NULL OR last_interaction_at < @at)";
 
-    private const string ConsentSql =
-        "SELECT status AS Status, source AS Source, last_confirmed_at AS LastConfirmedAt, changed_at AS ChangedAt FROM consents WHERE contact_id = @contactId";
-
-    private const string InsertConsentSql =
-        "INSERT INTO consents (contact_id, status, source, granted_at, last_confirmed_at, changed_at) " +
-        "VALUES (@contactId, 'granted', @source, @at, @at, @at)";
-
-    private const string RegrantConsentSql =
-        "UPDATE consents SET status = 'granted', source = @source, granted_at = @at, last_confirmed_at = @at, expires_at = NULL, " +
-        "changed_at = @at, reason = NULL WHERE contact_id = @contactId";
-
-    private const string RenewConsentSql = "UPDATE consents SET last_confirmed_at = @at WHERE contact_id = @contactId";
-
-    private const string InsertConsentEventSql =
-        "INSERT INTO consent_events (contact_id, event, source, detail, occurred_at) VALUES (@contactId, @event, @source, @detail, @at)";
-
     private const string InsertFileSql =
         "INSERT INTO import_files (content_sha256, kind, outcome, interactions_added, contacts_created, contacts_updated, rows_rejected, imported_at) " +
         "VALUES (@sha256, @kind, @outcome, @interactions, @created, @updated, @rejected, @now)";
@@ -110,7 +93,7 @@ public sealed class ImportStore(Database database) : ISqlStatements
     public IEnumerable<string> Statements =>
     [
         ByExternalRefSql, ByPhoneSql, ByRawPhoneSql, NamedContactsSql, InsertContactSql, UpdateIdentitySql, UpdatePhoneSql, TouchLastInteractionSql,
-        ConsentSql, InsertConsentSql, RegrantConsentSql, RenewConsentSql, InsertConsentEventSql, InsertFileSql,
+        InsertFileSql,
         .. InteractionInsert.Statements(database.Dialect), .. SuppressionInsert.Statements(database.Dialect),
     ];
 
@@ -209,29 +192,6 @@ public sealed class ImportStore(Database database) : ISqlStatements
     public Task TouchLastInteractionAsync(ImportSession session, long contactId, DateTimeOffset at, DateTimeOffset now, CancellationToken cancellationToken) =>
         session.Connection.ExecuteAsync(session.Command(database, TouchLastInteractionSql, new { contactId, at, now }, cancellationToken));
 
-    public Task<StoredConsent?> ConsentAsync(ImportSession session, long contactId, CancellationToken cancellationToken) =>
-        session.Connection.QuerySingleOrDefaultAsync<StoredConsent>(session.Command(database, ConsentSql, new { contactId }, cancellationToken));
-
-    /// <summary>Writes what <see cref="ConsentGrant.Decide"/> decided, with its event, in the file's transaction.</summary>
-    public async Task ApplyConsentAsync(ImportSession session, long contactId, ConsentChange change, string source, DateTimeOffset at, string detail, CancellationToken cancellationToken)
-    {
-        var sql = change switch
-        {
-            ConsentChange.Grant => InsertConsentSql,
-            ConsentChange.Regrant => RegrantConsentSql,
-            ConsentChange.Renew => RenewConsentSql,
-            _ => null,
-        };
-        if (sql is null)
-        {
-            return;
-        }
-
-        await session.Connection.ExecuteAsync(session.Command(database, sql, new { contactId, source, at }, cancellationToken));
-        var @event = change == ConsentChange.Renew ? ConsentEvents.Renewed : ConsentEvents.Granted;
-        await session.Connection.ExecuteAsync(session.Command(database, InsertConsentEventSql, new { contactId, @event, source, detail, at }, cancellationToken));
-    }
-
     public Task<int> InsertInteractionsAsync(ImportSession session, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken) =>
         InteractionInsert.WriteAsync(database.Dialect, session.Connection, session.Transaction, rows, cancellationToken);
 
@@ -308,15 +268,4 @@ public sealed class StoredContact
     public string? PhoneE164 { get; set; }
 
     public DateTimeOffset? ErasedAt { get; set; }
-}
-
-public sealed class StoredConsent
-{
-    public string Status { get; set; } = "";
-
-    public string Source { get; set; } = "";
-
-    public DateTimeOffset? LastConfirmedAt { get; set; }
-
-    public DateTimeOffset ChangedAt { get; set; }
 }

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Vinculo.Consent;
 using Vinculo.Data;
 using Vinculo.Hosting;
 using Vinculo.Jobs;
@@ -26,15 +27,20 @@ public sealed class InboxProcessor
     private readonly SuppressionImporter suppressions;
 
     public InboxProcessor(
-        ImportStore store, IOptions<ImportOptions> options, IOptions<PhonesOptions> phoneOptions, IOptions<SchedulerOptions> scheduler, ILogger<InboxProcessor> logger)
+        ImportStore store,
+        ConsentLedger ledger,
+        IOptions<ImportOptions> options,
+        IOptions<PhonesOptions> phoneOptions,
+        IOptions<SchedulerOptions> scheduler,
+        ILogger<InboxProcessor> logger)
     {
         this.store = store;
         this.options = options.Value;
         this.scheduler = scheduler.Value;
         this.logger = logger;
         phones = new PhoneClassifier(new PhoneOptions { DefaultRegion = phoneOptions.Value.DefaultRegion, DefaultAreaCode = phoneOptions.Value.DefaultAreaCode });
-        chats = new ChatImporter(store, new ChatExportParser(phones));
-        contacts = new ContactCsvImporter(store);
+        chats = new ChatImporter(store, new ChatExportParser(phones), ledger);
+        contacts = new ContactCsvImporter(store, ledger);
         suppressions = new SuppressionImporter(store);
     }
 
