@@ -46,6 +46,10 @@ public static class PhoneBenchmark
             var first = await runner.RunAsync(RevalidatePhonesJob.Key, cancellationToken);
             var firstTime = watch.Elapsed;
             await Report(output, "varredura completa", firstTime, first.Result?.Scanned ?? 0, "contatos/s", $"{first.Result?.Changed:N0} alterados");
+            if (first.Result?.Detail?.GetValueOrDefault("phase_seconds") is IReadOnlyDictionary<string, double> phases)
+            {
+                await output.WriteLineAsync("    fases: " + string.Join(", ", phases.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value:N2} s"))));
+            }
 
             watch.Restart();
             var again = await runner.RunAsync(RevalidatePhonesJob.Key, cancellationToken);

@@ -25,6 +25,12 @@ public abstract class SqlDialect(string connectionString)
     /// <summary>Counts the tables named <c>@name</c> in the connection's own schema.</summary>
     public abstract string TableExistsSql { get; }
 
+    /// <summary>Drops an index when it exists (SQL Server names the table too).</summary>
+    public virtual string DropIndexIfExistsSql(string index, string table) => $"DROP INDEX IF EXISTS {index}";
+
+    /// <summary>Creates an index unless one of that name exists.</summary>
+    public virtual string CreateIndexIfMissingSql(string index, string table, string columns) => $"CREATE INDEX IF NOT EXISTS {index} ON {table} ({columns})";
+
     /// <summary>Where the database lives, for messages to the user (in Portuguese): never includes a password.</summary>
     public abstract string DescribeTarget();
 

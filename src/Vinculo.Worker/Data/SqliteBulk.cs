@@ -33,7 +33,28 @@ internal static partial class SqliteBulk
     {
         _ = transaction; // The native statements run inside the transaction the connection has open.
         var columns = (write.Key is null ? write.Columns : write.AllColumns).ToList();
-        return Task.FromResult(Run((SqliteConnection)connection, Statement(write), columns, rows, cancellationToken));
+        var sqlite = (SqliteConnection)connection;
+        if (!write.SkipSqliteChecks)
+        {
+            return Task.FromResult(Run(sqlite, Statement(write), columns, rows, cancellationToken));
+        }
+
+        Pragma(sqlite, "PRAGMA ignore_check_constraints = ON");
+        try
+        {
+            return Task.FromResult(Run(sqlite, Statement(write), columns, rows, cancellationToken));
+        }
+        finally
+        {
+            // The connection goes back to the pool: nothing else may run with the checks off.
+            Pragma(sqlite, "PRAGMA ignore_check_constraints = OFF");
+        }
+    }
+
+    private static void Pragma(SqliteConnection connection, string sql)
+    {
+        var db = connection.Handle!;
+        Check(raw.sqlite3_exec(db, sql), db);
     }
 
     /// <summary>Runs one prepared statement per row, bound by position; returns the rows it changed.</summary>

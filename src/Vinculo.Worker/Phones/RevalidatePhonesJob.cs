@@ -16,14 +16,46 @@ public sealed class RevalidatePhonesJob(PhoneStore store, IOptions<PhonesOptions
     public const string Key = JobCatalog.RevalidatePhones;
     public const string DefaultCron = "0 0 2 * * ?";
 
+    /// <summary>A sweep that rewrites at least this many contacts, and <see cref="LargeRewriteShare"/> of the base, rebuilds the number index rather than updating it.</summary>
+    public const long LargeRewriteRows = 100_000;
+
+    public const double LargeRewriteShare = 0.25;
+
     public async Task<JobResult> RunAsync(JobRunContext context, CancellationToken cancellationToken)
     {
         var options = phones.Value;
         var classifier = new PhoneClassifier(new PhoneOptions { DefaultRegion = options.DefaultRegion, DefaultAreaCode = options.DefaultAreaCode });
         var tally = new PhoneTally();
-        await ClassifyAsync(context, classifier, tally, cancellationToken);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        // Also rebuilds the index a run that died in the middle of a large rewrite left dropped.
+        await store.EnsureNumberIndexAsync(cancellationToken);
+        var (live, candidates) = await store.CountCandidatesAsync(context.Now.AddDays(-options.RevalidateAfterDays), PhoneClassifier.LibraryVersion, cancellationToken);
+        tally.RebuiltNumberIndex = candidates >= LargeRewriteRows && candidates >= live * LargeRewriteShare;
+        if (tally.RebuiltNumberIndex)
+        {
+            await store.DropNumberIndexAsync(cancellationToken);
+        }
+
+        tally.Phase("count", watch);
+        try
+        {
+            await ClassifyAsync(context, classifier, tally, cancellationToken);
+            tally.Phase("classify_and_write", watch);
+        }
+        finally
+        {
+            if (tally.RebuiltNumberIndex)
+            {
+                // Not cancellable: the duplicate pass and every other job need the index back.
+                await store.EnsureNumberIndexAsync(CancellationToken.None);
+                tally.Phase("rebuild_number_index", watch);
+            }
+        }
+
         await MarkDuplicatesAsync(context, classifier, tally, cancellationToken);
+        tally.Phase("duplicates", watch);
         var baseByStatus = await store.CountByStatusAsync(cancellationToken);
+        tally.Phase("count_by_status", watch);
         return new JobResult(tally.Scanned, tally.Changed, tally.Detail(PhoneClassifier.LibraryVersion, baseByStatus));
     }
 
@@ -188,6 +220,17 @@ internal sealed class PhoneTally
 
     public long Promoted { get; set; }
 
+    public bool RebuiltNumberIndex { get; set; }
+
+    private readonly Dictionary<string, double> seconds = [];
+
+    /// <summary>Records the time since the last phase (where a sweep's time goes, in <c>job_runs.detail</c>).</summary>
+    public void Phase(string name, System.Diagnostics.Stopwatch watch)
+    {
+        seconds[name] = Math.Round(watch.Elapsed.TotalSeconds, 3);
+        watch.Restart();
+    }
+
     public void Count(string status, bool rowChanged)
     {
         Scanned++;
@@ -207,5 +250,7 @@ internal sealed class PhoneTally
         ["duplicate_released"] = Promoted,
         ["base_by_status"] = baseByStatus,
         ["library_version"] = libraryVersion,
+        ["rebuilt_number_index"] = RebuiltNumberIndex,
+        ["phase_seconds"] = seconds,
     };
 }

@@ -205,6 +205,21 @@ public abstract class RevalidatePhonesJobTests(EngineFixture engine) : EngineSui
     }
 
     [SkippableFact]
+    public async Task ARunThatDiedDuringALargeRewrite_HasItsNumberIndexRebuiltByTheNextRun()
+    {
+        await using var db = await NewMigratedDatabaseAsync();
+        await InsertContactAsync(db, "(11) 98765-4321", Night.AddDays(-9));
+        var dialect = SqlDialect.Create(db.Provider, db.ConnectionString, db.ContentRoot);
+        await ExecuteAsync(db, dialect.DropIndexIfExistsSql("ix_contacts_phone_e164", "contacts"), new { });
+
+        var run = await RunAsync(db, Night);
+
+        Assert.Equal(JobRunStatus.Succeeded, run.Status);
+        Assert.Equal(false, run.Result!.Detail!["rebuilt_number_index"]);
+        Assert.Contains("ix_contacts_phone_e164", await IndexesAsync(db));
+    }
+
+    [SkippableFact]
     public async Task Unreachable_StaysUntilTheRawNumberChanges()
     {
         await using var db = await NewMigratedDatabaseAsync();
@@ -270,6 +285,18 @@ public abstract class RevalidatePhonesJobTests(EngineFixture engine) : EngineSui
     {
         var row = await ContactAsync(db, id);
         return (row.PhoneStatus, row.DuplicateOf);
+    }
+
+    private static async Task<List<string>> IndexesAsync(TestDatabase db)
+    {
+        var sql = db.Provider switch
+        {
+            DatabaseProvider.Sqlite => "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'contacts'",
+            DatabaseProvider.Postgres => "SELECT indexname FROM pg_indexes WHERE tablename = 'contacts'",
+            _ => "SELECT name FROM sys.indexes WHERE object_id = OBJECT_ID('contacts')",
+        };
+        await using var connection = await db.OpenAsync();
+        return (await connection.QueryAsync<string>(sql)).AsList();
     }
 
     private static async Task<string> SnapshotAsync(TestDatabase db)
