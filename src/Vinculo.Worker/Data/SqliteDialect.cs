@@ -54,8 +54,10 @@ public sealed class SqliteDialect : SqlDialect
     public override async Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
-        // A 32 MB page cache (the default is 2 MB): the nightly sweeps update index pages all over a large file.
-        command.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768;";
+        // An 8 MB page cache per connection (the default is 2 MB). Pooled connections keep theirs, so a larger one made
+        // memory grow with the base (about 100 MB more at a million contacts); the sweeps write in key order and
+        // rebuild the number index rather than update it, and measured no slower with this one.
+        command.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON; PRAGMA cache_size = -8192;";
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
