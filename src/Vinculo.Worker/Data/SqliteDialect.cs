@@ -51,13 +51,16 @@ public sealed class SqliteDialect : SqlDialect
         return new SqliteConnection(ConnectionString);
     }
 
+    /// <summary>The page cache every connection gets (negative: KiB); a job that raises it for a while restores this.</summary>
+    public const string DefaultCacheSizePragma = "PRAGMA cache_size = -8192;";
+
     public override async Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         // An 8 MB page cache per connection (the default is 2 MB). Pooled connections keep theirs, so a larger one made
         // memory grow with the base (about 100 MB more at a million contacts); the sweeps write in key order and
         // rebuild the number index rather than update it, and measured no slower with this one.
-        command.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON; PRAGMA cache_size = -8192;";
+        command.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON; " + DefaultCacheSizePragma;
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -86,7 +86,7 @@ public sealed class ImportStore(Database database) : ISqlStatements
     /// <summary>64 MB (negative: KiB): measured, a fifth faster on a long chat than the default, and still a fixed bound.</summary>
     private const string SqliteImportCacheSql = "PRAGMA cache_size = -65536";
 
-    private const string SqliteDefaultCacheSql = "PRAGMA cache_size = -32768";
+    private const string SqliteDefaultCacheSql = SqliteDialect.DefaultCacheSizePragma;
 
     public SqlDialect Dialect => database.Dialect;
 
