@@ -48,6 +48,7 @@ internal static class SqlServerBulk
                 {
                     null => DBNull.Value,
                     DateTimeOffset instant => instant.UtcDateTime,
+                    DateOnly day => day.ToDateTime(TimeOnly.MinValue),
                     var value => value,
                 };
             }
@@ -86,6 +87,7 @@ internal static class SqlServerBulk
         BulkType.Fraction => "float",
         BulkType.Flag => "bit",
         BulkType.Timestamp => "datetime2(3)",
+        BulkType.Date => "date",
         _ => "nvarchar(max)",
     };
 
@@ -96,6 +98,7 @@ internal static class SqlServerBulk
         BulkType.Fraction => typeof(double),
         BulkType.Flag => typeof(bool),
         BulkType.Timestamp => typeof(DateTime),
+        BulkType.Date => typeof(DateTime),
         _ => typeof(string),
     };
 }

@@ -9,6 +9,7 @@ using Vinculo.Consent;
 using Vinculo.Data;
 using Vinculo.Jobs;
 using Vinculo.Phones;
+using Vinculo.Planning;
 
 namespace Vinculo.Hosting;
 
@@ -52,6 +53,7 @@ public static class VinculoHost
         builder.AddVinculoJobRunner();
         builder.AddVinculoPhones();
         builder.AddVinculoConsent();
+        builder.AddVinculoPlanning();
         return builder;
     }
 
