@@ -119,7 +119,8 @@ internal sealed class NightPlanner
                 continue;
             }
 
-            var score = scorer.Score(signals, content.Plannable, at);
+            // Scored as of the run, not the slot: two people with the same history score the same, whatever their minute.
+            var score = scorer.Score(signals, content.Plannable, Now);
             if (best is null || score.Total > bestScore.Total)
             {
                 best = content;
