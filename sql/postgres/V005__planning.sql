@@ -3,11 +3,12 @@
 --
 -- plan_day is the business's send day (Scheduler:TimeZone calendar); NULL on rows other tools write. The key covers
 -- only messages that count (the same statuses as the frequency cap): a message cancelled before it went out (a paused
--- content) leaves the number free to be planned again for that day.
+-- content) leaves the number free to be planned again for that day. Erasure replaces the numbers of a person's
+-- messages with 'erased': those rows belong to nobody any more and are left out of the key.
 ALTER TABLE message_queue ADD COLUMN plan_day date NULL;
 
 CREATE UNIQUE INDEX ux_message_queue_phone_e164_plan_day ON message_queue (phone_e164, plan_day)
-    WHERE plan_day IS NOT NULL AND status IN ('queued', 'sending', 'sent', 'delivered', 'read');
+    WHERE plan_day IS NOT NULL AND status IN ('queued', 'sending', 'sent', 'delivered', 'read') AND phone_e164 <> 'erased';
 
 -- What is already planned for a day (the daily limit), and the view below.
 CREATE INDEX ix_message_queue_plan_day ON message_queue (plan_day, content_id) WHERE plan_day IS NOT NULL;

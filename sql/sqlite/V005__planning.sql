@@ -3,12 +3,13 @@
 --
 -- plan_day is the business's send day (Scheduler:TimeZone calendar), 'YYYY-MM-DD'; NULL on rows other tools write.
 -- The key covers only messages that count (the same statuses as the frequency cap): a message cancelled before it
--- went out (a paused content) leaves the number free to be planned again for that day.
+-- went out (a paused content) leaves the number free to be planned again for that day. Erasure replaces the numbers
+-- of a person's messages with 'erased': those rows belong to nobody any more and are left out of the key.
 ALTER TABLE message_queue ADD COLUMN plan_day TEXT NULL
     CONSTRAINT ck_message_queue_plan_day CHECK (plan_day IS NULL OR plan_day GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]');
 
 CREATE UNIQUE INDEX ux_message_queue_phone_e164_plan_day ON message_queue (phone_e164, plan_day)
-    WHERE plan_day IS NOT NULL AND status IN ('queued', 'sending', 'sent', 'delivered', 'read');
+    WHERE plan_day IS NOT NULL AND status IN ('queued', 'sending', 'sent', 'delivered', 'read') AND phone_e164 <> 'erased';
 
 -- What is already planned for a day (the daily limit), and the view below.
 CREATE INDEX ix_message_queue_plan_day ON message_queue (plan_day, content_id) WHERE plan_day IS NOT NULL;

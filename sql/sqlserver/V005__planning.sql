@@ -3,13 +3,14 @@
 --
 -- plan_day is the business's send day (Scheduler:TimeZone calendar); NULL on rows other tools write. The key covers
 -- only messages that count (the same statuses as the frequency cap): a message cancelled before it went out (a paused
--- content) leaves the number free to be planned again for that day. Filtered indexes need QUOTED_IDENTIFIER and
--- ANSI_NULLS ON in every session that writes the table (the default of every modern driver).
+-- content) leaves the number free to be planned again for that day. Erasure replaces the numbers of a person's
+-- messages with 'erased': those rows belong to nobody any more and are left out of the key. Filtered indexes need
+-- QUOTED_IDENTIFIER and ANSI_NULLS ON in every session that writes the table (the default of every modern driver).
 ALTER TABLE message_queue ADD plan_day date NULL;
 GO
 
 CREATE UNIQUE INDEX ux_message_queue_phone_e164_plan_day ON message_queue (phone_e164, plan_day)
-    WHERE plan_day IS NOT NULL AND status IN (N'queued', N'sending', N'sent', N'delivered', N'read');
+    WHERE plan_day IS NOT NULL AND status IN (N'queued', N'sending', N'sent', N'delivered', N'read') AND phone_e164 <> N'erased';
 GO
 
 -- What is already planned for a day (the daily limit), and the view below.
