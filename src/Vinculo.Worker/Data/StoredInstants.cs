@@ -10,27 +10,18 @@ namespace Vinculo.Data;
 public static class StoredInstants
 {
     /// <summary>The instant in column <paramref name="ordinal"/>, or null when the column is NULL.</summary>
+    /// <remarks>One <see cref="DbDataReader.GetValue"/> per column: on SQLite each typed accessor is a native call of its own.</remarks>
     public static DateTimeOffset? Read(DbDataReader reader, int ordinal)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        if (reader.IsDBNull(ordinal))
+        return reader.GetValue(ordinal) switch
         {
-            return null;
-        }
-
-        var type = reader.GetFieldType(ordinal);
-        if (type == typeof(string))
-        {
-            var text = reader.GetString(ordinal);
-            return TryParseFixed(text, out var instant) ? instant : new UtcTimestampHandler().Parse(text);
-        }
-
-        if (type == typeof(DateTimeOffset))
-        {
-            return reader.GetFieldValue<DateTimeOffset>(ordinal).ToUniversalTime();
-        }
-
-        return new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc));
+            DBNull => null,
+            string text => TryParseFixed(text, out var instant) ? instant : new UtcTimestampHandler().Parse(text),
+            DateTimeOffset offset => offset.ToUniversalTime(),
+            DateTime dateTime => new DateTimeOffset(DateTime.SpecifyKind(dateTime, DateTimeKind.Utc)),
+            var other => new UtcTimestampHandler().Parse(other),
+        };
     }
 
     /// <summary>Parses exactly <c>yyyy-MM-ddTHH:mm:ss.fffZ</c>, the one form SQLite rows hold (the schema's CHECKs).</summary>

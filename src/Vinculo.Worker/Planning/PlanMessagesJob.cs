@@ -124,55 +124,63 @@ public sealed class PlanMessagesJob(
     }
 
     /// <summary>
-    /// Reads batches on one task (people, then their signals) while this one evaluates the previous batch and writes
-    /// the hours it learned; a bounded channel keeps at most two batches in memory.
+    /// A pipeline of four stages, each on its own task, joined by bounded channels (at most two batches wait between
+    /// stages, so memory stays flat): read the next people, read their signals, decide for each person (this task),
+    /// write the hours learned. On two cores the reads of one batch overlap the decisions on the previous one.
     /// </summary>
     private async Task StreamAsync(NightPlanner planner, DailySelection selection, PlanTally tally, int batchSize, DateTimeOffset now, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var batches = Channel.CreateBounded<(List<PlanPerson> People, List<PlanPerson> WithConsent)>(new BoundedChannelOptions(2) { SingleWriter = true, SingleReader = true });
-        var readPeople = TimeSpan.Zero;
-        var readSignals = TimeSpan.Zero;
-        var producer = Task.Run(
-            async () =>
+        var options = new BoundedChannelOptions(2) { SingleWriter = true, SingleReader = true };
+        var read = Channel.CreateBounded<(long After, List<PlanPerson> People)>(options);
+        var ready = Channel.CreateBounded<(List<PlanPerson> People, List<PlanPerson> WithConsent)>(options);
+        var learned = Channel.CreateBounded<List<object?[]>>(options);
+        var readPeople = new Stopwatch();
+        var readSignals = new Stopwatch();
+        var writeHours = new Stopwatch();
+
+        var peopleStage = Stage(read.Writer, stop, async token =>
+        {
+            long after = 0;
+            while (true)
             {
-                try
+                readPeople.Start();
+                var people = await store.ReadPeopleAsync(after, batchSize, token);
+                readPeople.Stop();
+                if (people.Count == 0)
                 {
-                    long after = 0;
-                    var watch = new Stopwatch();
-                    while (true)
-                    {
-                        watch.Restart();
-                        var people = await store.ReadPeopleAsync(after, batchSize, stop.Token);
-                        readPeople += watch.Elapsed;
-                        if (people.Count == 0)
-                        {
-                            break;
-                        }
-
-                        var upto = people[^1].ContactId;
-                        watch.Restart();
-                        var withConsent = await store.ReadSignalsAsync(after, upto, people.Where(p => !p.Suppressed).ToList(), planner.RecentSince, stop.Token);
-                        readSignals += watch.Elapsed;
-                        await batches.Writer.WriteAsync((people, withConsent), stop.Token);
-                        after = upto;
-                    }
-
-                    batches.Writer.Complete();
+                    return;
                 }
-                catch (Exception e)
-                {
-                    batches.Writer.Complete(e);
-                }
-            },
-            CancellationToken.None);
 
+                await read.Writer.WriteAsync((after, people), token);
+                after = people[^1].ContactId;
+            }
+        });
+        var signalStage = Stage(ready.Writer, stop, async token =>
+        {
+            await foreach (var (after, people) in read.Reader.ReadAllAsync(token))
+            {
+                readSignals.Start();
+                var withConsent = await store.ReadSignalsAsync(after, people[^1].ContactId, people.Where(p => !p.Suppressed).ToList(), planner.RecentSince, token);
+                readSignals.Stop();
+                await ready.Writer.WriteAsync((people, withConsent), token);
+            }
+        });
+        var writerStage = Stage<List<object?[]>>(null, stop, async token =>
+        {
+            await foreach (var rows in learned.Reader.ReadAllAsync(token))
+            {
+                writeHours.Start();
+                tally.HoursStored += await store.WritePreferredHoursAsync(rows, token);
+                writeHours.Stop();
+            }
+        });
+
+        var evaluate = new Stopwatch();
         try
         {
             var hours = new List<object?[]>();
-            var evaluate = new Stopwatch();
-            var writeHours = new Stopwatch();
-            await foreach (var (people, withConsent) in batches.Reader.ReadAllAsync(stop.Token))
+            await foreach (var (people, withConsent) in ready.Reader.ReadAllAsync(stop.Token))
             {
                 evaluate.Start();
                 tally.Scanned += people.Count;
@@ -197,28 +205,65 @@ public sealed class PlanMessagesJob(
                 evaluate.Stop();
                 if (hours.Count >= batchSize)
                 {
-                    writeHours.Start();
-                    tally.HoursStored += await store.WritePreferredHoursAsync(hours, stop.Token);
-                    writeHours.Stop();
-                    hours.Clear();
+                    await learned.Writer.WriteAsync(hours, stop.Token);
+                    hours = [];
                 }
             }
 
-            writeHours.Start();
-            tally.HoursStored += await store.WritePreferredHoursAsync(hours, stop.Token);
-            writeHours.Stop();
-            tally.Phase("evaluate", evaluate.Elapsed);
-            tally.Phase("write_hours", writeHours.Elapsed);
+            await learned.Writer.WriteAsync(hours, stop.Token);
+            learned.Writer.Complete();
+            await writerStage;
+        }
+        catch
+        {
+            learned.Writer.TryComplete();
+            await stop.CancelAsync();
+            if (writerStage.IsFaulted)
+            {
+                // The writer's failure stopped this stage: report the cause, not the cancellation.
+                await writerStage;
+            }
+
+            throw;
         }
         finally
         {
-            await stop.CancelAsync();
-            await producer;
+            // Every stage has ended (a failed one passed its error downstream) before the counters are read.
+            await Task.WhenAll(peopleStage, signalStage, writerStage).ContinueWith(static _ => { }, TaskScheduler.Default);
         }
 
-        tally.Phase("read_people", readPeople);
-        tally.Phase("read_signals", readSignals);
+        tally.Phase("read_people", readPeople.Elapsed);
+        tally.Phase("read_signals", readSignals.Elapsed);
+        tally.Phase("evaluate", evaluate.Elapsed);
+        tally.Phase("write_hours", writeHours.Elapsed);
     }
+
+    /// <summary>
+    /// Runs one stage on the thread pool. Its outcome reaches the next stage through <paramref name="output"/>: completed
+    /// when the stage ends, with the stage's error when it fails. A stage with no output (the writer) stops the others
+    /// when it fails and rethrows when awaited.
+    /// </summary>
+    private static Task Stage<T>(ChannelWriter<T>? output, CancellationTokenSource stop, Func<CancellationToken, Task> body) =>
+        Task.Run(
+            async () =>
+            {
+                try
+                {
+                    await body(stop.Token);
+                    output?.TryComplete();
+                }
+                catch (Exception e)
+                {
+                    if (output is null)
+                    {
+                        await stop.CancelAsync();
+                        throw;
+                    }
+
+                    output.TryComplete(e);
+                }
+            },
+            CancellationToken.None);
 
     private static object?[] QueueRow(PlannedMessage message, RelevanceScorer scorer, DateTimeOffset now)
     {

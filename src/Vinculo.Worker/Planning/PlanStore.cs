@@ -43,10 +43,14 @@ public sealed class PlanStore(Database database) : ISqlStatements
         "SELECT contact_id, CASE kind WHEN 'purchase' THEN 1 WHEN 'message_in' THEN 2 WHEN 'reply' THEN 3 WHEN 'read' THEN 4 ELSE 5 END, " +
         "occurred_at, product, category FROM interactions WHERE contact_id IN @ids";
 
-    /// <summary>Every message of the listed numbers that counts (failed and cancelled ones never reached the person).</summary>
+    /// <summary>
+    /// Every message of the listed numbers, its status as a small code (queued 1, sending 2, sent 3, delivered 4, read 5,
+    /// failed or cancelled 0, skipped by the reader: they never reached the person). The status is not filtered here:
+    /// SQLite would then walk the status index over every counted message of the base for each batch.
+    /// </summary>
     private const string MessagesSql =
-        "SELECT phone_e164, content_id, CASE status WHEN 'queued' THEN 1 WHEN 'sending' THEN 2 WHEN 'sent' THEN 3 WHEN 'delivered' THEN 4 ELSE 5 END, " +
-        $"scheduled_at, sent_at FROM message_queue WHERE phone_e164 IN @numbers AND status IN ({Counted})";
+        "SELECT phone_e164, content_id, CASE status WHEN 'queued' THEN 1 WHEN 'sending' THEN 2 WHEN 'sent' THEN 3 WHEN 'delivered' THEN 4 WHEN 'read' THEN 5 ELSE 0 END, " +
+        "scheduled_at, sent_at FROM message_queue WHERE phone_e164 IN @numbers";
 
     /// <summary>
     /// Closes the window between reading a person and queueing their message: a number an opt-out suppressed meanwhile
@@ -109,23 +113,23 @@ public sealed class PlanStore(Database database) : ISqlStatements
     {
         var people = new List<PlanPerson>(limit);
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var reader = await connection.ExecuteReaderAsync(database.Command(PeopleSql, new { after, limit }, cancellationToken));
-        while (await reader.ReadAsync(cancellationToken))
+        await using var rows = await database.ReadRowsAsync(connection, PeopleSql, new Dictionary<string, object?> { ["after"] = after, ["limit"] = limit }, cancellationToken);
+        while (await rows.ReadAsync(cancellationToken))
         {
-            var lastInteractionAt = StoredInstants.Read(reader, 5);
+            var lastInteractionAt = rows.GetInstant(5);
             var person = new PlanPerson
             {
-                ContactId = reader.GetInt64(0),
-                Name = reader.IsDBNull(1) ? null : reader.GetString(1),
-                Phone = reader.GetString(2),
-                TimeZone = reader.IsDBNull(3) ? null : reader.GetString(3),
-                PreferredHour = reader.IsDBNull(4) ? null : reader.GetInt32(4),
+                ContactId = rows.GetInt64(0),
+                Name = rows.GetString(1),
+                Phone = rows.GetString(2)!,
+                TimeZone = rows.GetString(3),
+                PreferredHour = rows.IsNull(4) ? null : rows.GetInt32(4),
                 LastInteractionAt = lastInteractionAt,
-                Suppressed = reader.GetInt32(6) == 1,
+                Suppressed = rows.GetInt32(6) == 1,
             };
-            if (reader.GetInt32(7) == 1)
+            if (rows.GetInt32(7) == 1)
             {
-                var consent = new ConsentState(ConsentStatuses.Granted, StoredInstants.Read(reader, 8), StoredInstants.Read(reader, 9), StoredInstants.Read(reader, 10));
+                var consent = new ConsentState(ConsentStatuses.Granted, rows.GetInstant(8), rows.GetInstant(9), rows.GetInstant(10));
                 person.Consents.Add(new ConsentHolder(person.ContactId, lastInteractionAt, consent));
             }
 
@@ -153,14 +157,14 @@ public sealed class PlanStore(Database database) : ISqlStatements
         }
 
         var holders = new Dictionary<long, (PlanPerson Person, ConsentHolder? Holder)>(candidates.Count);
-        await using (var reader = await connection.ExecuteReaderAsync(database.Command(DuplicateConsentsSql, new { after, upto }, cancellationToken)))
+        await using (var rows = await database.ReadRowsAsync(connection, DuplicateConsentsSql, new Dictionary<string, object?> { ["after"] = after, ["upto"] = upto }, cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken))
+            while (await rows.ReadAsync(cancellationToken))
             {
-                if (byContact.TryGetValue(reader.GetInt64(0), out var person) && string.Equals(person.Phone, reader.GetString(2), StringComparison.Ordinal))
+                if (byContact.TryGetValue(rows.GetInt64(0), out var person) && string.Equals(person.Phone, rows.GetString(2), StringComparison.Ordinal))
                 {
-                    var consent = new ConsentState(ConsentStatuses.Granted, StoredInstants.Read(reader, 4), StoredInstants.Read(reader, 5), StoredInstants.Read(reader, 6));
-                    var holder = new ConsentHolder(reader.GetInt64(1), StoredInstants.Read(reader, 3), consent);
+                    var consent = new ConsentState(ConsentStatuses.Granted, rows.GetInstant(4), rows.GetInstant(5), rows.GetInstant(6));
+                    var holder = new ConsentHolder(rows.GetInt64(1), rows.GetInstant(3), consent);
                     person.Consents.Add(holder);
                     holders[holder.ContactId] = (person, holder);
                 }
@@ -182,18 +186,18 @@ public sealed class PlanStore(Database database) : ISqlStatements
             return people;
         }
 
-        var ids = holders.Keys.ToList();
-        await using (var reader = await connection.ExecuteReaderAsync(database.Command(database.Sql(InteractionsSql), new { ids = database.List(ids) }, cancellationToken)))
+        var ids = new Dictionary<string, object?> { ["ids"] = database.List(holders.Keys) };
+        await using (var rows = await database.ReadRowsAsync(connection, database.Sql(InteractionsSql), ids, cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken))
+            while (await rows.ReadAsync(cancellationToken))
             {
-                if (!holders.TryGetValue(reader.GetInt64(0), out var owner))
+                if (!holders.TryGetValue(rows.GetInt64(0), out var owner))
                 {
                     continue;
                 }
 
-                var kind = reader.GetInt32(1);
-                var at = StoredInstants.Read(reader, 2)!.Value;
+                var kind = rows.GetInt32(1);
+                var at = rows.GetInstant(2)!.Value;
                 if (owner.Holder is { } holder && (holder.LastActivityAt is null || at > holder.LastActivityAt))
                 {
                     holder.LastActivityAt = at;
@@ -207,7 +211,7 @@ public sealed class PlanStore(Database database) : ISqlStatements
                         buyer.LastPurchaseAt = at;
                     }
 
-                    person.AddPurchase(at, reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4));
+                    person.AddPurchase(at, rows.GetString(3), rows.GetString(4));
                     continue;
                 }
 
@@ -235,17 +239,18 @@ public sealed class PlanStore(Database database) : ISqlStatements
             byNumber.TryAdd(person.Phone, person);
         }
 
-        var numbers = byNumber.Keys.ToList();
-        await using (var reader = await connection.ExecuteReaderAsync(database.Command(database.Sql(MessagesSql), new { numbers = database.List(numbers) }, cancellationToken)))
+        var numbers = new Dictionary<string, object?> { ["numbers"] = database.List(byNumber.Keys) };
+        await using (var rows = await database.ReadRowsAsync(connection, database.Sql(MessagesSql), numbers, cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken))
+            while (await rows.ReadAsync(cancellationToken))
             {
-                if (!byNumber.TryGetValue(reader.GetString(0), out var person))
+                var code = rows.GetInt32(2);
+                if (code == 0 || !byNumber.TryGetValue(rows.GetString(0)!, out var person))
                 {
                     continue;
                 }
 
-                var status = reader.GetInt32(2) switch
+                var status = code switch
                 {
                     1 => MessageStatuses.Queued,
                     2 => MessageStatuses.Sending,
@@ -253,7 +258,7 @@ public sealed class PlanStore(Database database) : ISqlStatements
                     4 => MessageStatuses.Delivered,
                     _ => MessageStatuses.Read,
                 };
-                person.AddMessage(new QueuedMessage(reader.GetInt64(1), status, StoredInstants.Read(reader, 3)!.Value, StoredInstants.Read(reader, 4)));
+                person.AddMessage(new QueuedMessage(rows.GetInt64(1), status, rows.GetInstant(3)!.Value, rows.GetInstant(4)));
             }
         }
 
