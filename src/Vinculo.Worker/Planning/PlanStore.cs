@@ -78,12 +78,13 @@ public sealed class PlanStore(Database database) : ISqlStatements
 
     /// <summary>
     /// The oldest live row of each number (duplicates have their own status), keyset-ordered, with its consent and
-    /// whether its number is suppressed.
+    /// whether its number is suppressed. The range repeated on consents keeps PostgreSQL's merge join from walking
+    /// the consents index from its start for every batch.
     /// </summary>
     private string PeopleSql =>
         $"SELECT {database.Dialect.Top("@limit")} k.contact_id, k.name, k.phone_e164, k.time_zone, CAST(k.preferred_hour AS int), k.last_interaction_at, " +
         "CASE WHEN s.phone_hash IS NULL THEN 0 ELSE 1 END, CASE WHEN c.status = 'granted' THEN 1 ELSE 0 END, c.granted_at, c.last_confirmed_at, c.expires_at " +
-        "FROM contacts k LEFT JOIN consents c ON c.contact_id = k.contact_id LEFT JOIN suppression_list s ON s.phone_hash = k.phone_hash " +
+        "FROM contacts k LEFT JOIN consents c ON c.contact_id = k.contact_id AND c.contact_id > @after LEFT JOIN suppression_list s ON s.phone_hash = k.phone_hash " +
         "WHERE k.contact_id > @after AND k.erased_at IS NULL AND k.phone_status IN ('valid', 'repaired') AND k.phone_e164 IS NOT NULL " +
         $"ORDER BY k.contact_id {database.Dialect.Limit("@limit")}";
 
