@@ -112,7 +112,7 @@ public static class PlanBenchmark
             watch.Restart();
             var run = await services.GetRequiredService<JobRunner>().RunAsync(PlanMessagesJob.Key, cancellationToken);
             var elapsed = watch.Elapsed;
-            var (peakWorkingSet, peakHeap) = await sampler.StopAsync();
+            var (peakWorkingSet, peakHeap, liveAfterFullGc) = await sampler.StopAsync();
             TimeSpan cpu;
             using (var process = Process.GetCurrentProcess())
             {
@@ -130,7 +130,9 @@ public static class PlanBenchmark
             await output.WriteLineAsync(
                 $"  {"CPU do processo",-30} {cpu.TotalSeconds,8:N2} s ({cpu / elapsed:N2} núcleos em média); coletas do GC {GC.CollectionCount(0) - gcBefore.Gen0}/{GC.CollectionCount(1) - gcBefore.Gen1}/{GC.CollectionCount(2) - gcBefore.Gen2} (ger. 0/1/2), pausas {(GC.GetTotalPauseDuration() - gcBefore.Pause).TotalSeconds:N2} s");
             await output.WriteLineAsync($"  {"memória antes da execução",-30} {before.WorkingSet / 1048576.0,8:N0} MB working set, {before.Heap / 1048576.0,6:N0} MB heap gerenciado");
-            await output.WriteLineAsync($"  {"pico durante a execução",-30} {peakWorkingSet / 1048576.0,8:N0} MB working set, {peakHeap / 1048576.0,6:N0} MB heap gerenciado");
+            await output.WriteLineAsync(
+                $"  {"pico durante a execução",-30} {peakWorkingSet / 1048576.0,8:N0} MB working set, {peakHeap / 1048576.0,6:N0} MB heap gerenciado, " +
+                $"{liveAfterFullGc / 1048576.0:N0} MB vivos após a maior coleta completa");
             using (var process = Process.GetCurrentProcess())
             {
                 await output.WriteLineAsync($"  {"pico do processo (com a geração)",-30} {process.PeakWorkingSet64 / 1048576.0,8:N0} MB");
@@ -279,17 +281,20 @@ public static class PlanBenchmark
         await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>Samples the working set and the managed heap every 20 ms, for the peak of one run rather than of the whole process.</summary>
+    /// <summary>
+    /// Samples every 20 ms the working set, the managed heap, and what survived the latest full (generation 2)
+    /// collection: the data the run really keeps alive, as opposed to garbage not yet collected.
+    /// </summary>
     private sealed class MemorySampler : IDisposable
     {
         private readonly CancellationTokenSource stop = new();
-        private readonly Task<(long WorkingSet, long Heap)> sampling;
+        private readonly Task<(long WorkingSet, long Heap, long LiveAfterFullGc)> sampling;
 
         public MemorySampler() => sampling = SampleAsync(stop.Token);
 
         public static (long WorkingSet, long Heap) Current => (Environment.WorkingSet, GC.GetTotalMemory(false));
 
-        public async Task<(long WorkingSet, long Heap)> StopAsync()
+        public async Task<(long WorkingSet, long Heap, long LiveAfterFullGc)> StopAsync()
         {
             await stop.CancelAsync();
             return await sampling;
@@ -297,17 +302,16 @@ public static class PlanBenchmark
 
         public void Dispose() => stop.Dispose();
 
-        private static async Task<(long, long)> SampleAsync(CancellationToken cancellationToken)
+        private static async Task<(long, long, long)> SampleAsync(CancellationToken cancellationToken)
         {
-            long workingSet = 0, heap = 0;
+            long workingSet = 0, heap = 0, live = 0;
+            var seen = (Blocking: GC.GetGCMemoryInfo(GCKind.FullBlocking).Index, Background: GC.GetGCMemoryInfo(GCKind.Background).Index);
             using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
             try
             {
                 do
                 {
-                    var (ws, managed) = Current;
-                    workingSet = Math.Max(workingSet, ws);
-                    heap = Math.Max(heap, managed);
+                    Sample();
                 }
                 while (await timer.WaitForNextTickAsync(cancellationToken));
             }
@@ -315,8 +319,23 @@ public static class PlanBenchmark
             {
             }
 
-            var (lastWs, lastHeap) = Current;
-            return (Math.Max(workingSet, lastWs), Math.Max(heap, lastHeap));
+            Sample();
+            return (workingSet, heap, live);
+
+            void Sample()
+            {
+                var (ws, managed) = Current;
+                workingSet = Math.Max(workingSet, ws);
+                heap = Math.Max(heap, managed);
+                foreach (var kind in new[] { GCKind.FullBlocking, GCKind.Background })
+                {
+                    var info = GC.GetGCMemoryInfo(kind);
+                    if (info.Index > (kind == GCKind.FullBlocking ? seen.Blocking : seen.Background))
+                    {
+                        live = Math.Max(live, info.PromotedBytes);
+                    }
+                }
+            }
         }
     }
 }
