@@ -129,12 +129,23 @@ public static class VinculoCommandLine
                 result.AddError("--import-lines: use um número entre 1 e 100000000.");
             }
         });
+        var planOption = new Option<int?>("--plan")
+        {
+            Description = "Em vez dos telefones, mede o plan-messages sobre esta quantidade de contatos sintéticos com histórico e 20 conteúdos.",
+        };
+        planOption.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 1 or > 50_000_000)
+            {
+                result.AddError("--plan: use um número entre 1 e 50000000.");
+            }
+        });
         var bench = new Command(
             "bench",
-            "Mede a revalidação de telefones (ou, com --consents, a expiração de consentimentos; com --import-lines, a importação de conversas) numa base sintética, em um banco descartável do mesmo motor (a base configurada não é tocada).")
-        { contactsOption, consentsOption, importLinesOption };
+            "Mede a revalidação de telefones (ou, com --consents, a expiração de consentimentos; com --import-lines, a importação de conversas; com --plan, o planejamento de mensagens) numa base sintética, em um banco descartável do mesmo motor (a base configurada não é tocada).")
+        { contactsOption, consentsOption, importLinesOption, planOption };
         bench.SetAction((parse, ct) => Guard(context, () => BenchAsync(
-            parse.GetValue(contactsOption), parse.GetValue(consentsOption), parse.GetValue(importLinesOption), configurationArgs, context, ct)));
+            parse.GetValue(contactsOption), parse.GetValue(consentsOption), parse.GetValue(importLinesOption), parse.GetValue(planOption), configurationArgs, context, ct)));
         root.Add(bench);
 
         var phoneOption = new Option<string>("--phone")
@@ -172,7 +183,8 @@ public static class VinculoCommandLine
         return Success;
     }
 
-    private static async Task<int> BenchAsync(int contacts, int? consents, int? importLines, IReadOnlyList<string> configurationArgs, CommandLineContext context, CancellationToken ct)
+    private static async Task<int> BenchAsync(
+        int contacts, int? consents, int? importLines, int? plan, IReadOnlyList<string> configurationArgs, CommandLineContext context, CancellationToken ct)
     {
         using var host = BuildHost(configurationArgs, context, TimeProvider.System);
         var scratchHosts = new List<IHost>();
@@ -183,6 +195,11 @@ public static class VinculoCommandLine
                 var scratchHost = BuildHost([.. configurationArgs, $"--Database:ConnectionString={scratch}"], context, TimeProvider.System);
                 scratchHosts.Add(scratchHost);
                 return scratchHost.Services;
+            }
+
+            if (plan is { } people)
+            {
+                return await Bench.PlanBenchmark.RunAsync(host.Services, ScratchHost, people, context.Output, ct);
             }
 
             return consents is { } count

@@ -18,6 +18,9 @@ public enum BulkType
 
     /// <summary>A boolean.</summary>
     Flag,
+
+    /// <summary>A calendar day (<see cref="DateOnly"/>): text 'YYYY-MM-DD' on SQLite, <c>date</c> elsewhere.</summary>
+    Date,
 }
 
 public sealed record BulkColumn(string Name, BulkType Type)

@@ -95,6 +95,10 @@ public sealed partial class Database
     [System.Text.RegularExpressions.GeneratedRegex(@"([\w.]+) IN @(\w+)")]
     private static partial System.Text.RegularExpressions.Regex ListTest();
 
+    /// <summary>A cursor over the rows of <paramref name="sql"/> (<see cref="RowReader"/>), with the configured timeout.</summary>
+    public Task<RowReader> ReadRowsAsync(DbConnection connection, string sql, IReadOnlyDictionary<string, object?> parameters, CancellationToken cancellationToken) =>
+        Dialect.ReadRowsAsync(connection, sql, parameters, CommandTimeoutSeconds, cancellationToken);
+
     /// <summary>A <see cref="Dapper.CommandDefinition"/> with the configured timeout.</summary>
     public Dapper.CommandDefinition Command(string sql, object? parameters, CancellationToken cancellationToken, DbTransaction? transaction = null) =>
         new(sql, parameters, transaction, CommandTimeoutSeconds, cancellationToken: cancellationToken);

@@ -81,6 +81,7 @@ internal static partial class PostgresBulk
             BulkType.Fraction => importer.WriteAsync(Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture), NpgsqlDbType.Double, cancellationToken),
             BulkType.Flag => importer.WriteAsync((bool)value, NpgsqlDbType.Boolean, cancellationToken),
             BulkType.Timestamp => importer.WriteAsync(((DateTimeOffset)value).UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken),
+            BulkType.Date => importer.WriteAsync((DateOnly)value, NpgsqlDbType.Date, cancellationToken),
             _ => importer.WriteAsync((string)value, NpgsqlDbType.Text, cancellationToken),
         },
     };
@@ -92,6 +93,7 @@ internal static partial class PostgresBulk
         BulkType.Fraction => "double precision",
         BulkType.Flag => "boolean",
         BulkType.Timestamp => "timestamptz",
+        BulkType.Date => "date",
         _ => "text",
     };
 }

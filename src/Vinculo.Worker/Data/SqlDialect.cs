@@ -59,6 +59,10 @@ public abstract class SqlDialect(string connectionString)
     /// <summary>The value of a parameter used with <see cref="InList"/>.</summary>
     public virtual object ListParameter<T>(IEnumerable<T> values) => System.Text.Json.JsonSerializer.Serialize(values);
 
+    /// <summary>Runs a query and returns a cursor over its rows (<see cref="RowReader"/>): for sweeps that read millions of rows.</summary>
+    public virtual Task<RowReader> ReadRowsAsync(DbConnection connection, string sql, IReadOnlyDictionary<string, object?> parameters, int timeoutSeconds, CancellationToken cancellationToken) =>
+        DbRowReader.OpenAsync(connection, sql, parameters, timeoutSeconds, cancellationToken);
+
     /// <summary>
     /// Writes many rows in one round of the engine's fastest path: a prepared statement reused in the
     /// caller's transaction (SQLite), binary COPY into a temporary table (PostgreSQL), SqlBulkCopy into a

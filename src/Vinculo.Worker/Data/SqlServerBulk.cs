@@ -72,6 +72,7 @@ internal static partial class SqlServerBulk
                 {
                     null => DBNull.Value,
                     DateTimeOffset instant => instant.UtcDateTime,
+                    DateOnly day => day.ToDateTime(TimeOnly.MinValue),
                     var value => value,
                 };
             }
@@ -95,6 +96,7 @@ internal static partial class SqlServerBulk
         BulkType.Fraction => "float",
         BulkType.Flag => "bit",
         BulkType.Timestamp => "datetime2(3)",
+        BulkType.Date => "date",
         _ => "nvarchar(max)",
     };
 
@@ -105,6 +107,7 @@ internal static partial class SqlServerBulk
         BulkType.Fraction => typeof(double),
         BulkType.Flag => typeof(bool),
         BulkType.Timestamp => typeof(DateTime),
+        BulkType.Date => typeof(DateTime),
         _ => typeof(string),
     };
 }

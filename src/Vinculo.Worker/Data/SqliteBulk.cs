@@ -91,6 +91,7 @@ internal static partial class SqliteBulk
     {
         null => raw.sqlite3_bind_null(statement, index),
         DateTimeOffset instant when type == BulkType.Timestamp => raw.sqlite3_bind_text(statement, index, UtcTimestampHandler.ToSqliteText(instant)),
+        DateOnly day => raw.sqlite3_bind_text(statement, index, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
         bool flag => raw.sqlite3_bind_int64(statement, index, flag ? 1 : 0),
         string text => raw.sqlite3_bind_text(statement, index, text),
         long or int or short or byte => raw.sqlite3_bind_int64(statement, index, Convert.ToInt64(value, CultureInfo.InvariantCulture)),

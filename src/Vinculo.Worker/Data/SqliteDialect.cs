@@ -80,6 +80,10 @@ public sealed class SqliteDialect : SqlDialect
 
     public override int ConcurrentWriters => 1;
 
+    /// <summary>The native statement, stepped directly (see <see cref="SqliteRowReader"/>); the busy timeout still applies.</summary>
+    public override Task<RowReader> ReadRowsAsync(DbConnection connection, string sql, IReadOnlyDictionary<string, object?> parameters, int timeoutSeconds, CancellationToken cancellationToken) =>
+        Task.FromResult(SqliteRowReader.Open((SqliteConnection)connection, sql, parameters));
+
     public override Task<string> CreateScratchDatabaseAsync(string name, CancellationToken cancellationToken)
     {
         var path = Path.Combine(Path.GetDirectoryName(DatabasePath)!, name + ".db");

@@ -87,6 +87,22 @@ public static class ConfigurationCheck
                 continue;
             }
 
+            // A nested section of Vinculo's own (Messaging:Weights) is checked key by key like its parent.
+            if (property.PropertyType.IsClass && property.PropertyType.Namespace?.StartsWith("Vinculo", StringComparison.Ordinal) == true
+                && property.PropertyType.GetConstructor(Type.EmptyTypes) is not null)
+            {
+                if (setting.Value is not null && !setting.GetChildren().Any())
+                {
+                    failures.Add($"{setting.Path}: '{setting.Value}' não é uma seção; use {setting.Path}:<chave>.");
+                    continue;
+                }
+
+                var nested = Activator.CreateInstance(property.PropertyType)!;
+                BindEach(nested, setting, failures);
+                property.SetValue(target, nested);
+                continue;
+            }
+
             try
             {
                 var value = setting.Get(property.PropertyType);
@@ -108,6 +124,7 @@ public static class ConfigurationCheck
     {
         var t when t == typeof(bool) => "um valor válido (use true ou false)",
         var t when t == typeof(int) || t == typeof(long) => "um número inteiro válido",
+        var t when t == typeof(double) => "um número válido (com ponto decimal, ex.: 0.35)",
         var t when t == typeof(TimeSpan) => "uma duração válida (ex.: 00:05:00)",
         var t => $"um valor válido ({t.Name})",
     };

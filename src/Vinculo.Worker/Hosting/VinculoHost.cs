@@ -10,6 +10,7 @@ using Vinculo.Data;
 using Vinculo.Import;
 using Vinculo.Jobs;
 using Vinculo.Phones;
+using Vinculo.Planning;
 
 namespace Vinculo.Hosting;
 
@@ -54,6 +55,7 @@ public static class VinculoHost
         builder.AddVinculoPhones();
         builder.AddVinculoConsent();
         builder.AddVinculoImport();
+        builder.AddVinculoPlanning();
         return builder;
     }
 

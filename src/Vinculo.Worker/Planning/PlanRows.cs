@@ -1,0 +1,121 @@
+using Vinculo.Consent;
+
+namespace Vinculo.Planning;
+
+/// <summary>One contact row whose consent may make its number messageable, and its own signs of life.</summary>
+internal sealed class ConsentHolder(long contactId, DateTimeOffset? lastInteractionAt, ConsentState consent)
+{
+    public long ContactId { get; } = contactId;
+
+    public ConsentState Consent { get; } = consent;
+
+    /// <summary><c>contacts.last_interaction_at</c>, then raised by every interaction of the row (as <c>expire-consents</c> counts them).</summary>
+    public DateTimeOffset? LastActivityAt { get; set; } = lastInteractionAt;
+
+    public DateTimeOffset? LastPurchaseAt { get; set; }
+
+    public ContactActivity Activity => new(LastActivityAt, LastPurchaseAt);
+}
+
+/// <summary>A message already in <c>message_queue</c> for the person's number.</summary>
+internal readonly record struct QueuedMessage(long ContentId, string Status, DateTimeOffset ScheduledAt, DateTimeOffset? SentAt)
+{
+    public DateTimeOffset At => SentAt ?? ScheduledAt;
+
+    public CappedMessage Capped => new(Status, ScheduledAt, SentAt);
+
+    /// <summary>Went out to the person (the dispatcher or WhatsApp said so).</summary>
+    public bool WentOut => Status is MessageStatuses.Sent or MessageStatuses.Delivered or MessageStatuses.Read;
+}
+
+/// <summary>
+/// One person as the planner sees it: the oldest live row of a number (its <c>phone_status</c> is <c>valid</c> or
+/// <c>repaired</c>; the number's other rows are <c>duplicate</c>), the granted consents of every live row of that
+/// number, and the signals read for them in the batch.
+/// </summary>
+internal sealed class PlanPerson
+{
+    public long ContactId { get; init; }
+
+    public string? Name { get; init; }
+
+    public required string Phone { get; init; }
+
+    public string? TimeZone { get; init; }
+
+    public int? PreferredHour { get; init; }
+
+    public DateTimeOffset? LastInteractionAt { get; init; }
+
+    public bool Suppressed { get; init; }
+
+    /// <summary>Granted consents of the person's live rows, this row's first; empty means nobody may message the number.</summary>
+    public List<ConsentHolder> Consents { get; } = new(1);
+
+    public DateTimeOffset? LastPurchaseAt { get; set; }
+
+    /// <summary>The product of the latest purchase that names one.</summary>
+    public string? LastProduct { get; set; }
+
+    private DateTimeOffset? lastProductAt;
+
+    /// <summary>The latest interaction other than a purchase.</summary>
+    public DateTimeOffset? LastNonPurchaseAt { get; set; }
+
+    /// <summary>The latest message or reply the person wrote, however old.</summary>
+    public DateTimeOffset? LastInboundAt { get; set; }
+
+    public List<CategoryPurchases>? Categories { get; private set; }
+
+    /// <summary>Inbound messages, replies and reads of the lookback: the habitual hour's evidence (and replies for engagement).</summary>
+    public List<(DateTimeOffset At, bool Inbound)>? Recent { get; private set; }
+
+    public List<QueuedMessage>? Messages { get; private set; }
+
+    public void AddPurchase(DateTimeOffset at, string? product, string? category)
+    {
+        if (LastPurchaseAt is null || at > LastPurchaseAt)
+        {
+            LastPurchaseAt = at;
+        }
+
+        if (!string.IsNullOrWhiteSpace(product) && (lastProductAt is null || at > lastProductAt))
+        {
+            lastProductAt = at;
+            LastProduct = product;
+        }
+
+        if (string.IsNullOrWhiteSpace(category))
+        {
+            return;
+        }
+
+        Categories ??= new(2);
+        for (var i = 0; i < Categories.Count; i++)
+        {
+            var known = Categories[i];
+            if (string.Equals(known.Category, category, StringComparison.Ordinal))
+            {
+                Categories[i] = new CategoryPurchases(category, known.Count + 1, at > known.LastPurchaseAt ? at : known.LastPurchaseAt);
+                return;
+            }
+        }
+
+        Categories.Add(new CategoryPurchases(category, 1, at));
+    }
+
+    public void AddRecent(DateTimeOffset at, bool inbound) => (Recent ??= new(4)).Add((at, inbound));
+
+    public void AddMessage(QueuedMessage message) => (Messages ??= new(2)).Add(message);
+}
+
+/// <summary>An active content as the planner uses it.</summary>
+internal sealed record PlanContent(
+    long ContentId, string Name, PlannableContent Plannable, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, bool UsesProduct)
+{
+    /// <summary>Whether the content may go out at <paramref name="at"/> (<c>starts_at</c> inclusive, <c>ends_at</c> exclusive).</summary>
+    public bool IsValidAt(DateTimeOffset at) => (StartsAt is null || StartsAt <= at) && (EndsAt is null || at < EndsAt);
+}
+
+/// <summary>A content the planner will not send tonight, and why (for <c>job_runs.detail</c>).</summary>
+internal sealed record SkippedContent(long ContentId, string Name, string Problem);

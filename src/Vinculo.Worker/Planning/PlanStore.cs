@@ -1,0 +1,320 @@
+using System.Data.Common;
+using Dapper;
+using Vinculo.Consent;
+using Vinculo.Data;
+
+namespace Vinculo.Planning;
+
+/// <summary>
+/// The SQL of <c>plan-messages</c>: the night's contents, people in keyset batches with their consents and signals
+/// (one set-based query per kind of signal and batch, never one per person), learned hours, and the queue insert.
+/// </summary>
+public sealed class PlanStore(Database database) : ISqlStatements
+{
+    /// <summary><c>message_queue.status_reason</c> of a message cancelled because its number was suppressed while it was being planned.</summary>
+    public const string SuppressedReason = "suppressed";
+
+    /// <summary>The statuses the frequency cap, novelty and the daily limit count (<see cref="FrequencyCap.Counts"/>).</summary>
+    private const string Counted = "'queued', 'sending', 'sent', 'delivered', 'read'";
+
+    private const string ContentsSql =
+        "SELECT content_id AS ContentId, name AS Name, category AS Category, body AS Body, priority AS Priority, starts_at AS StartsAt, ends_at AS EndsAt " +
+        "FROM contents WHERE active = @active AND paused_at IS NULL AND (starts_at IS NULL OR starts_at < @to) AND (ends_at IS NULL OR ends_at > @from) " +
+        "ORDER BY content_id";
+
+    /// <summary>
+    /// Messages that count towards the day's limit: planned for it, or (rows other tools wrote without a plan day)
+    /// scheduled within its hours in the business's zone.
+    /// </summary>
+    private const string PlannedForDaySql =
+        $"SELECT COUNT(*) FROM message_queue WHERE status IN ({Counted}) AND (plan_day = @day OR (plan_day IS NULL AND scheduled_at >= @from AND scheduled_at < @to))";
+
+    /// <summary>
+    /// The granted consents of the other live rows of the batch's numbers: revalidate-phones marks every newer row of a
+    /// number <c>duplicate</c> of the oldest, so a range of the oldest rows' ids finds them through the link's index.
+    /// </summary>
+    private const string DuplicateConsentsSql =
+        "SELECT d.duplicate_of, d.contact_id, d.phone_e164, d.last_interaction_at, c.granted_at, c.last_confirmed_at, c.expires_at " +
+        "FROM contacts d JOIN consents c ON c.contact_id = d.contact_id " +
+        "WHERE d.duplicate_of > @after AND d.duplicate_of <= @upto AND d.phone_status = 'duplicate' AND d.erased_at IS NULL AND c.status = 'granted'";
+
+    /// <summary>Every interaction of the listed rows, its kind as a small code (purchase 1, message_in 2, reply 3, read 4, other 5).</summary>
+    private const string InteractionsSql =
+        "SELECT contact_id, CASE kind WHEN 'purchase' THEN 1 WHEN 'message_in' THEN 2 WHEN 'reply' THEN 3 WHEN 'read' THEN 4 ELSE 5 END, " +
+        "occurred_at, product, category FROM interactions WHERE contact_id IN @ids";
+
+    /// <summary>
+    /// Every message of the listed numbers, its status as a small code (queued 1, sending 2, sent 3, delivered 4, read 5,
+    /// failed or cancelled 0, skipped by the reader: they never reached the person). The status is not filtered here:
+    /// SQLite would then walk the status index over every counted message of the base for each batch.
+    /// </summary>
+    private const string MessagesSql =
+        "SELECT phone_e164, content_id, CASE status WHEN 'queued' THEN 1 WHEN 'sending' THEN 2 WHEN 'sent' THEN 3 WHEN 'delivered' THEN 4 WHEN 'read' THEN 5 ELSE 0 END, " +
+        "scheduled_at, sent_at FROM message_queue WHERE phone_e164 IN @numbers";
+
+    /// <summary>
+    /// Closes the window between reading a person and queueing their message: a number an opt-out suppressed meanwhile
+    /// has the message just planned for it cancelled in the same transaction as the insert.
+    /// </summary>
+    private const string CancelSuppressedSql =
+        "UPDATE message_queue SET status = 'cancelled', status_reason = '" + SuppressedReason + "', updated_at = @now " +
+        "WHERE plan_day = @day AND created_at = @now AND status = 'queued' AND EXISTS (" +
+        "SELECT 1 FROM contacts k JOIN suppression_list s ON s.phone_hash = k.phone_hash WHERE k.contact_id = message_queue.contact_id)";
+
+    public static readonly BulkWrite PreferredHourWrite = new(
+        "contacts",
+        new BulkColumn("contact_id", BulkType.Identifier),
+        [new("preferred_hour", BulkType.Number), new("updated_at", BulkType.Timestamp)]);
+
+    public static readonly BulkWrite QueueInsert = new(
+        "message_queue",
+        null,
+        [
+            new("contact_id", BulkType.Identifier), new("content_id", BulkType.Identifier), new("phone_e164", BulkType.Text),
+            new("scheduled_at", BulkType.Timestamp), new("relevance", BulkType.Fraction), new("score_detail", BulkType.Text),
+            new("body", BulkType.Text), new("status", BulkType.Text), new("plan_day", BulkType.Date),
+            new("created_at", BulkType.Timestamp), new("updated_at", BulkType.Timestamp),
+        ]);
+
+    /// <summary>
+    /// The oldest live row of each number (duplicates have their own status), keyset-ordered, with its consent and
+    /// whether its number is suppressed. The range repeated on consents keeps PostgreSQL's merge join from walking
+    /// the consents index from its start for every batch.
+    /// </summary>
+    private string PeopleSql =>
+        $"SELECT {database.Dialect.Top("@limit")} k.contact_id, k.name, k.phone_e164, k.time_zone, CAST(k.preferred_hour AS int), k.last_interaction_at, " +
+        "CASE WHEN s.phone_hash IS NULL THEN 0 ELSE 1 END, CASE WHEN c.status = 'granted' THEN 1 ELSE 0 END, c.granted_at, c.last_confirmed_at, c.expires_at " +
+        "FROM contacts k LEFT JOIN consents c ON c.contact_id = k.contact_id AND c.contact_id > @after LEFT JOIN suppression_list s ON s.phone_hash = k.phone_hash " +
+        "WHERE k.contact_id > @after AND k.erased_at IS NULL AND k.phone_status IN ('valid', 'repaired') AND k.phone_e164 IS NOT NULL " +
+        $"ORDER BY k.contact_id {database.Dialect.Limit("@limit")}";
+
+    public IEnumerable<string> Statements =>
+    [
+        ContentsSql, PlannedForDaySql, PeopleSql, DuplicateConsentsSql, database.Sql(InteractionsSql), database.Sql(MessagesSql), CancelSuppressedSql,
+        .. database.Dialect.BulkWriteStatements(PreferredHourWrite), .. database.Dialect.BulkWriteStatements(QueueInsert),
+    ];
+
+    /// <summary>Active, unpaused contents whose validity overlaps <paramref name="from"/>–<paramref name="to"/>.</summary>
+    internal async Task<List<ContentRow>> ReadContentsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<ContentRow>(database.Command(ContentsSql, new { active = true, from, to }, cancellationToken));
+        return rows.AsList();
+    }
+
+    /// <summary>Messages that already count towards <paramref name="day"/>'s limit (<paramref name="from"/>–<paramref name="to"/>: the day in the business's zone).</summary>
+    internal async Task<long> CountPlannedAsync(DateOnly day, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(database.Command(PlannedForDaySql, new { day, from, to }, cancellationToken));
+    }
+
+    /// <summary>The next <paramref name="limit"/> people after contact <paramref name="after"/>, with their own row's consent.</summary>
+    internal async Task<List<PlanPerson>> ReadPeopleAsync(long after, int limit, CancellationToken cancellationToken)
+    {
+        var people = new List<PlanPerson>(limit);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var rows = await database.ReadRowsAsync(connection, PeopleSql, new Dictionary<string, object?> { ["after"] = after, ["limit"] = limit }, cancellationToken);
+        while (await rows.ReadAsync(cancellationToken))
+        {
+            var lastInteractionAt = rows.GetInstant(5);
+            var person = new PlanPerson
+            {
+                ContactId = rows.GetInt64(0),
+                Name = rows.GetString(1),
+                Phone = rows.GetString(2)!,
+                TimeZone = rows.GetString(3),
+                PreferredHour = rows.IsNull(4) ? null : rows.GetInt32(4),
+                LastInteractionAt = lastInteractionAt,
+                Suppressed = rows.GetInt32(6) == 1,
+            };
+            if (rows.GetInt32(7) == 1)
+            {
+                var consent = new ConsentState(ConsentStatuses.Granted, rows.GetInstant(8), rows.GetInstant(9), rows.GetInstant(10));
+                person.Consents.Add(new ConsentHolder(person.ContactId, lastInteractionAt, consent));
+            }
+
+            people.Add(person);
+        }
+
+        return people;
+    }
+
+    /// <summary>
+    /// Fills in, for the people of one batch that may be messageable, the granted consents of their numbers' other rows,
+    /// every interaction of those rows, and every counted message of their numbers: three set-based queries.
+    /// </summary>
+    /// <param name="after">The batch's keyset start (exclusive).</param>
+    /// <param name="upto">The batch's last contact id.</param>
+    /// <param name="candidates">People of the batch worth the signals (not suppressed); those without consent are dropped on the way.</param>
+    /// <param name="recentSince">Start of the lookback for habitual-hour evidence.</param>
+    internal async Task<List<PlanPerson>> ReadSignalsAsync(long after, long upto, List<PlanPerson> candidates, DateTimeOffset recentSince, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var byContact = new Dictionary<long, PlanPerson>(candidates.Count);
+        foreach (var person in candidates)
+        {
+            byContact[person.ContactId] = person;
+        }
+
+        var holders = new Dictionary<long, (PlanPerson Person, ConsentHolder? Holder)>(candidates.Count);
+        await using (var rows = await database.ReadRowsAsync(connection, DuplicateConsentsSql, new Dictionary<string, object?> { ["after"] = after, ["upto"] = upto }, cancellationToken))
+        {
+            while (await rows.ReadAsync(cancellationToken))
+            {
+                if (byContact.TryGetValue(rows.GetInt64(0), out var person) && string.Equals(person.Phone, rows.GetString(2), StringComparison.Ordinal))
+                {
+                    var consent = new ConsentState(ConsentStatuses.Granted, rows.GetInstant(4), rows.GetInstant(5), rows.GetInstant(6));
+                    var holder = new ConsentHolder(rows.GetInt64(1), rows.GetInstant(3), consent);
+                    person.Consents.Add(holder);
+                    holders[holder.ContactId] = (person, holder);
+                }
+            }
+        }
+
+        var people = new List<PlanPerson>(candidates.Count);
+        foreach (var person in candidates)
+        {
+            if (person.Consents.Count > 0)
+            {
+                people.Add(person);
+                holders[person.ContactId] = (person, person.Consents[0].ContactId == person.ContactId ? person.Consents[0] : null);
+            }
+        }
+
+        if (people.Count == 0)
+        {
+            return people;
+        }
+
+        var ids = new Dictionary<string, object?> { ["ids"] = database.List(holders.Keys) };
+        await using (var rows = await database.ReadRowsAsync(connection, database.Sql(InteractionsSql), ids, cancellationToken))
+        {
+            while (await rows.ReadAsync(cancellationToken))
+            {
+                if (!holders.TryGetValue(rows.GetInt64(0), out var owner))
+                {
+                    continue;
+                }
+
+                var kind = rows.GetInt32(1);
+                var at = rows.GetInstant(2)!.Value;
+                if (owner.Holder is { } holder && (holder.LastActivityAt is null || at > holder.LastActivityAt))
+                {
+                    holder.LastActivityAt = at;
+                }
+
+                var person = owner.Person;
+                if (kind == 1)
+                {
+                    if (owner.Holder is { } buyer && (buyer.LastPurchaseAt is null || at > buyer.LastPurchaseAt))
+                    {
+                        buyer.LastPurchaseAt = at;
+                    }
+
+                    person.AddPurchase(at, rows.GetString(3), rows.GetString(4));
+                    continue;
+                }
+
+                if (person.LastNonPurchaseAt is null || at > person.LastNonPurchaseAt)
+                {
+                    person.LastNonPurchaseAt = at;
+                }
+
+                var inbound = kind is 2 or 3;
+                if (inbound && (person.LastInboundAt is null || at > person.LastInboundAt))
+                {
+                    person.LastInboundAt = at;
+                }
+
+                if (kind is 2 or 3 or 4 && at >= recentSince)
+                {
+                    person.AddRecent(at, inbound);
+                }
+            }
+        }
+
+        var byNumber = new Dictionary<string, PlanPerson>(people.Count, StringComparer.Ordinal);
+        foreach (var person in people)
+        {
+            byNumber.TryAdd(person.Phone, person);
+        }
+
+        var numbers = new Dictionary<string, object?> { ["numbers"] = database.List(byNumber.Keys) };
+        await using (var rows = await database.ReadRowsAsync(connection, database.Sql(MessagesSql), numbers, cancellationToken))
+        {
+            while (await rows.ReadAsync(cancellationToken))
+            {
+                var code = rows.GetInt32(2);
+                if (code == 0 || !byNumber.TryGetValue(rows.GetString(0)!, out var person))
+                {
+                    continue;
+                }
+
+                var status = code switch
+                {
+                    1 => MessageStatuses.Queued,
+                    2 => MessageStatuses.Sending,
+                    3 => MessageStatuses.Sent,
+                    4 => MessageStatuses.Delivered,
+                    _ => MessageStatuses.Read,
+                };
+                person.AddMessage(new QueuedMessage(rows.GetInt64(1), status, rows.GetInstant(3)!.Value, rows.GetInstant(4)));
+            }
+        }
+
+        return people;
+    }
+
+    /// <summary>Writes learned habitual hours (only rows whose value changes are passed in).</summary>
+    internal async Task<int> WritePreferredHoursAsync(IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
+        {
+            return 0;
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using DbTransaction transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var written = await database.Dialect.BulkWriteAsync(connection, transaction, PreferredHourWrite, rows, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return written;
+    }
+
+    /// <summary>
+    /// Inserts the night's messages in one transaction (rows in <see cref="QueueInsert"/> order), then cancels any whose
+    /// number was suppressed meanwhile. Returns (inserted, cancelled). The unique key on (phone_e164, plan_day) refuses
+    /// the whole insert if another planner queued one of these numbers for the day first.
+    /// </summary>
+    internal async Task<(int Inserted, int Cancelled)> InsertPlanAsync(IReadOnlyList<object?[]> rows, DateOnly day, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
+        {
+            return (0, 0);
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using DbTransaction transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var inserted = await database.Dialect.BulkWriteAsync(connection, transaction, QueueInsert, rows, cancellationToken);
+        var cancelled = await connection.ExecuteAsync(database.Command(CancelSuppressedSql, new { day, now }, cancellationToken, transaction));
+        await transaction.CommitAsync(cancellationToken);
+        return (inserted, cancelled);
+    }
+
+    internal sealed class ContentRow
+    {
+        public long ContentId { get; set; }
+
+        public string Name { get; set; } = "";
+
+        public string? Category { get; set; }
+
+        public string? Body { get; set; }
+
+        public int Priority { get; set; }
+
+        public DateTimeOffset? StartsAt { get; set; }
+
+        public DateTimeOffset? EndsAt { get; set; }
+    }
+}
