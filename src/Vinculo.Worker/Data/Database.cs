@@ -99,6 +99,21 @@ public sealed partial class Database
     public Task<RowReader> ReadRowsAsync(DbConnection connection, string sql, IReadOnlyDictionary<string, object?> parameters, CancellationToken cancellationToken) =>
         Dialect.ReadRowsAsync(connection, sql, parameters, CommandTimeoutSeconds, cancellationToken);
 
+    /// <summary>A bulk write (<see cref="SqlDialect.BulkWriteAsync"/>) in a transaction of its own; nothing for no rows.</summary>
+    public async Task<int> BulkWriteAsync(BulkWrite write, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
+        {
+            return 0;
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var written = await Dialect.BulkWriteAsync(connection, transaction, write, rows, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return written;
+    }
+
     /// <summary>A <see cref="Dapper.CommandDefinition"/> with the configured timeout.</summary>
     public Dapper.CommandDefinition Command(string sql, object? parameters, CancellationToken cancellationToken, DbTransaction? transaction = null) =>
         new(sql, parameters, transaction, CommandTimeoutSeconds, cancellationToken: cancellationToken);

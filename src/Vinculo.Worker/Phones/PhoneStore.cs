@@ -152,24 +152,10 @@ public sealed class PhoneStore(Database database) : ISqlStatements
     }
 
     public Task<int> WriteClassificationsAsync(IReadOnlyList<object?[]> rows, CancellationToken cancellationToken) =>
-        WriteAsync(ClassificationWrite, rows, cancellationToken);
+        database.BulkWriteAsync(ClassificationWrite, rows, cancellationToken);
 
     public Task<int> WriteDuplicatesAsync(IReadOnlyList<object?[]> rows, CancellationToken cancellationToken) =>
-        WriteAsync(DuplicateWrite, rows, cancellationToken);
-
-    private async Task<int> WriteAsync(BulkWrite write, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
-    {
-        if (rows.Count == 0)
-        {
-            return 0;
-        }
-
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using DbTransaction transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var written = await database.Dialect.BulkWriteAsync(connection, transaction, write, rows, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return written;
-    }
+        database.BulkWriteAsync(DuplicateWrite, rows, cancellationToken);
 }
 
 /// <summary>One contact's phone columns as read for a check.</summary>

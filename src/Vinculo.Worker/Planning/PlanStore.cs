@@ -267,19 +267,8 @@ public sealed class PlanStore(Database database) : ISqlStatements
     }
 
     /// <summary>Writes learned habitual hours (only rows whose value changes are passed in).</summary>
-    internal async Task<int> WritePreferredHoursAsync(IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
-    {
-        if (rows.Count == 0)
-        {
-            return 0;
-        }
-
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using DbTransaction transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var written = await database.Dialect.BulkWriteAsync(connection, transaction, PreferredHourWrite, rows, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return written;
-    }
+    internal Task<int> WritePreferredHoursAsync(IReadOnlyList<object?[]> rows, CancellationToken cancellationToken) =>
+        database.BulkWriteAsync(PreferredHourWrite, rows, cancellationToken);
 
     /// <summary>
     /// Inserts the night's messages in one transaction (rows in <see cref="QueueInsert"/> order), then cancels any whose
