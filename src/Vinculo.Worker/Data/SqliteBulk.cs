@@ -33,21 +33,26 @@ internal static partial class SqliteBulk
     {
         _ = transaction; // The native statements run inside the transaction the connection has open.
         var columns = (write.Key is null ? write.Columns : write.AllColumns).ToList();
-        var sqlite = (SqliteConnection)connection;
-        if (!write.SkipSqliteChecks)
+        return Task.FromResult(Checked((SqliteConnection)connection, write.SkipSqliteChecks, c => Run(c, Statement(write), columns, rows, cancellationToken)));
+    }
+
+    /// <summary>Runs <paramref name="write"/>, with the CHECK constraints off for its duration when <paramref name="skipChecks"/>.</summary>
+    private static int Checked(SqliteConnection connection, bool skipChecks, Func<SqliteConnection, int> write)
+    {
+        if (!skipChecks)
         {
-            return Task.FromResult(Run(sqlite, Statement(write), columns, rows, cancellationToken));
+            return write(connection);
         }
 
-        Pragma(sqlite, "PRAGMA ignore_check_constraints = ON");
+        Pragma(connection, "PRAGMA ignore_check_constraints = ON");
         try
         {
-            return Task.FromResult(Run(sqlite, Statement(write), columns, rows, cancellationToken));
+            return write(connection);
         }
         finally
         {
             // The connection goes back to the pool: nothing else may run with the checks off.
-            Pragma(sqlite, "PRAGMA ignore_check_constraints = OFF");
+            Pragma(connection, "PRAGMA ignore_check_constraints = OFF");
         }
     }
 

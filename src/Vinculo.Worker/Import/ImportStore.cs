@@ -76,7 +76,10 @@ public sealed class ImportStore(Database database) : ISqlStatements
         "interactions",
         new BulkColumn("source_key", BulkType.Text),
         [new("contact_id", BulkType.Identifier), new("kind", BulkType.Text), new("occurred_at", BulkType.Timestamp), new("source", BulkType.Text)],
-        PartialKey: true);
+        PartialKey: true)
+    {
+        SkipSqliteChecks = true,
+    };
 
     public static readonly BulkInsertIfAbsent SuppressionInsert = new(
         "suppression_list",
