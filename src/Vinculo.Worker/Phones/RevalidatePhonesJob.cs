@@ -29,14 +29,6 @@ public sealed class RevalidatePhonesJob(PhoneStore store, IOptions<PhonesOptions
         var watch = System.Diagnostics.Stopwatch.StartNew();
         // Also rebuilds the index a run that died in the middle of a large rewrite left dropped.
         await store.EnsureNumberIndexAsync(cancellationToken);
-        var (live, candidates) = await store.CountCandidatesAsync(context.Now.AddDays(-options.RevalidateAfterDays), PhoneClassifier.LibraryVersion, cancellationToken);
-        tally.RebuiltNumberIndex = candidates >= LargeRewriteRows && candidates >= live * LargeRewriteShare;
-        if (tally.RebuiltNumberIndex)
-        {
-            await store.DropNumberIndexAsync(cancellationToken);
-        }
-
-        tally.Phase("count", watch);
         try
         {
             await ClassifyAsync(context, classifier, tally, cancellationToken);
@@ -80,6 +72,12 @@ public sealed class RevalidatePhonesJob(PhoneStore store, IOptions<PhonesOptions
                             break;
                         }
 
+                        // Only a full first batch can start a large rewrite: a run with little to do pays for no count.
+                        if (after == 0 && candidates.Count == options.BatchSize)
+                        {
+                            await PrepareLargeRewriteAsync(staleBefore, tally, stop.Token);
+                        }
+
                         after = candidates[^1].ContactId;
                         await batches.Writer.WriteAsync(Recheck(candidates, classifier, context.Now, tally), stop.Token);
                     }
@@ -110,6 +108,20 @@ public sealed class RevalidatePhonesJob(PhoneStore store, IOptions<PhonesOptions
             await stop.CancelAsync();
             await producer;
         }
+    }
+
+    /// <summary>Drops the number index when this run rewrites a large part of the base (the caller builds it again).</summary>
+    private async Task PrepareLargeRewriteAsync(DateTimeOffset staleBefore, PhoneTally tally, CancellationToken cancellationToken)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var (live, candidates) = await store.CountCandidatesAsync(staleBefore, PhoneClassifier.LibraryVersion, cancellationToken);
+        if (candidates >= LargeRewriteRows && candidates >= live * LargeRewriteShare)
+        {
+            await store.DropNumberIndexAsync(cancellationToken);
+            tally.RebuiltNumberIndex = true;
+        }
+
+        tally.Phase("count", watch);
     }
 
     /// <summary>
