@@ -23,6 +23,8 @@ public sealed record ErasureOutcome(bool Found, int Contacts, IReadOnlyDictionar
 public sealed class PersonEraser(
     Database database, ErasureStore store, ConsentLedger ledger, IOptions<PhonesOptions> phones, ILogger<PersonEraser> logger)
 {
+    private readonly PhoneClassifier classifier = new(new PhoneOptions { DefaultRegion = phones.Value.DefaultRegion, DefaultAreaCode = phones.Value.DefaultAreaCode });
+
     /// <summary>The E.164 number a user typed (any format the phone classifier reads); null when it is not a number.</summary>
     public string? ReadNumber(string? typed)
     {
@@ -31,7 +33,6 @@ public sealed class PersonEraser(
             return null;
         }
 
-        var classifier = new PhoneClassifier(new PhoneOptions { DefaultRegion = phones.Value.DefaultRegion, DefaultAreaCode = phones.Value.DefaultAreaCode });
         return classifier.Classify(typed).E164 ?? WhatsAppNumbers.MatchingE164(typed).OrderByDescending(f => f.Length).FirstOrDefault();
     }
 
@@ -108,7 +109,6 @@ public sealed class PersonEraser(
             return matches;
         }
 
-        var classifier = new PhoneClassifier(new PhoneOptions { DefaultRegion = phones.Value.DefaultRegion, DefaultAreaCode = phones.Value.DefaultAreaCode });
         await foreach (var (contactId, raw) in store.UncheckedAsync(cancellationToken))
         {
             if (classifier.Classify(raw).E164 is { } e164 && forms.Contains(e164, StringComparer.Ordinal))

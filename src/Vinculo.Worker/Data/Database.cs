@@ -14,6 +14,7 @@ namespace Vinculo.Data;
 public sealed partial class Database
 {
     private readonly ResiliencePipeline connectPipeline;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> expanded = new(StringComparer.Ordinal);
     private readonly ILogger<Database> logger;
 
     public Database(SqlDialect dialect, IOptions<DatabaseOptions> options, TimeProvider timeProvider, ILogger<Database> logger)
@@ -87,7 +88,8 @@ public sealed partial class Database
     /// Expands each <c>column IN @list</c> of <paramref name="sql"/> into this engine's one-parameter list test
     /// (<see cref="SqlDialect.InList"/>); the parameter's value comes from <see cref="List{T}"/>.
     /// </summary>
-    public string Sql(string sql) => ListTest().Replace(sql, m => Dialect.InList(m.Groups[1].Value, "@" + m.Groups[2].Value));
+    /// <remarks>Each text is expanded once: stores call this for every statement they send.</remarks>
+    public string Sql(string sql) => expanded.GetOrAdd(sql, text => ListTest().Replace(text, m => Dialect.InList(m.Groups[1].Value, "@" + m.Groups[2].Value)));
 
     /// <summary>The value of a list parameter (see <see cref="Sql"/>).</summary>
     public object List<T>(IEnumerable<T> values) => Dialect.ListParameter(values);

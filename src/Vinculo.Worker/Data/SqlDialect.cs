@@ -25,11 +25,21 @@ public abstract class SqlDialect(string connectionString)
     /// <summary>Counts the tables named <c>@name</c> in the connection's own schema.</summary>
     public abstract string TableExistsSql { get; }
 
-    /// <summary>Drops an index when it exists (SQL Server names the table too).</summary>
-    public virtual string DropIndexIfExistsSql(string index, string table) => $"DROP INDEX IF EXISTS {index}";
+    /// <summary>Drops an index when it exists. Names are spliced into the DDL, so only plain identifiers are accepted.</summary>
+    public string DropIndexIfExistsSql(string index, string table) => DropIndexIfExists(BulkWrite.Identifier(index), BulkWrite.Identifier(table));
 
-    /// <summary>Creates an index unless one of that name exists.</summary>
-    public virtual string CreateIndexIfMissingSql(string index, string table, string columns) => $"CREATE INDEX IF NOT EXISTS {index} ON {table} ({columns})";
+    /// <summary>Creates an index unless one of that name exists; <paramref name="columns"/> is a comma-separated list of plain identifiers.</summary>
+    public string CreateIndexIfMissingSql(string index, string table, string columns) =>
+        CreateIndexIfMissing(
+            BulkWrite.Identifier(index),
+            BulkWrite.Identifier(table),
+            string.Join(", ", columns.Split(',', StringSplitOptions.TrimEntries).Select(BulkWrite.Identifier)));
+
+    /// <summary>The engine's DROP INDEX for names already checked (SQL Server names the table too).</summary>
+    protected virtual string DropIndexIfExists(string index, string table) => $"DROP INDEX IF EXISTS {index}";
+
+    /// <summary>The engine's CREATE INDEX for names already checked.</summary>
+    protected virtual string CreateIndexIfMissing(string index, string table, string columns) => $"CREATE INDEX IF NOT EXISTS {index} ON {table} ({columns})";
 
     /// <summary>Where the database lives, for messages to the user (in Portuguese): never includes a password.</summary>
     public abstract string DescribeTarget();

@@ -33,9 +33,9 @@ public sealed class SqlServerDialect(string connectionString) : SqlDialect(conne
     /// <summary>A JSON array read with OPENJSON (SQL Server 2016 and later).</summary>
     public override string InList(string column, string parameter) => $"{column} IN (SELECT value FROM OPENJSON({parameter}))";
 
-    public override string DropIndexIfExistsSql(string index, string table) => $"DROP INDEX IF EXISTS {index} ON {table}";
+    protected override string DropIndexIfExists(string index, string table) => $"DROP INDEX IF EXISTS {index} ON {table}";
 
-    public override string CreateIndexIfMissingSql(string index, string table, string columns) =>
+    protected override string CreateIndexIfMissing(string index, string table, string columns) =>
         $"IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = '{index}' AND object_id = OBJECT_ID('{table}')) CREATE INDEX {index} ON {table} ({columns})";
 
     public override string InsertReturningKey(string table, string columns, string values, string keyColumn) =>
