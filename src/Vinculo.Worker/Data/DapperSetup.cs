@@ -64,7 +64,8 @@ internal sealed class UtcTimestampHandler : SqlMapper.TypeHandler<DateTimeOffset
         _ => throw new DataException($"Cannot read a timestamp from a {value.GetType().Name}."),
     };
 
-    private static DateTime Truncate(DateTimeOffset value)
+    /// <summary>The stored form of an instant: UTC, whole milliseconds (bulk paths use it too, so every engine keeps the same value).</summary>
+    internal static DateTime Truncate(DateTimeOffset value)
     {
         var utc = value.UtcDateTime;
         return new DateTime(utc.Ticks - (utc.Ticks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc);

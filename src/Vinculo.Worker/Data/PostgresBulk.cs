@@ -80,7 +80,7 @@ internal static partial class PostgresBulk
             BulkType.Number => importer.WriteAsync(Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture), NpgsqlDbType.Integer, cancellationToken),
             BulkType.Fraction => importer.WriteAsync(Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture), NpgsqlDbType.Double, cancellationToken),
             BulkType.Flag => importer.WriteAsync((bool)value, NpgsqlDbType.Boolean, cancellationToken),
-            BulkType.Timestamp => importer.WriteAsync(((DateTimeOffset)value).UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken),
+            BulkType.Timestamp => importer.WriteAsync(UtcTimestampHandler.Truncate((DateTimeOffset)value), NpgsqlDbType.TimestampTz, cancellationToken),
             BulkType.Date => importer.WriteAsync((DateOnly)value, NpgsqlDbType.Date, cancellationToken),
             _ => importer.WriteAsync((string)value, NpgsqlDbType.Text, cancellationToken),
         },

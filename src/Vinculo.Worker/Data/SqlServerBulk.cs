@@ -71,7 +71,7 @@ internal static partial class SqlServerBulk
                 values[i] = row[i] switch
                 {
                     null => DBNull.Value,
-                    DateTimeOffset instant => instant.UtcDateTime,
+                    DateTimeOffset instant => UtcTimestampHandler.Truncate(instant),
                     DateOnly day => day.ToDateTime(TimeOnly.MinValue),
                     var value => value,
                 };
