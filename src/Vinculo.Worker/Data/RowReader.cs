@@ -26,6 +26,12 @@ public abstract class RowReader : IAsyncDisposable
 
     public abstract string? GetString(int ordinal);
 
+    /// <summary>
+    /// Text of a column with few distinct values (statuses, codes, zone names): equal texts may come back as one shared
+    /// string, so a sweep does not allocate a copy of "valid" per row.
+    /// </summary>
+    public virtual string? GetCode(int ordinal) => GetString(ordinal);
+
     /// <summary>A stored timestamp (see <see cref="StoredInstants"/>), in UTC.</summary>
     public abstract DateTimeOffset? GetInstant(int ordinal);
 
@@ -121,6 +127,44 @@ internal sealed class SqliteRowReader : RowReader
 
     public override string? GetString(int ordinal) =>
         IsNull(ordinal) ? null : Encoding.UTF8.GetString(raw.sqlite3_column_blob(statement, ordinal));
+
+    /// <summary>Codes longer than this, or beyond <see cref="MaxCodes"/> distinct ones, are decoded afresh.</summary>
+    private const int MaxCodeLength = 64;
+
+    private const int MaxCodes = 4096;
+
+    private Dictionary<string, string>? codes;
+
+    public override string? GetCode(int ordinal)
+    {
+        if (IsNull(ordinal))
+        {
+            return null;
+        }
+
+        var bytes = raw.sqlite3_column_blob(statement, ordinal);
+        if (bytes.Length > MaxCodeLength)
+        {
+            return Encoding.UTF8.GetString(bytes);
+        }
+
+        Span<char> text = stackalloc char[MaxCodeLength];
+        var length = Encoding.UTF8.GetChars(bytes, text);
+        codes ??= new Dictionary<string, string>(StringComparer.Ordinal);
+        var lookup = codes.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (lookup.TryGetValue(text[..length], out var known))
+        {
+            return known;
+        }
+
+        var decoded = new string(text[..length]);
+        if (codes.Count < MaxCodes)
+        {
+            codes[decoded] = decoded;
+        }
+
+        return decoded;
+    }
 
     public override DateTimeOffset? GetInstant(int ordinal)
     {

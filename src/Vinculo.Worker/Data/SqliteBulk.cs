@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -95,14 +96,41 @@ internal static partial class SqliteBulk
     private static int Bind(sqlite3_stmt statement, int index, object? value, BulkType type) => value switch
     {
         null => raw.sqlite3_bind_null(statement, index),
-        DateTimeOffset instant when type == BulkType.Timestamp => raw.sqlite3_bind_text(statement, index, UtcTimestampHandler.ToSqliteText(instant)),
+        DateTimeOffset instant when type == BulkType.Timestamp => BindInstant(statement, index, instant),
         DateOnly day => raw.sqlite3_bind_text(statement, index, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
         bool flag => raw.sqlite3_bind_int64(statement, index, flag ? 1 : 0),
-        string text => raw.sqlite3_bind_text(statement, index, text),
+        string text => BindText(statement, index, text),
         long or int or short or byte => raw.sqlite3_bind_int64(statement, index, Convert.ToInt64(value, CultureInfo.InvariantCulture)),
         IFormattable number when type == BulkType.Fraction => raw.sqlite3_bind_double(statement, index, Convert.ToDouble(number, CultureInfo.InvariantCulture)),
         _ => raw.sqlite3_bind_text(statement, index, Convert.ToString(value, CultureInfo.InvariantCulture)),
     };
+
+    /// <summary>Longest text encoded on the stack; longer values take the driver's own (allocating) conversion.</summary>
+    private const int StackTextLength = 256;
+
+    /// <remarks>
+    /// Encodes into a stack buffer that SQLite copies: the driver's string overload allocates a NUL-terminated array
+    /// per value, a dozen per row on a sweep of millions.
+    /// </remarks>
+    internal static int BindText(sqlite3_stmt statement, int index, string text)
+    {
+        if (text.Length > StackTextLength)
+        {
+            return raw.sqlite3_bind_text(statement, index, text);
+        }
+
+        Span<byte> utf8 = stackalloc byte[StackTextLength * 3];
+        var length = Encoding.UTF8.GetBytes(text, utf8);
+        return raw.sqlite3_bind_text(statement, index, (ReadOnlySpan<byte>)utf8[..length]);
+    }
+
+    internal static int BindInstant(sqlite3_stmt statement, int index, DateTimeOffset instant)
+    {
+        Span<byte> utf8 = stackalloc byte[32];
+        return UtcTimestampHandler.TryFormatSqliteUtf8(instant, utf8, out var length)
+            ? raw.sqlite3_bind_text(statement, index, (ReadOnlySpan<byte>)utf8[..length])
+            : raw.sqlite3_bind_text(statement, index, UtcTimestampHandler.ToSqliteText(instant));
+    }
 
     private static void Check(int resultCode, sqlite3 db)
     {

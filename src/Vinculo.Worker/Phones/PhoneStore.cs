@@ -22,12 +22,20 @@ public sealed class PhoneStore(Database database) : ISqlStatements
         "OR phone_checked_version IS NULL OR phone_checked_version <> @version) " +
         $"ORDER BY contact_id {database.Dialect.Limit("@limit")}";
 
-    /// <summary>Every live contact whose number another live contact shares, oldest first within each number.</summary>
-    private const string SharedNumbersSql =
-        $"SELECT {CandidateColumns} FROM contacts " +
-        "WHERE erased_at IS NULL AND phone_e164 IN (" +
-        "SELECT phone_e164 FROM contacts WHERE erased_at IS NULL AND phone_e164 IS NOT NULL GROUP BY phone_e164 HAVING COUNT(*) > 1) " +
-        "ORDER BY phone_e164, created_at, contact_id";
+    /// <summary>
+    /// Among live contacts sharing a number, the rows whose duplicate mark must change, with the oldest holder of their
+    /// number (by <c>created_at</c>, then id): a younger row not yet marked as a duplicate of the oldest, or an oldest row
+    /// still marked duplicate (its own oldest was erased or changed number). In key order, so that the marks are written
+    /// page after page rather than in the random order of phone numbers.
+    /// </summary>
+    private const string DuplicateChangesSql =
+        "SELECT ContactId, Raw, Status, E164, Type, Region, TimeZone, Note, Error, DuplicateOf, CheckedAt, Failures, UpdatedAt, Oldest FROM (" +
+        $"SELECT {CandidateColumns}, FIRST_VALUE(contact_id) OVER (PARTITION BY phone_e164 ORDER BY created_at, contact_id) AS Oldest " +
+        "FROM contacts WHERE erased_at IS NULL AND phone_e164 IN (" +
+        "SELECT phone_e164 FROM contacts WHERE erased_at IS NULL AND phone_e164 IS NOT NULL GROUP BY phone_e164 HAVING COUNT(*) > 1)) shared " +
+        "WHERE (Oldest <> ContactId AND (Status <> 'duplicate' OR DuplicateOf IS NULL OR DuplicateOf <> Oldest)) " +
+        "OR (Oldest = ContactId AND Status = 'duplicate') " +
+        "ORDER BY ContactId";
 
     /// <summary>Rows marked duplicate whose number nobody else alive holds any more (the oldest was erased, or a number changed).</summary>
     private const string OrphanDuplicatesSql =
@@ -94,14 +102,40 @@ public sealed class PhoneStore(Database database) : ISqlStatements
     private string CreateNumberIndexSql => database.Dialect.CreateIndexIfMissingSql(NumberIndex, "contacts", NumberIndexColumns);
 
     public IEnumerable<string> Statements =>
-        [LiveCountSql, CandidateCountSql, DropNumberIndexSql, CreateNumberIndexSql, CandidatesSql, SharedNumbersSql, OrphanDuplicatesSql, CountByStatusSql, .. database.Dialect.BulkWriteStatements(ClassificationWrite), .. database.Dialect.BulkWriteStatements(DuplicateWrite)];
+        [LiveCountSql, CandidateCountSql, DropNumberIndexSql, CreateNumberIndexSql, CandidatesSql, DuplicateChangesSql, OrphanDuplicatesSql, CountByStatusSql, .. database.Dialect.BulkWriteStatements(ClassificationWrite), .. database.Dialect.BulkWriteStatements(DuplicateWrite)];
 
+    /// <remarks>Read through a <see cref="RowReader"/>: the sweep reads every row of the base, and mapping them took longer than classifying them.</remarks>
     public async Task<List<PhoneCandidate>> ReadCandidatesAsync(long after, int limit, DateTimeOffset staleBefore, string version, CancellationToken cancellationToken)
     {
+        var parameters = new Dictionary<string, object?> { ["after"] = after, ["limit"] = limit, ["staleBefore"] = staleBefore, ["version"] = version };
+        var candidates = new List<PhoneCandidate>(limit);
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<PhoneCandidate>(database.Command(CandidatesSql, new { after, limit, staleBefore, version }, cancellationToken));
-        return rows.AsList();
+        await using var reader = await database.ReadRowsAsync(connection, CandidatesSql, parameters, cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            candidates.Add(Candidate(reader));
+        }
+
+        return candidates;
     }
+
+    /// <summary>One row of <see cref="CandidateColumns"/>, in their order.</summary>
+    private static PhoneCandidate Candidate(RowReader row) => new()
+    {
+        ContactId = row.GetInt64(0),
+        Raw = row.GetString(1),
+        Status = row.GetCode(2) ?? PhoneStatuses.Unchecked,
+        E164 = row.GetString(3),
+        Type = row.GetCode(4),
+        Region = row.GetCode(5),
+        TimeZone = row.GetCode(6),
+        Note = row.GetCode(7),
+        Error = row.GetCode(8),
+        DuplicateOf = row.IsNull(9) ? null : row.GetInt64(9),
+        CheckedAt = row.GetInstant(10),
+        Failures = row.GetInt32(11),
+        UpdatedAt = row.GetInstant(12) ?? default,
+    };
 
     /// <summary>Live contacts, and how many of them need a check.</summary>
     public async Task<(long Live, long Candidates)> CountCandidatesAsync(DateTimeOffset staleBefore, string version, CancellationToken cancellationToken)
@@ -124,15 +158,14 @@ public sealed class PhoneStore(Database database) : ISqlStatements
         await connection.ExecuteAsync(database.Command(sql, null, cancellationToken));
     }
 
-    /// <summary>Streams the rows that share a number, in order; the caller walks them group by group.</summary>
-    public async IAsyncEnumerable<PhoneCandidate> ReadSharedNumbersAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Streams the rows whose duplicate mark must change (see <see cref="DuplicateChangesSql"/>), with the oldest holder of their number.</summary>
+    public async IAsyncEnumerable<(PhoneCandidate Row, long Oldest)> ReadDuplicateChangesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var reader = await connection.ExecuteReaderAsync(database.Command(SharedNumbersSql, null, cancellationToken));
-        var parse = reader.GetRowParser<PhoneCandidate>();
+        await using var reader = await database.ReadRowsAsync(connection, DuplicateChangesSql, new Dictionary<string, object?>(), cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            yield return parse(reader);
+            yield return (Candidate(reader), reader.GetInt64(13));
         }
     }
 

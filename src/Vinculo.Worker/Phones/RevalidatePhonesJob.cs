@@ -175,28 +175,16 @@ public sealed class RevalidatePhonesJob(PhoneStore store, IOptions<PhonesOptions
         var batchSize = phones.Value.BatchSize;
         var marks = new List<object?[]>();
         var promotions = new List<PhoneCandidate>();
-        string? number = null;
-        long oldest = 0;
-        await foreach (var row in store.ReadSharedNumbersAsync(cancellationToken))
+        await foreach (var (row, oldest) in store.ReadDuplicateChangesAsync(cancellationToken))
         {
-            if (row.E164 != number)
+            if (row.ContactId == oldest)
             {
-                number = row.E164;
-                oldest = row.ContactId;
-                if (row.Status == PhoneStatuses.Duplicate)
-                {
-                    promotions.Add(row);
-                }
-
+                promotions.Add(row);
                 continue;
             }
 
-            if (row.Status != PhoneStatuses.Duplicate || row.DuplicateOf != oldest)
-            {
-                marks.Add([row.ContactId, PhoneStatuses.Duplicate, oldest, context.Now]);
-                tally.Duplicates++;
-            }
-
+            marks.Add([row.ContactId, PhoneStatuses.Duplicate, oldest, context.Now]);
+            tally.Duplicates++;
             if (marks.Count >= batchSize)
             {
                 await store.WriteDuplicatesAsync(marks, cancellationToken);
