@@ -142,6 +142,28 @@ public abstract class SchemaTests(EngineFixture engine) : EngineSuite(engine)
         Assert.IsAssignableFrom<System.Data.Common.DbException>(error);
     }
 
+    [SkippableTheory]
+    [InlineData("contacts")]
+    [InlineData("suppression_list")]
+    public async Task PhoneHashes_AreExactly64LowerCaseHexDigits(string table)
+    {
+        await using var db = await NewMigratedDatabaseAsync();
+        await using var connection = await db.OpenAsync();
+        var now = DateTimeOffset.Parse("2026-11-23T05:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var contactId = await InsertContactAsync(connection, db, now);
+        var good = Vinculo.Privacy.PhoneHash.Of("+5511987654321");
+        Task<int> Write(string hash) => table == "contacts"
+            ? connection.ExecuteAsync("UPDATE contacts SET phone_hash = @hash WHERE contact_id = @contactId", new { hash, contactId })
+            : connection.ExecuteAsync("INSERT INTO suppression_list (phone_hash, reason, added_at) VALUES (@hash, 'opt_out', @now)", new { hash, now });
+
+        Assert.Equal(1, await Write(good));
+        foreach (var bad in new[] { good.ToUpperInvariant(), good[..63], good + "0", good[..63] + "g", good[..63] + " ", good[..62] + "é" })
+        {
+            var error = await Record.ExceptionAsync(() => Write(bad));
+            Assert.IsAssignableFrom<System.Data.Common.DbException>(error);
+        }
+    }
+
     [SkippableFact]
     public async Task Timestamps_RoundTripAsUtcMilliseconds()
     {
