@@ -76,7 +76,8 @@ public sealed class PhoneClassifier
         var metadata = Util.GetMetadataForRegion(region);
         if (metadata.HasInternationalPrefix)
         {
-            internationalPrefix = new Regex("^(?:" + metadata.InternationalPrefix + ")", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+            // Compiled: it is tried on every national number, a million times a night on a large base.
+            internationalPrefix = new Regex("^(?:" + metadata.InternationalPrefix + ")", RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromSeconds(1));
         }
     }
 
