@@ -55,3 +55,47 @@ public sealed partial record BulkWrite(string Table, BulkColumn? Key, IReadOnlyL
     [System.Text.RegularExpressions.GeneratedRegex("^[a-z_][a-z0-9_]*$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex PlainIdentifier();
 }
+
+/// <summary>
+/// The rows of a bulk write, read by position. <see cref="Of"/> wraps the usual list of arrays. A sweep that writes
+/// millions of rows may keep them in a compact form of its own (one array of structs instead of an array of boxed
+/// values per row): its rows wait in memory for the writer, and every object in them is work for each garbage
+/// collection until they are written. Such a form overrides the typed readers, which SQLite binds without boxing.
+/// </summary>
+public abstract class BulkRows
+{
+    public abstract int Count { get; }
+
+    /// <summary>The value in the forms of <see cref="BulkWrite"/>'s row arrays: null, integers, text, <see cref="DateTimeOffset"/> …</summary>
+    public abstract object? Value(int row, int column);
+
+    /// <summary>The value as a 64-bit integer, when this form keeps it unboxed; otherwise false (read <see cref="Value"/>).</summary>
+    public virtual bool TryInt64(int row, int column, out long value)
+    {
+        value = 0;
+        return false;
+    }
+
+    /// <summary>Text or null, when this form holds the column as text; otherwise false (read <see cref="Value"/>).</summary>
+    public virtual bool TryText(int row, int column, out string? value)
+    {
+        value = null;
+        return false;
+    }
+
+    /// <summary>The instant, when this form keeps it unboxed; otherwise false (read <see cref="Value"/>).</summary>
+    public virtual bool TryInstant(int row, int column, out DateTimeOffset value)
+    {
+        value = default;
+        return false;
+    }
+
+    public static BulkRows Of(IReadOnlyList<object?[]> rows) => new ArrayRows(rows);
+
+    private sealed class ArrayRows(IReadOnlyList<object?[]> rows) : BulkRows
+    {
+        public override int Count => rows.Count;
+
+        public override object? Value(int row, int column) => rows[row][column];
+    }
+}

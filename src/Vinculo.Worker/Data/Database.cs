@@ -102,7 +102,11 @@ public sealed partial class Database
         Dialect.ReadRowsAsync(connection, sql, parameters, CommandTimeoutSeconds, cancellationToken);
 
     /// <summary>A bulk write (<see cref="SqlDialect.BulkWriteAsync"/>) in a transaction of its own; nothing for no rows.</summary>
-    public async Task<int> BulkWriteAsync(BulkWrite write, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
+    public Task<int> BulkWriteAsync(BulkWrite write, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken) =>
+        BulkWriteAsync(write, BulkRows.Of(rows), cancellationToken);
+
+    /// <summary>A bulk write of rows in a form of the caller's own (see <see cref="BulkRows"/>), in a transaction of its own.</summary>
+    public async Task<int> BulkWriteAsync(BulkWrite write, BulkRows rows, CancellationToken cancellationToken)
     {
         if (rows.Count == 0)
         {

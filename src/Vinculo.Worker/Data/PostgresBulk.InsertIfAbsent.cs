@@ -29,7 +29,7 @@ internal static partial class PostgresBulk
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await CopyAsync(npgsql, statements[1], insert.AllColumns.ToList(), rows, cancellationToken);
+        await CopyAsync(npgsql, statements[1], insert.AllColumns.ToList(), BulkRows.Of(rows), cancellationToken);
         int added;
         await using (var apply = new NpgsqlCommand(statements[2], npgsql, tx) { CommandTimeout = 0 })
         {

@@ -27,7 +27,7 @@ internal static partial class PostgresBulk
         return [create, copy, analyze, apply];
     }
 
-    public static async Task<int> WriteAsync(DbConnection connection, DbTransaction transaction, BulkWrite write, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
+    public static async Task<int> WriteAsync(DbConnection connection, DbTransaction transaction, BulkWrite write, BulkRows rows, CancellationToken cancellationToken)
     {
         var npgsql = (NpgsqlConnection)connection;
         var staging = "bulk_" + write.Table + "_" + Interlocked.Increment(ref counter);
@@ -49,22 +49,28 @@ internal static partial class PostgresBulk
         await using var apply = new NpgsqlCommand(statements[3], npgsql, (NpgsqlTransaction)transaction) { CommandTimeout = 0 };
         if (write.Key is not null)
         {
-            var keys = rows.Select(r => Convert.ToInt64(r[0], System.Globalization.CultureInfo.InvariantCulture)).ToList();
-            apply.Parameters.AddWithValue("low", keys.Min());
-            apply.Parameters.AddWithValue("high", keys.Max());
+            var (low, high) = (long.MaxValue, long.MinValue);
+            for (var row = 0; row < rows.Count; row++)
+            {
+                var key = rows.TryInt64(row, 0, out var typed) ? typed : Convert.ToInt64(rows.Value(row, 0), System.Globalization.CultureInfo.InvariantCulture);
+                (low, high) = (Math.Min(low, key), Math.Max(high, key));
+            }
+
+            apply.Parameters.AddWithValue("low", low);
+            apply.Parameters.AddWithValue("high", high);
         }
         return await apply.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task CopyAsync(NpgsqlConnection connection, string copy, List<BulkColumn> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken)
+    private static async Task CopyAsync(NpgsqlConnection connection, string copy, List<BulkColumn> columns, BulkRows rows, CancellationToken cancellationToken)
     {
         await using var importer = await connection.BeginBinaryImportAsync(copy, cancellationToken);
-        foreach (var row in rows)
+        for (var row = 0; row < rows.Count; row++)
         {
             await importer.StartRowAsync(cancellationToken);
             for (var i = 0; i < columns.Count; i++)
             {
-                await WriteValueAsync(importer, row[i], columns[i].Type, cancellationToken);
+                await WriteValueAsync(importer, rows.Value(row, i), columns[i].Type, cancellationToken);
             }
         }
 

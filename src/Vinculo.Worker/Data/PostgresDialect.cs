@@ -104,7 +104,7 @@ public sealed class PostgresDialect(string connectionString) : SqlDialect(connec
         await connection.ExecuteAsync(new CommandDefinition($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", cancellationToken: cancellationToken));
     }
 
-    public override Task<int> BulkWriteAsync(DbConnection connection, DbTransaction transaction, BulkWrite write, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken) =>
+    public override Task<int> BulkWriteAsync(DbConnection connection, DbTransaction transaction, BulkWrite write, BulkRows rows, CancellationToken cancellationToken) =>
         PostgresBulk.WriteAsync(connection, transaction, write, rows, cancellationToken);
 
     public override IReadOnlyList<string> BulkWriteStatements(BulkWrite write) => PostgresBulk.Statements(write, "bulk_staging");

@@ -78,7 +78,11 @@ public abstract class SqlDialect(string connectionString)
     /// caller's transaction (SQLite), binary COPY into a temporary table (PostgreSQL), SqlBulkCopy into a
     /// temporary table (SQL Server), followed by one set-based UPDATE or INSERT. Returns the rows written.
     /// </summary>
-    public abstract Task<int> BulkWriteAsync(DbConnection connection, DbTransaction transaction, BulkWrite write, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken);
+    public abstract Task<int> BulkWriteAsync(DbConnection connection, DbTransaction transaction, BulkWrite write, BulkRows rows, CancellationToken cancellationToken);
+
+    /// <summary><see cref="BulkWriteAsync(DbConnection, DbTransaction, BulkWrite, BulkRows, CancellationToken)"/> over row arrays.</summary>
+    public Task<int> BulkWriteAsync(DbConnection connection, DbTransaction transaction, BulkWrite write, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken) =>
+        BulkWriteAsync(connection, transaction, write, BulkRows.Of(rows), cancellationToken);
 
     /// <summary>How many bulk writes of disjoint rows may run at once (SQLite has one writer).</summary>
     public virtual int ConcurrentWriters => 2;

@@ -22,7 +22,7 @@ internal static partial class SqlServerBulk
         var sql = (SqlConnection)connection;
         var tx = (SqlTransaction)transaction;
         var statements = InsertIfAbsentStatements(insert);
-        await StageAsync(sql, tx, statements[0], insert.AllColumns.ToList(), rows, cancellationToken);
+        await StageAsync(sql, tx, statements[0], insert.AllColumns.ToList(), BulkRows.Of(rows), cancellationToken);
         return await ApplyAsync(sql, tx, statements[1], statements[2], cancellationToken);
     }
 }

@@ -21,7 +21,7 @@ internal static partial class SqlServerBulk
         return [create, apply, drop];
     }
 
-    public static async Task<int> WriteAsync(DbConnection connection, DbTransaction transaction, BulkWrite write, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
+    public static async Task<int> WriteAsync(DbConnection connection, DbTransaction transaction, BulkWrite write, BulkRows rows, CancellationToken cancellationToken)
     {
         var sql = (SqlConnection)connection;
         var tx = (SqlTransaction)transaction;
@@ -50,7 +50,7 @@ internal static partial class SqlServerBulk
     }
 
     /// <summary>Creates the session's staging table and fills it with SqlBulkCopy.</summary>
-    private static async Task StageAsync(SqlConnection sql, SqlTransaction tx, string create, List<BulkColumn> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken)
+    private static async Task StageAsync(SqlConnection sql, SqlTransaction tx, string create, List<BulkColumn> columns, BulkRows rows, CancellationToken cancellationToken)
     {
         await using (var command = new SqlCommand(create, sql, tx))
         {
@@ -63,12 +63,12 @@ internal static partial class SqlServerBulk
             table.Columns.Add(column.Name, ClrType(column.Type));
         }
 
-        foreach (var row in rows)
+        for (var row = 0; row < rows.Count; row++)
         {
             var values = new object[columns.Count];
             for (var i = 0; i < columns.Count; i++)
             {
-                values[i] = row[i] switch
+                values[i] = rows.Value(row, i) switch
                 {
                     null => DBNull.Value,
                     DateTimeOffset instant => UtcTimestampHandler.Truncate(instant),

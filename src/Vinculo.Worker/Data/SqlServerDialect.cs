@@ -97,7 +97,7 @@ public sealed class SqlServerDialect(string connectionString) : SqlDialect(conne
             $"ALTER DATABASE [{name}] SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE [{name}];", cancellationToken: cancellationToken));
     }
 
-    public override Task<int> BulkWriteAsync(DbConnection connection, DbTransaction transaction, BulkWrite write, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken) =>
+    public override Task<int> BulkWriteAsync(DbConnection connection, DbTransaction transaction, BulkWrite write, BulkRows rows, CancellationToken cancellationToken) =>
         SqlServerBulk.WriteAsync(connection, transaction, write, rows, cancellationToken);
 
     public override IReadOnlyList<string> BulkWriteStatements(BulkWrite write) => SqlServerBulk.Statements(write);

@@ -30,7 +30,7 @@ internal static partial class SqliteBulk
     /// Binds by position through the native API: the driver's own parameters are looked up by name on
     /// every execution, which costs more than the row write itself on a sweep of millions.
     /// </remarks>
-    public static Task<int> WriteAsync(DbConnection connection, DbTransaction transaction, BulkWrite write, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
+    public static Task<int> WriteAsync(DbConnection connection, DbTransaction transaction, BulkWrite write, BulkRows rows, CancellationToken cancellationToken)
     {
         _ = transaction; // The native statements run inside the transaction the connection has open.
         var columns = (write.Key is null ? write.Columns : write.AllColumns).ToList();
@@ -64,19 +64,19 @@ internal static partial class SqliteBulk
     }
 
     /// <summary>Runs one prepared statement per row, bound by position; returns the rows it changed.</summary>
-    private static int Run(SqliteConnection connection, string sql, List<BulkColumn> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken)
+    private static int Run(SqliteConnection connection, string sql, List<BulkColumn> columns, BulkRows rows, CancellationToken cancellationToken)
     {
         var db = connection.Handle!;
         Check(raw.sqlite3_prepare_v2(db, sql, out var statement), db);
         using (statement)
         {
             var written = 0;
-            foreach (var row in rows)
+            for (var row = 0; row < rows.Count; row++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 for (var i = 0; i < columns.Count; i++)
                 {
-                    Check(Bind(statement, i + 1, row[i], columns[i].Type), db);
+                    Check(Bind(statement, i + 1, rows, row, i, columns[i].Type), db);
                 }
 
                 var step = raw.sqlite3_step(statement);
@@ -90,6 +90,22 @@ internal static partial class SqliteBulk
             }
 
             return written;
+        }
+    }
+
+    /// <summary>Binds through the rows' typed readers when their form has them, so no value is boxed.</summary>
+    private static int Bind(sqlite3_stmt statement, int index, BulkRows rows, int row, int column, BulkType type)
+    {
+        switch (type)
+        {
+            case BulkType.Identifier or BulkType.Number when rows.TryInt64(row, column, out var number):
+                return raw.sqlite3_bind_int64(statement, index, number);
+            case BulkType.Text when rows.TryText(row, column, out var text):
+                return text is null ? raw.sqlite3_bind_null(statement, index) : BindText(statement, index, text);
+            case BulkType.Timestamp when rows.TryInstant(row, column, out var instant):
+                return BindInstant(statement, index, instant);
+            default:
+                return Bind(statement, index, rows.Value(row, column), type);
         }
     }
 

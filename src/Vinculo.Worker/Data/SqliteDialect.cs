@@ -107,7 +107,7 @@ public sealed class SqliteDialect : SqlDialect
         return Task.CompletedTask;
     }
 
-    public override Task<int> BulkWriteAsync(DbConnection connection, DbTransaction transaction, BulkWrite write, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken) =>
+    public override Task<int> BulkWriteAsync(DbConnection connection, DbTransaction transaction, BulkWrite write, BulkRows rows, CancellationToken cancellationToken) =>
         SqliteBulk.WriteAsync(connection, transaction, write, rows, cancellationToken);
 
     public override IReadOnlyList<string> BulkWriteStatements(BulkWrite write) => [SqliteBulk.Statement(write)];

@@ -2,7 +2,6 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Vinculo.Hosting;
 using Vinculo.Jobs;
-using Vinculo.Privacy;
 
 namespace Vinculo.Phones;
 
@@ -56,7 +55,7 @@ public sealed class RevalidatePhonesJob(PhoneStore store, IOptions<PhonesOptions
         var options = phones.Value;
         var staleBefore = context.Now.AddDays(-options.RevalidateAfterDays);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var batches = Channel.CreateBounded<(List<object?[]> Classified, List<object?[]> DuplicateLinks)>(new BoundedChannelOptions(2) { SingleWriter = true });
+        var batches = Channel.CreateBounded<(CheckedPhones Classified, List<object?[]> DuplicateLinks)>(new BoundedChannelOptions(2) { SingleWriter = true });
 
         var producer = Task.Run(
             async () =>
@@ -128,39 +127,28 @@ public sealed class RevalidatePhonesJob(PhoneStore store, IOptions<PhonesOptions
     /// Classifies a batch and returns the rows to write: every candidate (its check time moves
     /// even when nothing changed), and the few whose duplicate link changes.
     /// </summary>
-    private (List<object?[]> Classified, List<object?[]> DuplicateLinks) Recheck(List<PhoneCandidate> candidates, PhoneClassifier classifier, DateTimeOffset now, PhoneTally tally)
+    private (CheckedPhones Classified, List<object?[]> DuplicateLinks) Recheck(List<PhoneCandidate> candidates, PhoneClassifier classifier, DateTimeOffset now, PhoneTally tally)
     {
         // One thread: the writer needs the other core more than classification (about a million a second) does.
         var fallbackZone = scheduler.Value.TimeZone;
-        var next = new StoredPhone[candidates.Count];
-        for (var i = 0; i < candidates.Count; i++)
-        {
-            var candidate = candidates[i];
-            next[i] = PhoneRecheck.Apply(candidate.Stored, classifier.Classify(candidate.Raw), candidate.RawChanged, fallbackZone);
-        }
-
-        var rows = new List<object?[]>(candidates.Count);
+        var rows = new CheckedPhones(now, PhoneClassifier.LibraryVersion, candidates.Count);
         var links = new List<object?[]>();
-        for (var i = 0; i < candidates.Count; i++)
+        foreach (var candidate in candidates)
         {
-            var changed = next[i] != candidates[i].Stored;
-            tally.Count(next[i].Status, changed);
-            var updatedAt = changed ? now : candidates[i].UpdatedAt;
-            rows.Add(ClassificationRow(candidates[i].ContactId, next[i], now, updatedAt));
-            if (next[i].DuplicateOf != candidates[i].DuplicateOf)
+            var stored = candidate.Stored;
+            var next = PhoneRecheck.Apply(stored, classifier.Classify(candidate.Raw), candidate.RawChanged, fallbackZone);
+            var changed = next != stored;
+            tally.Count(next.Status, changed);
+            var updatedAt = changed ? now : candidate.UpdatedAt;
+            rows.Add(candidate.ContactId, next, updatedAt);
+            if (next.DuplicateOf != stored.DuplicateOf)
             {
-                links.Add(DuplicateRow(candidates[i].ContactId, next[i], updatedAt));
+                links.Add(DuplicateRow(candidate.ContactId, next, updatedAt));
             }
         }
 
         return (rows, links);
     }
-
-    private static object?[] ClassificationRow(long contactId, StoredPhone phone, DateTimeOffset now, DateTimeOffset updatedAt) =>
-    [
-        contactId, phone.Status, phone.E164, phone.E164 is null ? null : PhoneHash.Of(phone.E164), phone.Type, phone.Region, phone.TimeZone,
-        phone.Note, phone.Error, phone.Failures, now, PhoneClassifier.LibraryVersion, updatedAt,
-    ];
 
     private static object?[] DuplicateRow(long contactId, StoredPhone phone, DateTimeOffset updatedAt) =>
         [contactId, phone.Status, phone.DuplicateOf, updatedAt];
@@ -200,7 +188,13 @@ public sealed class RevalidatePhonesJob(PhoneStore store, IOptions<PhonesOptions
         var released = promotions
             .Select(p => (p.ContactId, Phone: PhoneRecheck.Apply(p.Stored with { Status = PhoneStatuses.Unchecked }, classifier.Classify(p.Raw), p.RawChanged, fallbackZone)))
             .ToList();
-        await store.WriteClassificationsAsync([.. released.Select(r => ClassificationRow(r.ContactId, r.Phone, context.Now, context.Now))], cancellationToken);
+        var classified = new CheckedPhones(context.Now, PhoneClassifier.LibraryVersion);
+        foreach (var (contactId, phone) in released)
+        {
+            classified.Add(contactId, phone, context.Now);
+        }
+
+        await store.WriteClassificationsAsync(classified, cancellationToken);
         await store.WriteDuplicatesAsync([.. released.Select(r => DuplicateRow(r.ContactId, r.Phone, context.Now))], cancellationToken);
         tally.Promoted += released.Count;
     }
