@@ -107,5 +107,8 @@ public sealed class PostgresDialect(string connectionString) : SqlDialect(connec
     public override Task<int> BulkWriteAsync(DbConnection connection, DbTransaction transaction, BulkWrite write, BulkRows rows, CancellationToken cancellationToken) =>
         PostgresBulk.WriteAsync(connection, transaction, write, rows, cancellationToken);
 
+    /// <remarks>Runs outside any transaction (VACUUM refuses one).</remarks>
+    protected override string? AfterRewrite(string table) => $"VACUUM (ANALYZE) {table}";
+
     public override IReadOnlyList<string> BulkWriteStatements(BulkWrite write) => PostgresBulk.Statements(write, "bulk_staging");
 }

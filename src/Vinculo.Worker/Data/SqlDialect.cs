@@ -35,6 +35,15 @@ public abstract class SqlDialect(string connectionString)
             BulkWrite.Identifier(table),
             string.Join(", ", columns.Split(',', StringSplitOptions.TrimEntries).Select(BulkWrite.Identifier)));
 
+    /// <summary>
+    /// Housekeeping after a statement-by-statement rewrite of most of a table, or null when the engine needs none.
+    /// PostgreSQL: <c>VACUUM (ANALYZE)</c>, so that the old row versions go, index-only scans work again and the planner
+    /// sees the new values (the duplicate pass's grouping ran three times faster after it on a million contacts).
+    /// </summary>
+    public string? AfterRewriteSql(string table) => AfterRewrite(BulkWrite.Identifier(table));
+
+    protected virtual string? AfterRewrite(string table) => null;
+
     /// <summary>The engine's DROP INDEX for names already checked (SQL Server names the table too).</summary>
     protected virtual string DropIndexIfExists(string index, string table) => $"DROP INDEX IF EXISTS {index}";
 

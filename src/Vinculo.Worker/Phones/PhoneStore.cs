@@ -101,8 +101,10 @@ public sealed class PhoneStore(Database database) : ISqlStatements
 
     private string CreateNumberIndexSql => database.Dialect.CreateIndexIfMissingSql(NumberIndex, "contacts", NumberIndexColumns);
 
+    private string? AfterRewriteSql => database.Dialect.AfterRewriteSql("contacts");
+
     public IEnumerable<string> Statements =>
-        [LiveCountSql, CandidateCountSql, DropNumberIndexSql, CreateNumberIndexSql, CandidatesSql, DuplicateChangesSql, OrphanDuplicatesSql, CountByStatusSql, .. database.Dialect.BulkWriteStatements(ClassificationWrite), .. database.Dialect.BulkWriteStatements(DuplicateWrite)];
+        [.. AfterRewriteSql is { } afterRewrite ? [afterRewrite] : Array.Empty<string>(), LiveCountSql, CandidateCountSql, DropNumberIndexSql, CreateNumberIndexSql, CandidatesSql, DuplicateChangesSql, OrphanDuplicatesSql, CountByStatusSql, .. database.Dialect.BulkWriteStatements(ClassificationWrite), .. database.Dialect.BulkWriteStatements(DuplicateWrite)];
 
     /// <remarks>Read through a <see cref="RowReader"/>: the sweep reads every row of the base, and mapping them took longer than classifying them.</remarks>
     public async Task<List<PhoneCandidate>> ReadCandidatesAsync(long after, int limit, DateTimeOffset staleBefore, string version, CancellationToken cancellationToken)
@@ -151,6 +153,18 @@ public sealed class PhoneStore(Database database) : ISqlStatements
 
     /// <summary>Builds the number index when it is missing: after a large rewrite, or after a run that died during one.</summary>
     public Task EnsureNumberIndexAsync(CancellationToken cancellationToken) => ExecuteAsync(CreateNumberIndexSql, cancellationToken);
+
+    /// <summary>The engine's housekeeping after a large rewrite of <c>contacts</c> (see <see cref="SqlDialect.AfterRewriteSql"/>); true when it had any.</summary>
+    public async Task<bool> AfterLargeRewriteAsync(CancellationToken cancellationToken)
+    {
+        if (AfterRewriteSql is not { } sql)
+        {
+            return false;
+        }
+
+        await ExecuteAsync(sql, cancellationToken);
+        return true;
+    }
 
     private async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
     {

@@ -21,6 +21,13 @@ public sealed class PhonesOptions
 
     /// <summary>Contacts read, classified and written per batch.</summary>
     public int BatchSize { get; set; } = 20_000;
+
+    /// <summary>
+    /// A sweep that rewrites at least this many contacts, and <see cref="RevalidatePhonesJob.LargeRewriteShare"/> of the
+    /// base, rebuilds the number index rather than updating it. Not a setting (internal, so configuration never binds it):
+    /// tests lower it to reach that path with a small base.
+    /// </summary>
+    internal long LargeRewriteRows { get; set; } = RevalidatePhonesJob.LargeRewriteRows;
 }
 
 internal sealed class PhonesOptionsValidator : IValidateOptions<PhonesOptions>

@@ -28,10 +28,16 @@ public sealed class RevalidatePhonesJob(PhoneStore store, IOptions<PhonesOptions
         var watch = System.Diagnostics.Stopwatch.StartNew();
         // Also rebuilds the index a run that died in the middle of a large rewrite left dropped.
         await store.EnsureNumberIndexAsync(cancellationToken);
+        Task<SortedDictionary<string, long>>? counting = null;
         try
         {
             await ClassifyAsync(context, classifier, tally, cancellationToken);
             tally.Phase("classify_and_write", watch);
+            if (tally.RebuiltNumberIndex)
+            {
+                // The base's counts, read on another connection while the index is built on one core.
+                counting = store.CountByStatusAsync(cancellationToken);
+            }
         }
         finally
         {
@@ -43,10 +49,29 @@ public sealed class RevalidatePhonesJob(PhoneStore store, IOptions<PhonesOptions
             }
         }
 
+        SortedDictionary<string, long>? baseByStatus = null;
+        if (counting is not null)
+        {
+            // Read before any duplicate mark is written; the duplicate pass then adjusts them with its own changes.
+            baseByStatus = await counting;
+            if (await store.AfterLargeRewriteAsync(cancellationToken))
+            {
+                tally.Phase("after_rewrite", watch);
+            }
+        }
+
         await MarkDuplicatesAsync(context, classifier, tally, cancellationToken);
         tally.Phase("duplicates", watch);
-        var baseByStatus = await store.CountByStatusAsync(cancellationToken);
-        tally.Phase("count_by_status", watch);
+        if (baseByStatus is null)
+        {
+            baseByStatus = await store.CountByStatusAsync(cancellationToken);
+            tally.Phase("count_by_status", watch);
+        }
+        else
+        {
+            tally.ApplyMoves(baseByStatus);
+        }
+
         return new JobResult(tally.Scanned, tally.Changed, tally.Detail(PhoneClassifier.LibraryVersion, baseByStatus));
     }
 
@@ -114,7 +139,7 @@ public sealed class RevalidatePhonesJob(PhoneStore store, IOptions<PhonesOptions
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var (live, candidates) = await store.CountCandidatesAsync(staleBefore, PhoneClassifier.LibraryVersion, cancellationToken);
-        if (candidates >= LargeRewriteRows && candidates >= live * LargeRewriteShare)
+        if (candidates >= phones.Value.LargeRewriteRows && candidates >= live * LargeRewriteShare)
         {
             await store.DropNumberIndexAsync(cancellationToken);
             tally.RebuiltNumberIndex = true;
@@ -173,6 +198,7 @@ public sealed class RevalidatePhonesJob(PhoneStore store, IOptions<PhonesOptions
 
             marks.Add([row.ContactId, PhoneStatuses.Duplicate, oldest, context.Now]);
             tally.Duplicates++;
+            tally.Move(row.Status, PhoneStatuses.Duplicate);
             if (marks.Count >= batchSize)
             {
                 await store.WriteDuplicatesAsync(marks, cancellationToken);
@@ -192,6 +218,7 @@ public sealed class RevalidatePhonesJob(PhoneStore store, IOptions<PhonesOptions
         foreach (var (contactId, phone) in released)
         {
             classified.Add(contactId, phone, context.Now);
+            tally.Move(PhoneStatuses.Duplicate, phone.Status);
         }
 
         await store.WriteClassificationsAsync(classified, cancellationToken);
@@ -223,6 +250,32 @@ internal sealed class PhoneTally
     {
         seconds[name] = Math.Round(watch.Elapsed.TotalSeconds, 3);
         watch.Restart();
+    }
+
+    private readonly Dictionary<string, long> moves = new(StringComparer.Ordinal);
+
+    /// <summary>A status change made by the duplicate pass, for counts read before it (<see cref="ApplyMoves"/>).</summary>
+    public void Move(string from, string to)
+    {
+        moves[from] = moves.GetValueOrDefault(from) - 1;
+        moves[to] = moves.GetValueOrDefault(to) + 1;
+    }
+
+    /// <summary>Brings counts read before the duplicate pass up to date with its changes.</summary>
+    public void ApplyMoves(SortedDictionary<string, long> counts)
+    {
+        foreach (var (status, delta) in moves)
+        {
+            var count = counts.GetValueOrDefault(status) + delta;
+            if (count == 0)
+            {
+                counts.Remove(status);
+            }
+            else
+            {
+                counts[status] = count;
+            }
+        }
     }
 
     public void Count(string status, bool rowChanged)

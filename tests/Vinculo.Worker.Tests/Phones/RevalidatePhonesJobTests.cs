@@ -220,6 +220,37 @@ public abstract class RevalidatePhonesJobTests(EngineFixture engine) : EngineSui
     }
 
     [SkippableFact]
+    public async Task ALargeRewrite_RebuildsTheNumberIndex_AndCountsTheBaseAsItEnds()
+    {
+        await using var db = await NewMigratedDatabaseAsync();
+        // 300 rows, a third of them sharing 20 numbers, some invalid; the run rewrites them all.
+        var raws = Enumerable.Range(0, 300).Select(i => i % 3 == 0 ? $"(11) 98{i % 20:D3}-0000" : i % 7 == 0 ? "sem telefone" : $"(21) 97{i:D3}-1234").ToList();
+        await InsertContactsAsync(db, raws);
+        void Small(Microsoft.Extensions.Hosting.HostApplicationBuilder builder) =>
+            builder.Services.Configure<PhonesOptions>(o => (o.LargeRewriteRows, o.BatchSize) = (50, 100));
+
+        var first = await RunAsync(db, Night, Small);
+        var afterFirst = await CountByStatusAsync(db);
+        // The oldest holder of a shared number goes: the next one takes over in the second large rewrite.
+        await ExecuteAsync(db, "UPDATE contacts SET erased_at = @at WHERE contact_id = (SELECT MIN(contact_id) FROM contacts WHERE phone_raw = '(11) 98000-0000')", new { at = Night });
+        var second = await RunAsync(db, Night.AddDays(40), Small);
+        var afterSecond = await CountByStatusAsync(db);
+
+        foreach (var (run, counts) in new[] { (first, afterFirst), (second, afterSecond) })
+        {
+            Assert.Equal(JobRunStatus.Succeeded, run.Status);
+            Assert.Equal(true, run.Result!.Detail!["rebuilt_number_index"]);
+            Assert.Equal(counts, ((IReadOnlyDictionary<string, long>)run.Result.Detail["base_by_status"]!).ToDictionary());
+        }
+
+        Assert.Equal(79, afterSecond["duplicate"]);
+
+        Assert.Equal(80L, first.Result!.Detail!["marked_duplicate"]);
+        Assert.Equal(1L, second.Result!.Detail!["duplicate_released"]);
+        Assert.Contains("ix_contacts_phone_e164", await IndexesAsync(db));
+    }
+
+    [SkippableFact]
     public async Task Unreachable_StaysUntilTheRawNumberChanges()
     {
         await using var db = await NewMigratedDatabaseAsync();
@@ -238,10 +269,18 @@ public abstract class RevalidatePhonesJobTests(EngineFixture engine) : EngineSui
         Assert.Equal(0L, cleared.PhoneFailures);
     }
 
-    private static async Task<JobRunOutcome> RunAsync(TestDatabase db, DateTimeOffset now)
+    private static async Task<JobRunOutcome> RunAsync(TestDatabase db, DateTimeOffset now, Action<Microsoft.Extensions.Hosting.HostApplicationBuilder>? configure = null)
     {
-        using var host = db.BuildHost(new Microsoft.Extensions.Time.Testing.FakeTimeProvider(now));
+        using var host = db.BuildHost(new Microsoft.Extensions.Time.Testing.FakeTimeProvider(now), configure);
         return await host.Services.GetRequiredService<JobRunner>().RunAsync(RevalidatePhonesJob.Key, CancellationToken.None);
+    }
+
+    private static async Task<Dictionary<string, long>> CountByStatusAsync(TestDatabase db)
+    {
+        await using var connection = await db.OpenAsync();
+        var rows = await connection.QueryAsync<(string Status, long Contacts)>(
+            "SELECT phone_status AS Status, COUNT(*) AS Contacts FROM contacts WHERE erased_at IS NULL GROUP BY phone_status");
+        return rows.ToDictionary(r => r.Status, r => r.Contacts);
     }
 
     internal static async Task<long> InsertContactAsync(TestDatabase db, string? raw, DateTimeOffset createdAt)
