@@ -11,11 +11,17 @@ public static class PhoneHash
 {
     public static string Of(string e164)
     {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        Compute(e164, hash);
+        return Convert.ToHexStringLower(hash);
+    }
+
+    /// <summary>The 32 bytes of the hash, for callers that keep many of them (the hex string is their lower-case hex).</summary>
+    public static void Compute(string e164, Span<byte> destination)
+    {
         ArgumentException.ThrowIfNullOrEmpty(e164);
         Span<byte> utf8 = stackalloc byte[Encoding.UTF8.GetMaxByteCount(e164.Length)];
         var length = Encoding.UTF8.GetBytes(e164, utf8);
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(utf8[..length], hash);
-        return Convert.ToHexStringLower(hash);
+        SHA256.HashData(utf8[..length], destination);
     }
 }

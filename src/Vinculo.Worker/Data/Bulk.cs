@@ -83,6 +83,16 @@ public abstract class BulkRows
         return false;
     }
 
+    /// <summary>
+    /// Text written straight as UTF-8 into <paramref name="destination"/>, when this form keeps the column in another shape
+    /// (bytes it renders as hex, say); otherwise false. Null values are not written this way.
+    /// </summary>
+    public virtual bool TryUtf8(int row, int column, Span<byte> destination, out int written)
+    {
+        written = 0;
+        return false;
+    }
+
     /// <summary>The instant, when this form keeps it unboxed; otherwise false (read <see cref="Value"/>).</summary>
     public virtual bool TryInstant(int row, int column, out DateTimeOffset value)
     {

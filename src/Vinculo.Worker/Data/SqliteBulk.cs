@@ -102,11 +102,21 @@ internal static partial class SqliteBulk
                 return raw.sqlite3_bind_int64(statement, index, number);
             case BulkType.Text when rows.TryText(row, column, out var text):
                 return text is null ? raw.sqlite3_bind_null(statement, index) : BindText(statement, index, text);
+            case BulkType.Text:
+                return BindUtf8(statement, index, rows, row, column, type);
             case BulkType.Timestamp when rows.TryInstant(row, column, out var instant):
                 return BindInstant(statement, index, instant);
             default:
                 return Bind(statement, index, rows.Value(row, column), type);
         }
+    }
+
+    private static int BindUtf8(sqlite3_stmt statement, int index, BulkRows rows, int row, int column, BulkType type)
+    {
+        Span<byte> utf8 = stackalloc byte[StackTextLength];
+        return rows.TryUtf8(row, column, utf8, out var written)
+            ? raw.sqlite3_bind_text(statement, index, (ReadOnlySpan<byte>)utf8[..written])
+            : Bind(statement, index, rows.Value(row, column), type);
     }
 
     private static int Bind(sqlite3_stmt statement, int index, object? value, BulkType type) => value switch

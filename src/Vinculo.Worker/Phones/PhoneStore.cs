@@ -215,10 +215,18 @@ public sealed class CheckedPhones(DateTimeOffset checkedAt, string version, int 
 
     public override int Count => rows.Count;
 
-    /// <summary>Adds a contact's new classification; the hash of its number is computed here.</summary>
-    public void Add(long contactId, StoredPhone phone, DateTimeOffset updatedAt) => rows.Add(new Row(
-        contactId, phone.Status, phone.E164, phone.E164 is null ? null : Privacy.PhoneHash.Of(phone.E164), phone.Type, phone.Region,
-        phone.TimeZone, phone.Note, phone.Error, phone.Failures, updatedAt));
+    /// <summary>Adds a contact's new classification; the hash of its number is computed here, and kept as bytes until written.</summary>
+    public void Add(long contactId, StoredPhone phone, DateTimeOffset updatedAt)
+    {
+        var hash = default(Sha256);
+        if (phone.E164 is not null)
+        {
+            Privacy.PhoneHash.Compute(phone.E164, hash);
+        }
+
+        rows.Add(new Row(
+            contactId, phone.Status, phone.E164, hash, phone.Type, phone.Region, phone.TimeZone, phone.Note, phone.Error, phone.Failures, updatedAt));
+    }
 
     public override object? Value(int row, int column)
     {
@@ -247,8 +255,30 @@ public sealed class CheckedPhones(DateTimeOffset checkedAt, string version, int 
 
     public override bool TryText(int row, int column, out string? value)
     {
-        value = column is 0 or 9 or 10 or 12 ? null : Text(in At(row), column);
-        return column is not (0 or 9 or 10 or 12);
+        // The hash is text only when there is none: otherwise TryUtf8 writes it.
+        var text = column is not (0 or 3 or 9 or 10 or 12) || (column == 3 && At(row).E164 is null);
+        value = text && column != 3 ? Text(in At(row), column) : null;
+        return text;
+    }
+
+    public override bool TryUtf8(int row, int column, Span<byte> destination, out int written)
+    {
+        ref readonly var r = ref At(row);
+        written = 0;
+        if (column != 3 || r.E164 is null || destination.Length < 64)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<byte> hex = "0123456789abcdef"u8;
+        for (var i = 0; i < 32; i++)
+        {
+            destination[2 * i] = hex[r.Hash[i] >> 4];
+            destination[(2 * i) + 1] = hex[r.Hash[i] & 0xF];
+        }
+
+        written = 64;
+        return true;
     }
 
     public override bool TryInstant(int row, int column, out DateTimeOffset value)
@@ -261,7 +291,7 @@ public sealed class CheckedPhones(DateTimeOffset checkedAt, string version, int 
     {
         1 => r.Status,
         2 => r.E164,
-        3 => r.Hash,
+        3 => r.E164 is null ? null : Hex(r.Hash),
         4 => r.Type,
         5 => r.Region,
         6 => r.TimeZone,
@@ -271,11 +301,20 @@ public sealed class CheckedPhones(DateTimeOffset checkedAt, string version, int 
         _ => throw new ArgumentOutOfRangeException(nameof(column), column, "Not a column of the classification write."),
     };
 
+    private static string Hex(Sha256 hash) => Convert.ToHexStringLower(hash);
+
     private ref readonly Row At(int row) => ref System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows)[row];
 
     private readonly record struct Row(
-        long ContactId, string Status, string? E164, string? Hash, string? Type, string? Region, string? TimeZone, string? Note, string? Error,
+        long ContactId, string Status, string? E164, Sha256 Hash, string? Type, string? Region, string? TimeZone, string? Note, string? Error,
         int Failures, DateTimeOffset UpdatedAt);
+
+    /// <summary>A SHA-256 kept inline in its row, rather than as a 64-character string per row waiting for the writer.</summary>
+    [System.Runtime.CompilerServices.InlineArray(32)]
+    private struct Sha256
+    {
+        private byte first;
+    }
 }
 
 /// <summary>One contact's phone columns as read for a check.</summary>

@@ -80,7 +80,7 @@ public sealed class RevalidatePhonesJob(PhoneStore store, IOptions<PhonesOptions
         var options = phones.Value;
         var staleBefore = context.Now.AddDays(-options.RevalidateAfterDays);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var batches = Channel.CreateBounded<(CheckedPhones Classified, List<object?[]> DuplicateLinks)>(new BoundedChannelOptions(2) { SingleWriter = true });
+        var batches = Channel.CreateBounded<(CheckedPhones Classified, List<object?[]> DuplicateLinks)>(new BoundedChannelOptions(1) { SingleWriter = true });
 
         var producer = Task.Run(
             async () =>

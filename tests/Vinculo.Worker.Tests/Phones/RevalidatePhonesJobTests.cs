@@ -55,6 +55,11 @@ public abstract class RevalidatePhonesJobTests(EngineFixture engine) : EngineSui
             {
                 mismatches.Add($"'{expected.Raw}': an invalid number got a hash or a type");
             }
+
+            if (expected.E164 is not null && row.PhoneHash != Vinculo.Privacy.PhoneHash.Of(expected.E164))
+            {
+                mismatches.Add($"'{expected.Raw}': phone_hash is not the SHA-256 of its E.164");
+            }
         }
 
         Assert.True(mismatches.Count == 0, string.Join("\n", mismatches));
