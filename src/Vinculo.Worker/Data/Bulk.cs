@@ -66,6 +66,9 @@ public abstract class BulkRows
 {
     public abstract int Count { get; }
 
+    /// <summary>Whether this form overrides the typed readers; writers skip them (and their buffers) for forms that do not.</summary>
+    public virtual bool Typed => false;
+
     /// <summary>The value in the forms of <see cref="BulkWrite"/>'s row arrays: null, integers, text, <see cref="DateTimeOffset"/> …</summary>
     public abstract object? Value(int row, int column);
 

@@ -71,12 +71,13 @@ internal static partial class SqliteBulk
         using (statement)
         {
             var written = 0;
+            var typed = rows.Typed;
             for (var row = 0; row < rows.Count; row++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 for (var i = 0; i < columns.Count; i++)
                 {
-                    Check(Bind(statement, i + 1, rows, row, i, columns[i].Type), db);
+                    Check(typed ? Bind(statement, i + 1, rows, row, i, columns[i].Type) : Bind(statement, i + 1, rows.Value(row, i), columns[i].Type), db);
                 }
 
                 var step = raw.sqlite3_step(statement);

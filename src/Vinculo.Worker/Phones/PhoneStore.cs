@@ -104,7 +104,7 @@ public sealed class PhoneStore(Database database) : ISqlStatements
     private string? AfterRewriteSql => database.Dialect.AfterRewriteSql("contacts");
 
     public IEnumerable<string> Statements =>
-        [.. AfterRewriteSql is { } afterRewrite ? [afterRewrite] : Array.Empty<string>(), LiveCountSql, CandidateCountSql, DropNumberIndexSql, CreateNumberIndexSql, CandidatesSql, DuplicateChangesSql, OrphanDuplicatesSql, CountByStatusSql, .. database.Dialect.BulkWriteStatements(ClassificationWrite), .. database.Dialect.BulkWriteStatements(DuplicateWrite)];
+        [.. AfterRewriteSql is null ? [] : new[] { AfterRewriteSql }, LiveCountSql, CandidateCountSql, DropNumberIndexSql, CreateNumberIndexSql, CandidatesSql, DuplicateChangesSql, OrphanDuplicatesSql, CountByStatusSql, .. database.Dialect.BulkWriteStatements(ClassificationWrite), .. database.Dialect.BulkWriteStatements(DuplicateWrite)];
 
     /// <remarks>Read through a <see cref="RowReader"/>: the sweep reads every row of the base, and mapping them took longer than classifying them.</remarks>
     public async Task<List<PhoneCandidate>> ReadCandidatesAsync(long after, int limit, DateTimeOffset staleBefore, string version, CancellationToken cancellationToken)
@@ -211,9 +211,18 @@ public sealed class PhoneStore(Database database) : ISqlStatements
 /// </summary>
 public sealed class CheckedPhones(DateTimeOffset checkedAt, string version, int capacity = 0) : BulkRows
 {
+    // Positions in PhoneStore.ClassificationWrite (key first); every other position is text.
+    private const int ContactId = 0;
+    private const int Hash = 3;
+    private const int Failures = 9;
+    private const int CheckedAt = 10;
+    private const int UpdatedAt = 12;
+
     private readonly List<Row> rows = new(capacity);
 
     public override int Count => rows.Count;
+
+    public override bool Typed => true;
 
     /// <summary>Adds a contact's new classification; the hash of its number is computed here, and kept as bytes until written.</summary>
     public void Add(long contactId, StoredPhone phone, DateTimeOffset updatedAt)
@@ -233,39 +242,38 @@ public sealed class CheckedPhones(DateTimeOffset checkedAt, string version, int 
         ref readonly var r = ref At(row);
         return column switch
         {
-            0 => r.ContactId,
-            9 => r.Failures,
-            10 => checkedAt,
-            12 => r.UpdatedAt,
+            ContactId => r.ContactId,
+            Failures => r.Failures,
+            CheckedAt => checkedAt,
+            UpdatedAt => r.UpdatedAt,
+            Hash => r.E164 is null ? null : Hex(r.Hash),
             _ => Text(in r, column),
         };
     }
 
     public override bool TryInt64(int row, int column, out long value)
     {
-        ref readonly var r = ref At(row);
-        (var typed, value) = column switch
+        value = column switch
         {
-            0 => (true, r.ContactId),
-            9 => (true, r.Failures),
-            _ => (false, 0L),
+            ContactId => At(row).ContactId,
+            Failures => At(row).Failures,
+            _ => 0,
         };
-        return typed;
+        return column is ContactId or Failures;
     }
 
+    /// <remarks>A hash is written by <see cref="TryUtf8"/>; as text it is only ever null.</remarks>
     public override bool TryText(int row, int column, out string? value)
     {
-        // The hash is text only when there is none: otherwise TryUtf8 writes it.
-        var text = column is not (0 or 3 or 9 or 10 or 12) || (column == 3 && At(row).E164 is null);
-        value = text && column != 3 ? Text(in At(row), column) : null;
-        return text;
+        value = column is ContactId or Hash or Failures or CheckedAt or UpdatedAt ? null : Text(in At(row), column);
+        return column is not (ContactId or Failures or CheckedAt or UpdatedAt) && (column != Hash || At(row).E164 is null);
     }
 
     public override bool TryUtf8(int row, int column, Span<byte> destination, out int written)
     {
         ref readonly var r = ref At(row);
         written = 0;
-        if (column != 3 || r.E164 is null || destination.Length < 64)
+        if (column != Hash || r.E164 is null || destination.Length < 64)
         {
             return false;
         }
@@ -283,22 +291,21 @@ public sealed class CheckedPhones(DateTimeOffset checkedAt, string version, int 
 
     public override bool TryInstant(int row, int column, out DateTimeOffset value)
     {
-        value = column == 10 ? checkedAt : column == 12 ? At(row).UpdatedAt : default;
-        return column is 10 or 12;
+        value = column == CheckedAt ? checkedAt : column == UpdatedAt ? At(row).UpdatedAt : default;
+        return column is CheckedAt or UpdatedAt;
     }
 
     private string? Text(in Row r, int column) => column switch
     {
         1 => r.Status,
         2 => r.E164,
-        3 => r.E164 is null ? null : Hex(r.Hash),
         4 => r.Type,
         5 => r.Region,
         6 => r.TimeZone,
         7 => r.Note,
         8 => r.Error,
         11 => version,
-        _ => throw new ArgumentOutOfRangeException(nameof(column), column, "Not a column of the classification write."),
+        _ => throw new ArgumentOutOfRangeException(nameof(column), column, "Not a text column of the classification write."),
     };
 
     private static string Hex(Sha256 hash) => Convert.ToHexStringLower(hash);
