@@ -321,7 +321,10 @@ public sealed partial class SendWindow
             offset = zone.GetUtcOffset(local);
         }
 
-        return new SendSlot(SendDayStatus.Open, new DateTimeOffset(local, offset).ToUniversalTime(), time);
+        var at = new DateTimeOffset(local, offset).ToUniversalTime();
+        // A day a zone skipped whole (Samoa's 2011-12-30) is not reported invalid by every time-zone source: a local
+        // time exists only when the instant shows it again on the zone's clock.
+        return TimeZoneInfo.ConvertTime(at, zone).DateTime == local ? new SendSlot(SendDayStatus.Open, at, time) : null;
     }
 
     /// <summary>SplitMix64's finaliser: consecutive ids land on unrelated minutes.</summary>

@@ -341,6 +341,14 @@ public sealed class SendWindowTests
     }
 
     [Fact]
+    public void ADayTheZoneSkipped_HasNoLocalTime()
+    {
+        // Samoa moved across the date line: 2011-12-29 was followed by 2011-12-31 in Apia.
+        var slot = Parse("Mon-Fri 09:00-18:00").Schedule(new DateOnly(2011, 12, 30), 9, TimeZoneInfo.FindSystemTimeZoneById("Pacific/Apia"), ContactWithOffset(2));
+        Assert.Equal(new SendSlot(SendDayStatus.NoLocalTime, null, null), slot);
+    }
+
+    [Fact]
     public void RepeatedLocalTime_IsTakenAtItsFirstOccurrence()
     {
         // 2027-11-07, New York: 02:00 EDT goes back to 01:00 EST, so 01:30 happens twice.
