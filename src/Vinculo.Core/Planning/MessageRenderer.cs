@@ -248,6 +248,47 @@ public sealed class MessageRenderer
     }
 
     /// <summary>
+    /// The named parameters of the content's WhatsApp template for one person (SPEC section 5: the values filled into the
+    /// body are the template's parameters): each placeholder the body uses, once, in the order it first appears, named
+    /// <c>first_name</c> or <c>product</c> as the approved template names them. A template cannot drop a parameter, so a
+    /// missing first name is <see cref="TemplateNameFallback"/>. Null when the body cannot be rendered for this person
+    /// (empty, an unknown placeholder, or <c>{product}</c> for someone who never bought anything).
+    /// </summary>
+    public static IReadOnlyList<KeyValuePair<string, string>>? TemplateValues(string? body, string? name, string? lastProduct)
+    {
+        if (Check(body) is not null)
+        {
+            return null;
+        }
+
+        var product = string.IsNullOrWhiteSpace(lastProduct) ? null : lastProduct.Trim();
+        var values = new List<KeyValuePair<string, string>>(2);
+        for (var i = 0; i < body!.Length; i++)
+        {
+            if (ReadPlaceholder(body, i) is not (var placeholder, var length))
+            {
+                continue;
+            }
+
+            i += length - 1;
+            var key = placeholder.Equals(ProductPlaceholder, StringComparison.OrdinalIgnoreCase) ? ProductPlaceholder : FirstNamePlaceholder;
+            if (values.Exists(v => v.Key == key))
+            {
+                continue;
+            }
+
+            if (key == ProductPlaceholder && product is null)
+            {
+                return null;
+            }
+
+            values.Add(new(key, key == ProductPlaceholder ? product! : FirstName(name) ?? TemplateNameFallback));
+        }
+
+        return values;
+    }
+
+    /// <summary>
     /// The first name to greet a person by, or null when the name gives none: the first word that has a letter, after
     /// honorifics ("Dra.", "Dona", "Seu") and without the decoration WhatsApp names carry around it ("~", "*", emoji,
     /// quotes, commas). A word written all in capitals or all in lower case is capitalised ("MARIA" → "Maria", "joão" →

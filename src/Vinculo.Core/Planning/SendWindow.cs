@@ -39,6 +39,27 @@ public readonly record struct SendSlot(SendDayStatus Status, DateTimeOffset? At,
     public bool IsScheduled => At.HasValue;
 }
 
+/// <summary>Where "now" stands against a message's send day (<see cref="SendWindow.CheckSendTime"/>).</summary>
+public enum SendTimeStatus
+{
+    /// <summary>The send day's window is open on the contact's clock: the message may go.</summary>
+    Open,
+
+    /// <summary>The send day's window has not opened yet: the message waits until <see cref="SendTimeCheck.OpensAt"/>.</summary>
+    NotYetOpen,
+
+    /// <summary>The send day's window has closed: the message is cancelled (<c>missed_window</c>).</summary>
+    Missed,
+
+    /// <summary>The send day carries no messages at all (<see cref="SendTimeCheck.Day"/> says why).</summary>
+    ClosedDay,
+}
+
+/// <param name="Status">Where now stands.</param>
+/// <param name="Day">The send day's own status (<see cref="SendDayStatus.Open"/> unless <paramref name="Status"/> is <see cref="SendTimeStatus.ClosedDay"/>).</param>
+/// <param name="OpensAt">When <see cref="SendTimeStatus.NotYetOpen"/>, the instant the window opens.</param>
+public readonly record struct SendTimeCheck(SendTimeStatus Status, SendDayStatus Day, DateTimeOffset? OpensAt);
+
 /// <summary>
 /// When messages may be sent (SPEC section 5): some weekdays between two local times, in each contact's own time zone,
 /// never on a Brazilian national holiday nor on a date of <c>Messaging:BlockedDates</c>. Immutable and thread-safe;
@@ -252,6 +273,48 @@ public sealed partial class SendWindow
         }
 
         return new SendSlot(SendDayStatus.NoLocalTime, null, null);
+    }
+
+    /// <summary>
+    /// Whether a message slotted at <paramref name="scheduledAt"/> may go out at <paramref name="now"/> (SPEC section 6's
+    /// re-check): its send day is the slot's date on the contact's clock, and the message may go only while that day's
+    /// window is open there. Once the window has closed (the worker was down, the queue was halted) the slot is
+    /// <see cref="SendTimeStatus.Missed"/>: a message is never sent the next morning at an hour nobody chose. A slot another
+    /// tool wrote before the window opens waits for the opening; one on a closed weekday, a holiday or a blocked date
+    /// cannot go at all.
+    /// </summary>
+    public SendTimeCheck CheckSendTime(DateTimeOffset scheduledAt, DateTimeOffset now, TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(scheduledAt, zone).DateTime);
+        var status = CheckDay(day);
+        if (status != SendDayStatus.Open)
+        {
+            return new SendTimeCheck(SendTimeStatus.ClosedDay, status, null);
+        }
+
+        var localNow = TimeZoneInfo.ConvertTime(now, zone).DateTime;
+        var today = DateOnly.FromDateTime(localNow);
+        var minute = (localNow.Hour * 60) + localNow.Minute;
+        if (today > day || (today == day && minute >= _endMinute))
+        {
+            return new SendTimeCheck(SendTimeStatus.Missed, status, null);
+        }
+
+        if (today < day || minute < _startMinute)
+        {
+            for (var m = _startMinute; m < _endMinute; m++)
+            {
+                if (TryAt(day, m, zone) is { } opening)
+                {
+                    return new SendTimeCheck(SendTimeStatus.NotYetOpen, status, opening.At);
+                }
+            }
+
+            return new SendTimeCheck(SendTimeStatus.ClosedDay, SendDayStatus.NoLocalTime, null);
+        }
+
+        return new SendTimeCheck(SendTimeStatus.Open, status, null);
     }
 
     /// <summary>

@@ -16,6 +16,31 @@ public static class PhoneHash
         return Convert.ToHexStringLower(hash);
     }
 
+    /// <summary>
+    /// Every hash a number may be suppressed under: each form WhatsApp may know it by (for an older Brazilian mobile, with
+    /// and without the ninth digit) and the text itself, so that a check never misses a suppression written in the
+    /// other form. Empty only for an empty number.
+    /// </summary>
+    public static IReadOnlyList<string> OfEveryForm(string? e164)
+    {
+        if (string.IsNullOrWhiteSpace(e164))
+        {
+            return [];
+        }
+
+        var hashes = new List<string>(3) { Of(e164) };
+        foreach (var form in Phones.WhatsAppNumbers.MatchingE164(e164))
+        {
+            var hash = Of(form);
+            if (!hashes.Contains(hash))
+            {
+                hashes.Add(hash);
+            }
+        }
+
+        return hashes;
+    }
+
     /// <summary>The 32 bytes of the hash, for callers that keep many of them (the hex string is their lower-case hex).</summary>
     public static void Compute(string e164, Span<byte> destination)
     {
