@@ -161,6 +161,7 @@ public static class VinculoCommandLine
         root.Add(erase);
 
         root.Add(ImportCommand.Create(configurationArgs, context));
+        root.Add(DispatchCommand.Create(configurationArgs, context));
         return root;
     }
 

@@ -79,6 +79,38 @@ public sealed class ConsentLedger(Database database) : ISqlStatements
         return true;
     }
 
+    /// <summary>
+    /// A number's opt-out, whoever reports it (a "sair" reply, WhatsApp's marketing "stop", Meta's 131050 on a send):
+    /// revokes the consent of every live contact row of the number (one event each, source <c>whatsapp</c>), cancels their
+    /// queued messages, and puts the number on <c>suppression_list</c> under every hash given. Returns the consents revoked.
+    /// </summary>
+    /// <param name="rule">Why, as the consent's <c>reason</c> (<c>keyword:sair</c>, <c>whatsapp:marketing-stop</c>).</param>
+    /// <param name="detail">The event's detail (rule codes, ids; no personal data).</param>
+    /// <param name="cancelReason">The cancelled messages' <c>status_reason</c>.</param>
+    public async Task<int> RevokeNumberAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<long> contactIds, IEnumerable<string> hashes, DateTimeOffset at, string rule,
+        IReadOnlyDictionary<string, object?> detail, string cancelReason, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var current = await ReadAsync(connection, transaction, contactIds, cancellationToken);
+        var changed = 0;
+        foreach (var id in contactIds)
+        {
+            var before = current.GetValueOrDefault(id);
+            if (await ApplyAsync(connection, transaction, id, before, ConsentTransitions.Revoke(before, ConsentSources.WhatsApp, at, rule), ConsentSources.WhatsApp, detail, cancellationToken))
+            {
+                changed++;
+            }
+        }
+
+        await CancelQueuedAsync(connection, transaction, contactIds, cancelReason, now, cancellationToken);
+        foreach (var hash in hashes)
+        {
+            await SuppressAsync(connection, transaction, hash, "opt_out", at, cancellationToken);
+        }
+
+        return changed;
+    }
+
     /// <summary>Cancels the contacts' messages still waiting in the queue; returns how many.</summary>
     public async Task<int> CancelQueuedAsync(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<long> contactIds, string reason, DateTimeOffset now, CancellationToken cancellationToken)
     {

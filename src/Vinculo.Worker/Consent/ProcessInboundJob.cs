@@ -155,30 +155,11 @@ public sealed class ProcessInboundJob(
         await store.MarkPreferenceAsync(connection, transaction, preference.Id, outcome, contacts.Count > 0 ? contacts[0].ContactId : null, now, cancellationToken);
     }
 
-    private async Task<int> RevokeAsync(
+    private Task<int> RevokeAsync(
         DbConnection connection, DbTransaction transaction, List<InboundContact> contacts, IReadOnlyList<string> forms, DateTimeOffset at, string reason,
-        Dictionary<string, object?> detail, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var ids = contacts.Select(c => c.ContactId).ToList();
-        var current = await ledger.ReadAsync(connection, transaction, ids, cancellationToken);
-        var changed = 0;
-        foreach (var id in ids)
-        {
-            var before = current.GetValueOrDefault(id);
-            if (await ledger.ApplyAsync(connection, transaction, id, before, ConsentTransitions.Revoke(before, ConsentSources.WhatsApp, at, reason), ConsentSources.WhatsApp, detail, cancellationToken))
-            {
-                changed++;
-            }
-        }
-
-        await ledger.CancelQueuedAsync(connection, transaction, ids, OptedOutReason, now, cancellationToken);
-        foreach (var hash in Hashes(contacts, forms))
-        {
-            await ledger.SuppressAsync(connection, transaction, hash, "opt_out", at, cancellationToken);
-        }
-
-        return changed;
-    }
+        Dictionary<string, object?> detail, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ledger.RevokeNumberAsync(
+            connection, transaction, contacts.Select(c => c.ContactId).ToList(), Hashes(contacts, forms), at, reason, detail, OptedOutReason, now, cancellationToken);
 
     private async Task<int> GrantAsync(
         DbConnection connection, DbTransaction transaction, List<InboundContact> contacts, IReadOnlyList<string> forms, DateTimeOffset at,

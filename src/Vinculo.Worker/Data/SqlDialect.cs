@@ -62,6 +62,15 @@ public abstract class SqlDialect(string connectionString)
     /// <summary>An INSERT of one row that returns its generated key.</summary>
     public abstract string InsertReturningKey(string table, string columns, string values, string keyColumn);
 
+    /// <summary>
+    /// An UPDATE that claims work: up to <c>@limit</c> rows of <paramref name="table"/> matching <paramref name="where"/>, taken in
+    /// <paramref name="orderBy"/> order, are changed by <paramref name="assignments"/> and their <paramref name="key"/> returned, so that
+    /// two claimers running at once never take the same row (PostgreSQL <c>FOR UPDATE SKIP LOCKED</c>, SQL Server
+    /// <c>UPDLOCK, READPAST, ROWLOCK</c>; SQLite has one writer, and the caller's transaction takes the write lock first).
+    /// The fragments are Vinculo's own SQL text; values are parameters.
+    /// </summary>
+    public abstract string ClaimSql(string table, string key, string where, string orderBy, string assignments);
+
     /// <summary>Goes before the select list of a query capped at <c>@limit</c> rows (SQL Server's TOP).</summary>
     public virtual string Top(string limitParameter) => "";
 

@@ -29,7 +29,6 @@ public sealed class SqlServerDialect(string connectionString) : SqlDialect(conne
     public override DbConnection CreateConnection(bool pooled = true) =>
         new SqlConnection(pooled ? ConnectionString : new SqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ToString());
 
-    /// <remarks>SCOPE_IDENTITY rather than OUTPUT: an OUTPUT clause without INTO is refused on tables with triggers.</remarks>
     /// <summary>A JSON array read with OPENJSON (SQL Server 2016 and later).</summary>
     public override string InList(string column, string parameter) => $"{column} IN (SELECT value FROM OPENJSON({parameter}))";
 
@@ -38,6 +37,12 @@ public sealed class SqlServerDialect(string connectionString) : SqlDialect(conne
     protected override string CreateIndexIfMissing(string index, string table, string columns) =>
         $"IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = '{index}' AND object_id = OBJECT_ID('{table}')) CREATE INDEX {index} ON {table} ({columns})";
 
+    /// <remarks>OUTPUT without INTO: the claimed table must have no triggers (message_queue has none).</remarks>
+    public override string ClaimSql(string table, string key, string where, string orderBy, string assignments) =>
+        $"WITH claimed AS (SELECT TOP (@limit) * FROM {table} WITH (UPDLOCK, READPAST, ROWLOCK) WHERE {where} ORDER BY {orderBy}) " +
+        $"UPDATE claimed SET {assignments} OUTPUT inserted.{key}";
+
+    /// <remarks>SCOPE_IDENTITY rather than OUTPUT: an OUTPUT clause without INTO is refused on tables with triggers.</remarks>
     public override string InsertReturningKey(string table, string columns, string values, string keyColumn) =>
         $"INSERT INTO {table} ({columns}) VALUES ({values}); SELECT CAST(SCOPE_IDENTITY() AS bigint);";
 

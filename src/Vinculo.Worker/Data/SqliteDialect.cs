@@ -64,6 +64,10 @@ public sealed class SqliteDialect : SqlDialect
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <remarks>Run inside a transaction begun IMMEDIATE (Microsoft.Data.Sqlite's default), which holds the one write lock.</remarks>
+    public override string ClaimSql(string table, string key, string where, string orderBy, string assignments) =>
+        $"UPDATE {table} SET {assignments} WHERE {key} IN (SELECT {key} FROM {table} WHERE {where} ORDER BY {orderBy} LIMIT @limit) RETURNING {key}";
+
     public override string InsertReturningKey(string table, string columns, string values, string keyColumn) =>
         $"INSERT INTO {table} ({columns}) VALUES ({values}) RETURNING {keyColumn}";
 

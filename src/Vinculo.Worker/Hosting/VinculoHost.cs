@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using Vinculo.Consent;
 using Vinculo.Data;
+using Vinculo.Dispatch;
 using Vinculo.Import;
 using Vinculo.Jobs;
 using Vinculo.Phones;
@@ -56,6 +57,7 @@ public static class VinculoHost
         builder.AddVinculoConsent();
         builder.AddVinculoImport();
         builder.AddVinculoPlanning();
+        builder.AddVinculoDispatch();
         return builder;
     }
 

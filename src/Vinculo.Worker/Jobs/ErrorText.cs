@@ -19,8 +19,11 @@ public static partial class ErrorText
             _ => "",
         };
         var firstLine = exception.Message.Split('\n')[0].Trim();
-        return $"{exception.GetType().Name}{code}: {NumberLike().Replace(firstLine, "***")}";
+        return $"{exception.GetType().Name}{code}: {Mask(firstLine)}";
     }
+
+    /// <summary>The text with every number-like run (a phone, an id that could be one) masked.</summary>
+    public static string Mask(string text) => NumberLike().Replace(text, "***");
 
     [GeneratedRegex(@"\+?\d[\d\s().-]{5,}\d", RegexOptions.CultureInvariant)]
     private static partial Regex NumberLike();

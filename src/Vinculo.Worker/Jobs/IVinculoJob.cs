@@ -16,7 +16,11 @@ public interface IVinculoJob
 public sealed record JobRunContext(string JobKey, long RunId, DateTimeOffset Now, string Node);
 
 /// <summary>What a run did: rows looked at, rows changed, and anything else worth keeping (stored as <c>job_runs.detail</c> JSON).</summary>
-public sealed record JobResult(long Scanned, long Changed, IReadOnlyDictionary<string, object?>? Detail = null)
+/// <param name="Failure">
+/// Set when the run did part of its work and then could not go on for a reason a person must see (dispatching halted by
+/// Meta): the run is recorded <c>failed</c> with this error, and its counters are kept.
+/// </param>
+public sealed record JobResult(long Scanned, long Changed, IReadOnlyDictionary<string, object?>? Detail = null, string? Failure = null)
 {
     public static readonly JobResult Nothing = new(0, 0);
 }

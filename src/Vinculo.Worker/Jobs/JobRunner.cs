@@ -85,6 +85,11 @@ public sealed class JobRunner(
             await using var scope = scopes.CreateAsyncScope();
             var job = (IVinculoJob)scope.ServiceProvider.GetRequiredService(definition.JobType);
             result = await job.RunAsync(new JobRunContext(jobKey, runId, startedAt, node), stop.Token);
+            if (result.Failure is { } failure)
+            {
+                error = failure;
+                Log.JobFailed(logger, jobKey, runId, error);
+            }
         }
         catch (OperationCanceledException) when (lease.Lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -116,7 +121,7 @@ public sealed class JobRunner(
         }
 
         Log.JobFinished(logger, jobKey, runId, error is null ? "succeeded" : "failed", result.Scanned, result.Changed, finishedAt - startedAt);
-        return error is null ? JobRunOutcome.Succeeded(jobKey, runId, result) : JobRunOutcome.Failed(jobKey, runId, error);
+        return error is null ? JobRunOutcome.Succeeded(jobKey, runId, result) : JobRunOutcome.Failed(jobKey, runId, error, result.Failure is null ? null : result);
     }
 
     /// <summary>At start-up: closes every run that a crashed process left <c>running</c>, for jobs nobody is running now.</summary>
@@ -150,7 +155,8 @@ public sealed record JobRunOutcome(string JobKey, JobRunStatus Status, long? Run
 {
     public static JobRunOutcome Succeeded(string jobKey, long runId, JobResult result) => new(jobKey, JobRunStatus.Succeeded, runId, result, null);
 
-    public static JobRunOutcome Failed(string jobKey, long runId, string error) => new(jobKey, JobRunStatus.Failed, runId, null, error);
+    /// <param name="result">The counters of a run that reported its own failure (<see cref="JobResult.Failure"/>).</param>
+    public static JobRunOutcome Failed(string jobKey, long runId, string error, JobResult? result = null) => new(jobKey, JobRunStatus.Failed, runId, result, error);
 
     public static JobRunOutcome AlreadyRunning(string jobKey) =>
         new(jobKey, JobRunStatus.AlreadyRunning, null, null, "another run of this job is in progress");

@@ -194,7 +194,8 @@ internal sealed class NightPlanner
     /// The person's signals for <see cref="RelevanceScorer"/>: engagement counts messages that went out in the lookback
     /// (read when WhatsApp reported them read; replied when the person wrote within <see cref="ReplyWithinDays"/> days
     /// and before the next message), the unanswered streak counts every message since the person last wrote, and
-    /// novelty every content already planned or sent.
+    /// novelty every content that already went out to the person (sent, delivered, read): a message that was only queued,
+    /// then cancelled or failed, never reached them and does not use its content up.
     /// </summary>
     private ContactSignals SignalsOf(PlanPerson person)
     {
@@ -217,11 +218,12 @@ internal sealed class NightPlanner
             for (var i = 0; i < messages.Count; i++)
             {
                 var message = messages[i];
-                ids.Add(message.ContentId);
                 if (!message.WentOut)
                 {
                     continue;
                 }
+
+                ids.Add(message.ContentId);
 
                 if (person.LastInboundAt is not { } lastInbound || message.At > lastInbound)
                 {

@@ -271,8 +271,15 @@ public sealed class PlanMessagesJob(
         return
         [
             candidate.Person.ContactId, candidate.Content.ContentId, candidate.Person.Phone, candidate.At, candidate.Score.Total,
-            scorer.ToJson(candidate.Score), message.Body, MessageStatuses.Queued, candidate.Day, now, now,
+            scorer.ToJson(candidate.Score), message.Body, TemplateParameters(candidate), MessageStatuses.Queued, candidate.Day, now, now,
         ];
+    }
+
+    /// <summary>The values filled into the body, as the template's named parameters (SPEC section 5), for the dispatcher.</summary>
+    private static string? TemplateParameters(PlanCandidate candidate)
+    {
+        var values = MessageRenderer.TemplateValues(candidate.Content.Plannable.Body, candidate.Person.Name, candidate.Person.LastProduct);
+        return values is null ? null : TemplateParametersJson.Write(values);
     }
 }
 

@@ -72,7 +72,7 @@ public sealed class PlanStore(Database database) : ISqlStatements
         [
             new("contact_id", BulkType.Identifier), new("content_id", BulkType.Identifier), new("phone_e164", BulkType.Text),
             new("scheduled_at", BulkType.Timestamp), new("relevance", BulkType.Fraction), new("score_detail", BulkType.Text),
-            new("body", BulkType.Text), new("status", BulkType.Text), new("plan_day", BulkType.Date),
+            new("body", BulkType.Text), new("template_params", BulkType.Text), new("status", BulkType.Text), new("plan_day", BulkType.Date),
             new("created_at", BulkType.Timestamp), new("updated_at", BulkType.Timestamp),
         ]);
 

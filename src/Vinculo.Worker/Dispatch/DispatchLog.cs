@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Logging;
+
+namespace Vinculo.Dispatch;
+
+/// <summary>
+/// The log lines of <c>dispatch-messages</c>. Numbers are masked (+55 11 9****-4321), bodies and names never logged, the
+/// access token never anywhere.
+/// </summary>
+internal static partial class DispatchLog
+{
+    [LoggerMessage(7000, LogLevel.Information, "Dispatched {Sent} message(s) through {Sender} ({Session} session, {Template} template); {Cancelled} cancelled by the re-check, {Retried} to retry, {Failed} failed, in {Elapsed}")]
+    public static partial void Dispatched(ILogger logger, long sent, string sender, long session, long template, long cancelled, long retried, long failed, TimeSpan elapsed);
+
+    [LoggerMessage(7001, LogLevel.Information, "Message {MessageId} to {Number} written to the outbox ({SentAs})")]
+    public static partial void WrittenToOutbox(ILogger logger, long messageId, string number, string sentAs);
+
+    [LoggerMessage(7002, LogLevel.Error, "Dispatching halted by WhatsApp error {ErrorCode} (HTTP {HttpStatus}) on message {MessageId}: nothing more is sent until someone runs 'vinculo dispatch resume'")]
+    public static partial void Halted(ILogger logger, int? errorCode, int? httpStatus, long messageId);
+
+    [LoggerMessage(7003, LogLevel.Warning, "Dispatching is halted since {HaltedAt:o} ({Reason}); run 'vinculo dispatch resume' once the cause is fixed")]
+    public static partial void StillHalted(ILogger logger, DateTimeOffset haltedAt, string reason);
+
+    [LoggerMessage(7004, LogLevel.Warning, "Message {MessageId} may or may not have reached WhatsApp ({Problem}); failed as unknown_outcome, never sent again automatically")]
+    public static partial void OutcomeUnknown(ILogger logger, long messageId, string? problem);
+
+    [LoggerMessage(7005, LogLevel.Information, "Message {MessageId} will be tried again (attempt {Attempts}, error {ErrorCode}: {Problem}) in {Delay}")]
+    public static partial void WillRetry(ILogger logger, long messageId, int attempts, int? errorCode, string? problem, TimeSpan delay);
+
+    [LoggerMessage(7006, LogLevel.Warning, "Message {MessageId} refused by WhatsApp (HTTP {HttpStatus}, error {ErrorCode}: {Title}); failed")]
+    public static partial void Refused(ILogger logger, long messageId, int? httpStatus, int? errorCode, string? title);
+
+    [LoggerMessage(7007, LogLevel.Warning, "Content {ContentId} paused: WhatsApp refused its template (error {ErrorCode}); fix the template and run 'vinculo content resume {ContentId}'")]
+    public static partial void ContentPaused(ILogger logger, long contentId, int? errorCode);
+
+    [LoggerMessage(7008, LogLevel.Warning, "Stopped sending after {Failures} network failures in a row ({Problem}); the messages not sent stay queued for the next run")]
+    public static partial void NetworkTrouble(ILogger logger, int failures, string? problem);
+
+    [LoggerMessage(7009, LogLevel.Error, "The {Sender} sender failed on message {MessageId}; failed as unknown_outcome")]
+    public static partial void SenderFailed(ILogger logger, Exception exception, long messageId, string sender);
+
+    [LoggerMessage(7010, LogLevel.Warning, "Recording {Count} send result(s) failed ({Error}); recording them one by one")]
+    public static partial void RecordRetry(ILogger logger, int count, string error);
+
+    [LoggerMessage(7011, LogLevel.Error, "The result of message {MessageId} could not be recorded; it stays 'sending' and will be failed as interrupted, never sent twice")]
+    public static partial void NotRecorded(ILogger logger, Exception exception, long messageId);
+
+    [LoggerMessage(7012, LogLevel.Warning, "Failed {Count} message(s) left 'sending' for over {Timeout} by a process that stopped (interrupted: never sent again blindly)")]
+    public static partial void Interrupted(ILogger logger, int count, TimeSpan timeout);
+
+    [LoggerMessage(7013, LogLevel.Information, "Cancelled {Count} queued message(s) whose send day passed unsent (missed_window)")]
+    public static partial void MissedWindow(ILogger logger, int count);
+
+    [LoggerMessage(7014, LogLevel.Information, "Daily limit reached: {Recipients} number(s) messaged in the last 24 hours, limit {Limit}; the rest waits")]
+    public static partial void DailyLimitReached(ILogger logger, long recipients, int limit);
+
+    [LoggerMessage(7015, LogLevel.Warning, "Dispatching resumed by {By}: {Count} halt(s) lifted")]
+    public static partial void Resumed(ILogger logger, string by, int count);
+}

@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Vinculo.Consent;
+using Vinculo.Hosting;
+using Vinculo.Jobs;
+using Vinculo.Phones;
+using Vinculo.Planning;
+
+namespace Vinculo.Dispatch;
+
+/// <summary>
+/// <c>dispatch-messages</c> (SPEC section 6): sends the due messages through the configured sender, at most once each.
+/// First the housekeeping that needs no sender: messages a dead process left <c>sending</c> become <c>interrupted</c>,
+/// and queued messages long past their day become <c>missed_window</c>. Then, unless dispatching is halted, due messages
+/// are claimed in small batches, re-checked just before sending, sent within <c>Dispatch:MessagesPerSecond</c> and
+/// <c>Messaging:DailyLimit</c>, and their outcomes recorded (<see cref="DispatchRun"/>).
+/// </summary>
+public sealed class DispatchMessagesJob(
+    DispatchStore store,
+    ConsentLedger ledger,
+    IMessageSender sender,
+    SendThrottle throttle,
+    IOptions<DispatchOptions> dispatch,
+    IOptions<MessagingOptions> messaging,
+    IOptions<ConsentOptions> consent,
+    IOptions<PhonesOptions> phones,
+    IOptions<SchedulerOptions> scheduler,
+    TimeProvider timeProvider,
+    ILogger<DispatchMessagesJob> logger) : IVinculoJob
+{
+    public const string Key = JobCatalog.DispatchMessages;
+    public const string DefaultCron = "30 * * * * ?";
+
+    /// <summary>
+    /// A queued message this far past its slot is certainly past its send day's window, in any zone: a slot and its
+    /// window's close lie on one local day, at most a day (and a daylight-saving hour) apart.
+    /// </summary>
+    public static readonly TimeSpan LongMissedAfter = TimeSpan.FromHours(25);
+
+    public async Task<JobResult> RunAsync(JobRunContext context, CancellationToken cancellationToken)
+    {
+        var options = dispatch.Value;
+        var plan = messaging.Value;
+        var now = context.Now;
+        var watch = Stopwatch.StartNew();
+
+        var interrupted = await store.FailInterruptedAsync(now - options.SendingTimeout, now, cancellationToken);
+        if (interrupted > 0)
+        {
+            DispatchLog.Interrupted(logger, interrupted, options.SendingTimeout);
+        }
+
+        var missed = await store.CancelLongMissedAsync(now - LongMissedAfter, now, cancellationToken);
+        if (missed > 0)
+        {
+            DispatchLog.MissedWindow(logger, missed);
+        }
+
+        var detail = new Dictionary<string, object?>
+        {
+            ["sender"] = sender.Name,
+            ["interrupted_failed"] = interrupted,
+            ["missed_window_cancelled"] = missed,
+        };
+
+        if (await store.OpenHaltAsync(cancellationToken) is { } open)
+        {
+            DispatchLog.StillHalted(logger, open.HaltedAt, open.Reason);
+            detail["halted"] = true;
+            return new JobResult(0, interrupted + missed, detail, HaltedError(open));
+        }
+
+        var recipients = await store.CountRecipientsSinceAsync(now.AddHours(-24), cancellationToken);
+        var window = plan.ParseWindow();
+        var recheck = new DispatchRecheck(
+            window, new MessageRenderer(plan.OptOutFooter), scheduler.Value.TimeZoneInfo, plan.FrequencyCapDays, consent.Value.MaxIdleDays, options.PreferSessionMessages);
+        var tally = new DispatchTally();
+        var recorder = new DispatchRecorder(
+            ledger, recheck, window, new DispatchSettings(context.Node, options.MaxAttempts, options.RetryDelay, phones.Value.UnreachableAfterFailures), logger);
+        using var run = new DispatchRun(
+            store, sender, throttle, recheck, recorder, tally, timeProvider, new RecheckWindow(plan.FrequencyCapDays), context.Node,
+            options.MaxConcurrency, Math.Max(0, plan.DailyLimit - recipients), logger);
+        await run.RunAsync(cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        if (run.DailyLimitReached)
+        {
+            DispatchLog.DailyLimitReached(logger, recipients + tally.Sent, plan.DailyLimit);
+        }
+
+        var counts = tally.Snapshot();
+        var cancelled = Group(counts, "cancelled:");
+        var failed = Group(counts, "failed:");
+        DispatchLog.Dispatched(
+            logger, tally.Sent, sender.Name, tally["sent_session"], tally["sent_template"], cancelled.Values.Sum(), tally["retried"], failed.Values.Sum(), watch.Elapsed);
+
+        foreach (var (key, value) in counts.Where(c => !c.Key.Contains(':', StringComparison.Ordinal)))
+        {
+            detail[key] = value;
+        }
+
+        detail["cancelled"] = cancelled;
+        detail["failed"] = failed;
+        detail["daily_limit"] = plan.DailyLimit;
+        detail["recipients_last_24h_before_run"] = recipients;
+        detail["daily_limit_reached"] = run.DailyLimitReached;
+        detail["messages_per_second"] = throttle.PerSecond;
+        detail["max_concurrency"] = options.MaxConcurrency;
+        detail["elapsed_ms"] = (long)watch.Elapsed.TotalMilliseconds;
+
+        string? failure = null;
+        if (run.Halted)
+        {
+            detail["halted"] = true;
+            failure = await store.OpenHaltAsync(CancellationToken.None) is { } halt ? HaltedError(halt) : "dispatching halted";
+        }
+        else if (run.NetworkTrouble)
+        {
+            detail["network_trouble"] = true;
+            failure = string.Create(
+                CultureInfo.InvariantCulture,
+                $"stopped after {DispatchRun.NetworkFailuresToStop} network failures in a row; the messages not sent stay queued for the next run");
+        }
+
+        return new JobResult(tally["claimed"], tally.Sent + cancelled.Values.Sum() + failed.Values.Sum() + interrupted + missed, detail, failure);
+    }
+
+    private static string HaltedError(DispatchHalt halt) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"dispatching halted since {halt.HaltedAt:yyyy-MM-dd HH:mm:ss}Z ({halt.Reason}); messages stay queued until someone runs 'vinculo dispatch resume'");
+
+    private static SortedDictionary<string, long> Group(SortedDictionary<string, long> counts, string prefix) =>
+        new(counts.Where(c => c.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(c => c.Key[prefix.Length..], c => c.Value), StringComparer.Ordinal);
+}
