@@ -140,12 +140,52 @@ public static class VinculoCommandLine
                 result.AddError("--plan: use um número entre 1 e 50000000.");
             }
         });
+        var dispatchOption = new Option<int?>("--dispatch")
+        {
+            Description = "Em vez dos telefones, mede o dispatch-messages: esta quantidade de mensagens devidas, enviadas a uma API local que imita a da Meta.",
+        };
+        dispatchOption.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 1 or > 10_000_000)
+            {
+                result.AddError("--dispatch: use um número entre 1 e 10000000.");
+            }
+        });
+        var latencyOption = new Option<int>("--latency")
+        {
+            Description = "Com --dispatch: quanto a API local demora para responder, em milissegundos (padrão 150).",
+            DefaultValueFactory = _ => 150,
+        };
+        latencyOption.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 0 or > 10_000)
+            {
+                result.AddError("--latency: use um número entre 0 e 10000 (milissegundos).");
+            }
+        });
+        var rateOption = new Option<double?>("--rate") { Description = "Com --dispatch: Dispatch:MessagesPerSecond (padrão: sem limite prático, 1000)." };
+        rateOption.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double?>() is < 0.1 or > 1000)
+            {
+                result.AddError("--rate: use um número entre 0.1 e 1000.");
+            }
+        });
+        var concurrencyOption = new Option<int?>("--concurrency") { Description = "Com --dispatch: Dispatch:MaxConcurrency (padrão: o bastante para a taxa e a latência)." };
+        concurrencyOption.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 1 or > 256)
+            {
+                result.AddError("--concurrency: use um número entre 1 e 256.");
+            }
+        });
         var bench = new Command(
             "bench",
             "Mede a revalidação de telefones (ou, com --consents, a expiração de consentimentos; com --import-lines, a importação de conversas; com --plan, o planejamento de mensagens) numa base sintética, em um banco descartável do mesmo motor (a base configurada não é tocada).")
-        { contactsOption, consentsOption, importLinesOption, planOption };
-        bench.SetAction((parse, ct) => Guard(context, () => BenchAsync(
-            parse.GetValue(contactsOption), parse.GetValue(consentsOption), parse.GetValue(importLinesOption), parse.GetValue(planOption), configurationArgs, context, ct)));
+        { contactsOption, consentsOption, importLinesOption, planOption, dispatchOption, latencyOption, rateOption, concurrencyOption };
+        bench.SetAction((parse, ct) => Guard(context, () => parse.GetValue(dispatchOption) is { } dispatch
+            ? DispatchBenchAsync(dispatch, parse.GetValue(latencyOption), parse.GetValue(rateOption), parse.GetValue(concurrencyOption), configurationArgs, context, ct)
+            : BenchAsync(parse.GetValue(contactsOption), parse.GetValue(consentsOption), parse.GetValue(importLinesOption), parse.GetValue(planOption), configurationArgs, context, ct)));
         root.Add(bench);
 
         var phoneOption = new Option<string>("--phone")
@@ -208,6 +248,28 @@ public static class VinculoCommandLine
                 : importLines is { } lines
                     ? await Bench.ImportBenchmark.RunAsync(host.Services, ScratchHost, lines, context.Output, ct)
                     : await Bench.PhoneBenchmark.RunAsync(host.Services, ScratchHost, contacts, context.Output, ct);
+        }
+        finally
+        {
+            scratchHosts.ForEach(h => h.Dispose());
+        }
+    }
+
+    private static async Task<int> DispatchBenchAsync(
+        int messages, int latencyMs, double? rate, int? concurrency, IReadOnlyList<string> configurationArgs, CommandLineContext context, CancellationToken ct)
+    {
+        using var host = BuildHost(configurationArgs, context, TimeProvider.System);
+        var scratchHosts = new List<IHost>();
+        try
+        {
+            IServiceProvider ScratchHost(string scratch, IReadOnlyList<string> settings, TimeProvider clock)
+            {
+                var scratchHost = BuildHost([.. configurationArgs, $"--Database:ConnectionString={scratch}", .. settings], context, clock);
+                scratchHosts.Add(scratchHost);
+                return scratchHost.Services;
+            }
+
+            return await Bench.DispatchBenchmark.RunAsync(host.Services, ScratchHost, messages, latencyMs, rate, concurrency, context.Output, ct);
         }
         finally
         {

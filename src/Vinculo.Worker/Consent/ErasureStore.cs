@@ -36,7 +36,7 @@ public sealed class ErasureStore(Database database) : ISqlStatements
         "SELECT provider_message_id FROM message_queue WHERE contact_id IN @ids AND provider_message_id IS NOT NULL)";
 
     private const string QueueSql =
-        "UPDATE message_queue SET body = NULL, phone_e164 = 'erased', provider_message_id = NULL, " +
+        "UPDATE message_queue SET body = NULL, template_params = NULL, phone_e164 = 'erased', provider_message_id = NULL, " +
         "status_reason = CASE WHEN status = 'queued' THEN 'erased' ELSE status_reason END, " +
         "status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END, updated_at = @now WHERE contact_id IN @ids";
 

@@ -18,6 +18,7 @@ namespace Vinculo.Dispatch;
 /// <c>Messaging:DailyLimit</c>, and their outcomes recorded (<see cref="DispatchRun"/>).
 /// </summary>
 public sealed class DispatchMessagesJob(
+    Data.Database database,
     DispatchStore store,
     ConsentLedger ledger,
     IMessageSender sender,
@@ -73,6 +74,7 @@ public sealed class DispatchMessagesJob(
         }
 
         var recipients = await store.CountRecipientsSinceAsync(now.AddHours(-24), cancellationToken);
+        var housekeeping = watch.Elapsed;
         var window = plan.ParseWindow();
         var recheck = new DispatchRecheck(
             window, new MessageRenderer(plan.OptOutFooter), scheduler.Value.TimeZoneInfo, plan.FrequencyCapDays, consent.Value.MaxIdleDays, options.PreferSessionMessages);
@@ -81,7 +83,7 @@ public sealed class DispatchMessagesJob(
             ledger, recheck, window, new DispatchSettings(context.Node, options.MaxAttempts, options.RetryDelay, phones.Value.UnreachableAfterFailures), logger);
         using var run = new DispatchRun(
             store, sender, throttle, recheck, recorder, tally, timeProvider, new RecheckWindow(plan.FrequencyCapDays), context.Node,
-            options.MaxConcurrency, Math.Max(0, plan.DailyLimit - recipients), logger);
+            options.MaxConcurrency, database.Dialect.ConcurrentWriters, Math.Max(0, plan.DailyLimit - recipients), logger);
         await run.RunAsync(cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
 
@@ -108,7 +110,13 @@ public sealed class DispatchMessagesJob(
         detail["daily_limit_reached"] = run.DailyLimitReached;
         detail["messages_per_second"] = throttle.PerSecond;
         detail["max_concurrency"] = options.MaxConcurrency;
-        detail["elapsed_ms"] = (long)watch.Elapsed.TotalMilliseconds;
+        detail["timing_ms"] = new SortedDictionary<string, long>(StringComparer.Ordinal)
+        {
+            ["housekeeping"] = (long)housekeeping.TotalMilliseconds,
+            ["claim_and_recheck"] = (long)run.ClaimTime.TotalMilliseconds,
+            ["record"] = (long)run.RecordTime.TotalMilliseconds,
+            ["total"] = (long)watch.Elapsed.TotalMilliseconds,
+        };
 
         string? failure = null;
         if (run.Halted)

@@ -42,7 +42,8 @@ internal sealed class DispatchRecorder(
             case SendStatus.Accepted:
                 c.Count(outcome.Sent.SentAs == SentAs.Session ? "sent_session" : "sent_template");
                 var changed = await c.Store.MarkSentAsync(c, id, outcome.Sent.SentAs, now, result.ProviderMessageId!, outcome.Ready.RenderedBody, outcome.Ready.TemplateParamsJson, now);
-                if (result.WaId is { } waId && changed > 0)
+                // WhatsApp names the person by a number of its own only for some older accounts (no ninth digit): that is worth keeping.
+                if (result.WaId is { } waId && changed > 0 && !string.Equals(waId, row.Number?.TrimStart('+'), StringComparison.Ordinal))
                 {
                     await c.Store.LearnWaIdAsync(c, row.ContactId, waId, now);
                 }

@@ -37,6 +37,7 @@ internal sealed class DispatchRun(
     RecheckWindow window,
     string node,
     int concurrency,
+    int writers,
     long dailyRemaining,
     ILogger logger) : IDisposable
 {
@@ -47,7 +48,15 @@ internal sealed class DispatchRun(
     private const int RecordBatch = 100;
 
     private readonly CancellationTokenSource halt = new();
+    private readonly System.Diagnostics.Stopwatch claiming = new();
+    private long recordingTicks;
     private int networkFailuresInARow;
+
+    /// <summary>Time spent claiming and re-checking (the claimer's database work).</summary>
+    public TimeSpan ClaimTime => claiming.Elapsed;
+
+    /// <summary>Time spent writing answers (summed over the recorders).</summary>
+    public TimeSpan RecordTime => TimeSpan.FromTicks(Interlocked.Read(ref recordingTicks));
 
     /// <summary>Whether a send was answered with a halting error, or another node halted dispatching meanwhile.</summary>
     public bool Halted => halt.IsCancellationRequested;
@@ -62,10 +71,13 @@ internal sealed class DispatchRun(
         // Each claim takes what the senders will start within about a second, and never more than they can hold.
         var batchSize = Math.Clamp(Math.Min(concurrency, (int)Math.Ceiling(throttle.PerSecond)), 1, 100);
         var ready = Channel.CreateBounded<ReadyMessage>(new BoundedChannelOptions(batchSize) { SingleWriter = true });
-        var answers = Channel.CreateUnbounded<SendOutcome>(new UnboundedChannelOptions { SingleReader = true });
+        // Bounded: when the database falls behind, senders wait rather than pile up answers in memory (or in doubt, should
+        // the process die): the run goes as fast as its slowest part, and memory stays flat whatever the queue's length.
+        var answers = Channel.CreateBounded<SendOutcome>(new BoundedChannelOptions(2 * RecordBatch));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, halt.Token);
         var senders = Enumerable.Range(0, concurrency).Select(_ => Task.Run(() => SendAllAsync(ready.Reader, answers.Writer, stop.Token), CancellationToken.None)).ToArray();
-        var recording = Task.Run(() => RecordAllAsync(answers.Reader), CancellationToken.None);
+        // Answers touch disjoint rows: where the engine takes several writers at once, several recorders keep up with the senders.
+        var recording = Task.WhenAll(Enumerable.Range(0, writers).Select(_ => Task.Run(() => RecordAllAsync(answers.Reader), CancellationToken.None)));
         try
         {
             await ClaimAllAsync(ready.Writer, batchSize, stop.Token);
@@ -101,7 +113,9 @@ internal sealed class DispatchRun(
             }
 
             var now = timeProvider.GetUtcNow();
+            claiming.Start();
             var batch = await store.ClaimAsync(node, now, limit, window, facts => recheck.Decide(facts, now), CancellationToken.None);
+            claiming.Stop();
             if (batch.Claimed == 0)
             {
                 return;
@@ -212,7 +226,9 @@ internal sealed class DispatchRun(
                 batch.Add(outcome);
             }
 
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await RecordAsync(batch);
+            Interlocked.Add(ref recordingTicks, System.Diagnostics.Stopwatch.GetElapsedTime(started).Ticks);
             batch.Clear();
         }
     }

@@ -65,9 +65,16 @@ public sealed class DispatchStore(Database database) : ISqlStatements
         "UPDATE message_queue SET status = 'queued', attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, next_attempt_at = @notBefore, " +
         "error_code = COALESCE(@code, error_code), updated_at = @now WHERE message_id = @id AND status = 'sending'";
 
+    /// <summary>
+    /// A message whose person was erased while it was on its way keeps no trace of them: the row was anonymised
+    /// (<c>phone_e164 = 'erased'</c>) and nothing personal is written back.
+    /// </summary>
     private const string SentSql =
-        "UPDATE message_queue SET status = 'sent', sent_as = @sentAs, sent_at = @at, provider_message_id = @providerId, body = COALESCE(body, @body), " +
-        "template_params = COALESCE(template_params, @templateParams), next_attempt_at = NULL, error_code = NULL, status_reason = NULL, updated_at = @now " +
+        "UPDATE message_queue SET status = 'sent', sent_as = @sentAs, sent_at = @at, " +
+        "provider_message_id = CASE WHEN phone_e164 = 'erased' THEN NULL ELSE @providerId END, " +
+        "body = CASE WHEN phone_e164 = 'erased' THEN NULL ELSE COALESCE(body, @body) END, " +
+        "template_params = CASE WHEN phone_e164 = 'erased' THEN NULL ELSE COALESCE(template_params, @templateParams) END, " +
+        "next_attempt_at = NULL, error_code = NULL, status_reason = NULL, updated_at = @now " +
         "WHERE message_id = @id AND status = 'sending'";
 
     private const string RetrySql =
@@ -85,7 +92,7 @@ public sealed class DispatchStore(Database database) : ISqlStatements
         "UPDATE message_queue SET status = 'failed', status_reason = @reason, error_code = @code, updated_at = @now WHERE message_id = @id AND status = 'sending'";
 
     private const string LearnWaIdSql =
-        "UPDATE contacts SET whatsapp_id = @waId, updated_at = @now WHERE contact_id = @contactId AND (whatsapp_id IS NULL OR whatsapp_id <> @waId)";
+        "UPDATE contacts SET whatsapp_id = @waId, updated_at = @now WHERE contact_id = @contactId AND erased_at IS NULL AND (whatsapp_id IS NULL OR whatsapp_id <> @waId)";
 
     /// <summary>An undeliverable report (131026): the row's count grows, and at the threshold a valid number becomes unreachable.</summary>
     private const string UndeliverableSql =

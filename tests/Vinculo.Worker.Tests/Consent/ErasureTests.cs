@@ -31,7 +31,12 @@ public abstract partial class ErasureTests(EngineFixture engine) : EngineSuite(e
             new { maria, at = Now.AddDays(-90) });
         await seed.InteractionAsync(maria, "purchase", Now.AddDays(-30), "Tênis azul");
         var message = await seed.QueuedMessageAsync(maria, Maria, Now.AddHours(5), body: "Olá Maria, o tênis azul chegou!");
-        await seed.ExecuteAsync("UPDATE message_queue SET provider_message_id = 'wamid.HBgNNTUxMTk4NzY1NDMyMQ==' WHERE message_id = @message", new { message });
+        await seed.ExecuteAsync(
+            "UPDATE message_queue SET provider_message_id = 'wamid.HBgNNTUxMTk4NzY1NDMyMQ==', template_params = '{\"first_name\":\"Maria\",\"product\":\"Tênis azul\"}' WHERE message_id = @message",
+            new { message });
+        // One that already went out keeps its status, but not her name in its template parameters.
+        var sent = await seed.QueuedMessageAsync(maria, Maria, Now.AddDays(-10), body: "Oi Maria!");
+        await seed.ExecuteAsync("UPDATE message_queue SET status = 'sent', sent_at = scheduled_at, template_params = '{\"first_name\":\"Maria\"}' WHERE message_id = @sent", new { sent });
         await seed.ExecuteAsync(
             "INSERT INTO message_status_events (provider_message_id, status, occurred_at, received_at) VALUES ('wamid.HBgNNTUxMTk4NzY1NDMyMQ==', 'sent', @at, @at)",
             new { at = Now.AddDays(-1) });
@@ -55,6 +60,7 @@ public abstract partial class ErasureTests(EngineFixture engine) : EngineSuite(e
         Assert.Equal(3, await seed.ScalarAsync<long>("SELECT COUNT(*) FROM consent_events WHERE event = 'erased'"));
         Assert.Equal(1, await seed.EventsAsync(maria, "granted"));
         Assert.Equal("cancelled", await seed.ScalarAsync<string>("SELECT status FROM message_queue WHERE message_id = @message", new { message }));
+        Assert.Equal("sent", await seed.ScalarAsync<string>("SELECT status FROM message_queue WHERE message_id = @sent", new { sent }));
         Assert.Equal(0, await seed.ScalarAsync<long>("SELECT COUNT(*) FROM interactions WHERE contact_id IN (@maria, @twin)", new { maria, twin }));
         Assert.Equal("done", await seed.ScalarAsync<string>("SELECT status FROM erasure_requests"));
 
