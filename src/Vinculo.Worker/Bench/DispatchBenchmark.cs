@@ -193,7 +193,7 @@ public static class DispatchBenchmark
         }
 
         await output.WriteLineAsync(
-            $"  {"taxa vista pela API",-30} {measured,8:N1} msg/s em {over}; configurada {configured.ToString(CultureInfo.InvariantCulture)} ({(measured / configured) - 1:+0.0%;-0.0%})");
+            $"  {"taxa vista pela API",-30} {measured,8:N1} msg/s em {over}; configurada {configured.ToString(CultureInfo.InvariantCulture)} ({((measured / configured) - 1) * 100:+0.0;-0.0;0.0} %)");
     }
 
     private static long Sum(IReadOnlyDictionary<string, object?> detail, string key) => detail.TryGetValue(key, out var value) && value is long n ? n : 0;

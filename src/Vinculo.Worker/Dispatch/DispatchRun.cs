@@ -252,7 +252,18 @@ internal sealed class DispatchRun(
             Add(await store.RecordAsync(batch, recorder, CancellationToken.None));
             return;
         }
-        catch (Exception e) when (e is System.Data.Common.DbException or DatabaseUnavailableException or TimeoutException or InvalidOperationException)
+        catch (DatabaseUnavailableException e)
+        {
+            // The database is gone (after its own retries): these messages stay 'sending' and end 'interrupted', never sent twice.
+            tally.Count("not_recorded", batch.Count);
+            foreach (var outcome in batch)
+            {
+                DispatchLog.NotRecorded(logger, e, outcome.Ready.Row.MessageId);
+            }
+
+            return;
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException or InvalidOperationException)
         {
             DispatchLog.RecordRetry(logger, batch.Count, e.GetType().Name);
         }

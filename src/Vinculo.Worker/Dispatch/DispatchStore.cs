@@ -207,6 +207,10 @@ public sealed class DispatchStore(Database database) : ISqlStatements
 
         var facts = await ReadFactsAsync(connection, transaction, ids, now, window, cancellationToken);
         var verdicts = decide(facts);
+
+        // A claimed row the facts query did not return (its contact row is gone) is never left 'sending' in limbo.
+        var decided = verdicts.Cancel.Select(c => c.Id).Concat(verdicts.Wait.Select(w => w.Id)).Concat(verdicts.Send.Select(m => m.Row.MessageId)).ToHashSet();
+        verdicts.Cancel.AddRange(ids.Where(id => !decided.Contains(id)).Select(id => (id, DispatchReasons.ContactErased)));
         foreach (var (id, reason) in verdicts.Cancel)
         {
             await connection.ExecuteAsync(database.Command(CancelSql, new { id, reason, now }, cancellationToken, transaction));
