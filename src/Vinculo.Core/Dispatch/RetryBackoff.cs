@@ -20,6 +20,9 @@ public static class RetryBackoff
         // 2^(attempts-1) without overflow: beyond 30 doublings every sensible base is already past the maximum.
         var factor = Math.Pow(2, Math.Min(attempts - 1, 30));
         var full = Math.Min(baseDelay.Ticks * factor, maxDelay.Ticks);
-        return TimeSpan.FromTicks((long)((full / 2) + (full / 2 * random)));
+        var ticks = (long)((full / 2) + (full / 2 * random));
+
+        // The last draws below 1 round up to the full delay: keep the interval half-open.
+        return TimeSpan.FromTicks(Math.Max(0, Math.Min(ticks, (long)full - 1)));
     }
 }

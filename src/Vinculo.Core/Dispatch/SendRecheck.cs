@@ -183,6 +183,6 @@ public static class SendRecheck
         }
 
         // Outside the window only an approved template may start a conversation; without one there is nothing lawful to send.
-        return RecheckDecision.Cancel(content.HasTemplate || !facts.HasText ? DispatchReasons.NotRenderable : DispatchReasons.NoTemplate);
+        return RecheckDecision.Cancel(!content.HasTemplate && !facts.SessionOpen ? DispatchReasons.NoTemplate : DispatchReasons.NotRenderable);
     }
 }
