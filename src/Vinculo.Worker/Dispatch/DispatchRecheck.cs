@@ -16,7 +16,7 @@ internal sealed class DispatchRecheck(
     /// <summary>The language of a content's template when the content does not say.</summary>
     public const string DefaultTemplateLanguage = "pt_BR";
 
-    private readonly Dictionary<string, TimeZoneInfo> zones = new(StringComparer.Ordinal);
+    private readonly ZoneResolver zones = new(businessZone);
 
     public ClaimVerdicts Decide(ClaimFacts facts, DateTimeOffset now)
     {
@@ -147,27 +147,5 @@ internal sealed class DispatchRecheck(
         return new ContactActivity(last, null);
     }
 
-    internal TimeZoneInfo ZoneOf(string? id)
-    {
-        if (string.IsNullOrWhiteSpace(id))
-        {
-            return businessZone;
-        }
-
-        if (!zones.TryGetValue(id, out var zone))
-        {
-            try
-            {
-                zone = TimeZoneInfo.FindSystemTimeZoneById(id);
-            }
-            catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
-            {
-                zone = businessZone;
-            }
-
-            zones[id] = zone;
-        }
-
-        return zone;
-    }
+    internal TimeZoneInfo ZoneOf(string? id) => zones.Resolve(id);
 }

@@ -54,12 +54,11 @@ internal sealed class NightPlanner
     private readonly SendWindow window;
     private readonly RelevanceScorer scorer;
     private readonly HabitualHourOptions hourOptions;
-    private readonly TimeZoneInfo businessZone;
     private readonly IReadOnlyList<PlanContent> contents;
     private readonly int capDays;
     private readonly int maxIdleDays;
     private readonly double minRelevance;
-    private readonly Dictionary<string, TimeZoneInfo> zones = new(StringComparer.Ordinal);
+    private readonly ZoneResolver zones;
 
     public NightPlanner(
         SendWindow window, RelevanceScorer scorer, HabitualHourOptions hourOptions, TimeZoneInfo businessZone, IReadOnlyList<PlanContent> contents,
@@ -68,7 +67,7 @@ internal sealed class NightPlanner
         this.window = window;
         this.scorer = scorer;
         this.hourOptions = hourOptions;
-        this.businessZone = businessZone;
+        zones = new ZoneResolver(businessZone);
         this.contents = contents;
         this.capDays = capDays;
         this.maxIdleDays = maxIdleDays;
@@ -85,7 +84,7 @@ internal sealed class NightPlanner
     public DateTimeOffset RecentSince => Now.AddDays(-LookbackDays);
 
     /// <summary>Distinct <c>time_zone</c> values this machine does not know; their contacts are planned in <c>Scheduler:TimeZone</c>.</summary>
-    public int UnknownZones { get; private set; }
+    public int UnknownZones => zones.Unknown;
 
     /// <summary>Decides for a person who has at least one granted consent and is not suppressed, with the batch's signals read.</summary>
     public PersonDecision Decide(PlanPerson person)
@@ -291,30 +290,7 @@ internal sealed class NightPlanner
         return false;
     }
 
-    private TimeZoneInfo ZoneOf(string? id)
-    {
-        if (string.IsNullOrWhiteSpace(id))
-        {
-            return businessZone;
-        }
-
-        if (!zones.TryGetValue(id, out var zone))
-        {
-            try
-            {
-                zone = TimeZoneInfo.FindSystemTimeZoneById(id);
-            }
-            catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
-            {
-                zone = businessZone;
-                UnknownZones++;
-            }
-
-            zones[id] = zone;
-        }
-
-        return zone;
-    }
+    private TimeZoneInfo ZoneOf(string? id) => zones.Resolve(id);
 
     private static DateTimeOffset? Latest(DateTimeOffset? a, DateTimeOffset? b) =>
         a is null ? b : b is null ? a : a.Value >= b.Value ? a : b;
