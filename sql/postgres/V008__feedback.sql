@@ -34,3 +34,6 @@ ALTER TABLE message_status_events ADD COLUMN outcome text NULL;
 ALTER TABLE preference_events ADD COLUMN event_key text NULL;
 ALTER TABLE preference_events ADD COLUMN payload_id bigint NULL;
 CREATE UNIQUE INDEX ux_preference_events_event_key ON preference_events (event_key) WHERE event_key IS NOT NULL;
+
+-- When a person last lifted a content's pause (vinculo content resume): the circuit breaker counts only what was sent after it.
+ALTER TABLE contents ADD COLUMN resumed_at timestamptz NULL;

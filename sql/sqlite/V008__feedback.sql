@@ -36,3 +36,7 @@ ALTER TABLE message_status_events ADD COLUMN outcome TEXT NULL;
 ALTER TABLE preference_events ADD COLUMN event_key TEXT NULL;
 ALTER TABLE preference_events ADD COLUMN payload_id INTEGER NULL;
 CREATE UNIQUE INDEX ux_preference_events_event_key ON preference_events (event_key) WHERE event_key IS NOT NULL;
+
+-- When a person last lifted a content's pause (vinculo content resume): the circuit breaker counts only what was sent after it.
+ALTER TABLE contents ADD COLUMN resumed_at TEXT NULL
+    CONSTRAINT ck_contents_resumed_at CHECK (resumed_at IS NULL OR resumed_at GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9].[0-9][0-9][0-9]Z');

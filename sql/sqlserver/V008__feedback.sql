@@ -39,3 +39,7 @@ GO
 
 CREATE UNIQUE INDEX ux_preference_events_event_key ON preference_events (event_key) WHERE event_key IS NOT NULL;
 GO
+
+-- When a person last lifted a content's pause (vinculo content resume): the circuit breaker counts only what was sent after it.
+ALTER TABLE contents ADD resumed_at datetime2(3) NULL;
+GO

@@ -202,6 +202,7 @@ public static class VinculoCommandLine
 
         root.Add(ImportCommand.Create(configurationArgs, context));
         root.Add(DispatchCommand.Create(configurationArgs, context));
+        root.Add(ContentCommand.Create(configurationArgs, context));
         return root;
     }
 

@@ -20,7 +20,7 @@ public sealed class ConsentOptions
     public int ExpireBatchSize { get; set; } = 20_000;
 
     /// <summary>Inbound rows applied per <c>process-inbound</c> transaction.</summary>
-    public int InboundBatchSize { get; set; } = 200;
+    public int InboundBatchSize { get; set; } = 1_000;
 
     public InboundIntentOptions IntentOptions => new() { OptOutKeywords = OptOutKeywords, OptInKeywords = OptInKeywords };
 }

@@ -55,6 +55,19 @@ public sealed class ErasureStore(Database database) : ISqlStatements
     private const string PreferencesByNumberSql =
         "UPDATE preference_events SET from_phone = NULL, wa_user_id = NULL WHERE from_phone IN @numbers OR wa_user_id IN @userIds";
 
+    /// <summary>Delivery statuses that name the person as recipient, whether or not they matched one of our messages.</summary>
+    private const string StatusesByRecipientSql =
+        "DELETE FROM message_status_events WHERE recipient_id IN @numbers OR recipient_user_id IN @userIds";
+
+    /// <summary>
+    /// Raw webhook bodies in which the person appears (their number in any form, or their WhatsApp user id): the body is
+    /// emptied and the row kept, so that its hash still turns away a retry of the same delivery.
+    /// </summary>
+    private const string PayloadsSql =
+        "UPDATE webhook_payloads SET body = '', outcome = 'erased', processed_at = COALESCE(processed_at, @now) WHERE body LIKE @pattern AND body <> ''";
+
+    private const string OldPayloadsSql = "DELETE FROM webhook_payloads WHERE processed_at IS NOT NULL AND received_at < @before";
+
     private const string ContactsSql =
         "UPDATE contacts SET name = NULL, phone_raw = NULL, phone_e164 = NULL, phone_hash = NULL, phone_status = 'invalid', phone_type = NULL, " +
         "phone_region = NULL, time_zone = NULL, phone_note = NULL, phone_error = 'empty', duplicate_of = NULL, phone_failures = 0, " +
@@ -82,7 +95,7 @@ public sealed class ErasureStore(Database database) : ISqlStatements
     public IEnumerable<string> Statements => new[]
     {
         ContactsByNumberSql, UncheckedSql, ContactNumberSql, ErasedEventSql, RevokeConsentSql, StatusEventsSql, QueueSql, InteractionsSql,
-        InboundByContactSql, InboundByNumberSql, PreferencesByContactSql, PreferencesByNumberSql, ContactsSql, CreateRequestSql,
+        InboundByContactSql, InboundByNumberSql, PreferencesByContactSql, PreferencesByNumberSql, StatusesByRecipientSql, PayloadsSql, OldPayloadsSql, ContactsSql, CreateRequestSql,
         PendingRequestsSql, FinishRequestSql, InactiveSql, CreateRequestReturningSql,
     }.Select(database.Sql);
 
@@ -161,10 +174,25 @@ public sealed class ErasureStore(Database database) : ISqlStatements
         {
             await Run("inbound_messages", InboundByNumberSql, new { numbers = database.List(numbers), userIds = database.List(userIds) });
             await Run("preference_events", PreferencesByNumberSql, new { numbers = database.List(numbers), userIds = database.List(userIds) });
+            await Run("message_status_events", StatusesByRecipientSql, new { numbers = database.List(numbers), userIds = database.List(userIds) });
+            foreach (var needle in numbers.Select(n => n.TrimStart('+')).Concat(userIds).Where(IsPlainNeedle).Distinct(StringComparer.Ordinal))
+            {
+                await Run("webhook_payloads", PayloadsSql, new { pattern = "%" + needle + "%", now });
+            }
         }
 
         return counts;
     }
+
+    /// <summary>Deletes the raw webhook bodies normalised and received before <paramref name="before"/>; returns how many.</summary>
+    public async Task<int> DeleteOldPayloadsAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(database.Command(OldPayloadsSql, new { before }, cancellationToken));
+    }
+
+    /// <summary>Only digits, letters and dots (wa_ids, business-scoped user ids) go into a LIKE pattern: nothing there is a wildcard.</summary>
+    private static bool IsPlainNeedle(string needle) => needle.Length >= 6 && needle.All(c => char.IsAsciiLetterOrDigit(c) || c == '.');
 
     public Task FinishRequestAsync(DbConnection connection, DbTransaction? transaction, long requestId, string status, string result, DateTimeOffset now, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(database.Command(FinishRequestSql, new { id = requestId, status, result, now }, cancellationToken, transaction));

@@ -12,32 +12,32 @@ public sealed class InboundStore(Database database) : ISqlStatements
 {
     private const string ContactColumns =
         "contact_id AS ContactId, phone_e164 AS PhoneE164, phone_hash AS PhoneHash, phone_status AS PhoneStatus, " +
-        "whatsapp_id AS WhatsAppId, whatsapp_user_id AS WhatsAppUserId, created_at AS CreatedAt";
+        "whatsapp_id AS WhatsAppId, whatsapp_user_id AS WhatsAppUserId, last_interaction_at AS LastInteractionAt, created_at AS CreatedAt";
+
+    public static readonly BulkWrite InteractionInsert = new(
+        "interactions", null, [new("contact_id", BulkType.Identifier), new("kind", BulkType.Text), new("occurred_at", BulkType.Timestamp), new("source", BulkType.Text)]);
+
+    public static readonly BulkWrite LastInteractionWrite = new(
+        "contacts", new BulkColumn("contact_id", BulkType.Identifier), [new("last_interaction_at", BulkType.Timestamp), new("updated_at", BulkType.Timestamp)]);
+
+    public static readonly BulkWrite LearnedIdsWrite = new(
+        "contacts", new BulkColumn("contact_id", BulkType.Identifier), [new("whatsapp_id", BulkType.Text), new("whatsapp_user_id", BulkType.Text)]);
+
+    public static readonly BulkWrite InboundProcessed = new(
+        "inbound_messages",
+        new BulkColumn("inbound_id", BulkType.Identifier),
+        [new("processed_at", BulkType.Timestamp), new("outcome", BulkType.Text), new("contact_id", BulkType.Identifier)]);
 
     private const string MatchSql =
         $"SELECT {ContactColumns} FROM contacts WHERE erased_at IS NULL AND (phone_e164 IN @forms OR whatsapp_user_id IN @userIds)";
 
-    private const string MarkInboundSql =
-        "UPDATE inbound_messages SET processed_at = @now, outcome = @outcome, contact_id = @contactId WHERE inbound_id = @id AND processed_at IS NULL";
-
     private const string MarkPreferenceSql =
         "UPDATE preference_events SET processed_at = @now, outcome = @outcome, contact_id = @contactId WHERE preference_id = @id AND processed_at IS NULL";
-
-    private const string InteractionSql =
-        "INSERT INTO interactions (contact_id, kind, occurred_at, source) VALUES (@contactId, 'message_in', @at, 'whatsapp')";
-
-    private const string LastInteractionSql =
-        "UPDATE contacts SET last_interaction_at = @at, updated_at = @now " +
-        "WHERE contact_id IN @ids AND (last_interaction_at IS NULL OR last_interaction_at < @at)";
 
     /// <summary>SPEC section 3: an unreachable mark is cleared when the number writes to the business again.</summary>
     private const string ReachableAgainSql =
         "UPDATE contacts SET phone_status = CASE WHEN phone_note IS NULL THEN 'valid' ELSE 'repaired' END, phone_failures = 0, updated_at = @now " +
         "WHERE contact_id IN @ids AND phone_status = 'unreachable'";
-
-    private const string LearnIdsSql =
-        "UPDATE contacts SET whatsapp_id = COALESCE(whatsapp_id, @waId), whatsapp_user_id = COALESCE(whatsapp_user_id, @userId) " +
-        "WHERE contact_id IN @ids AND ((whatsapp_id IS NULL AND @waId IS NOT NULL) OR (whatsapp_user_id IS NULL AND @userId IS NOT NULL))";
 
     private const string ErasureRequestSql =
         "INSERT INTO erasure_requests (phone, contact_id, requested_at, status) VALUES (@phone, @contactId, @at, 'pending')";
@@ -52,9 +52,8 @@ public sealed class InboundStore(Database database) : ISqlStatements
 
     public IEnumerable<string> Statements => new[]
     {
-        MatchSql, MarkInboundSql, MarkPreferenceSql, InteractionSql, LastInteractionSql, ReachableAgainSql, LearnIdsSql, ErasureRequestSql,
-        PendingInboundSql, PendingPreferencesSql,
-    }.Select(database.Sql);
+        MatchSql, MarkPreferenceSql, ReachableAgainSql, ErasureRequestSql, PendingInboundSql, PendingPreferencesSql,
+    }.Select(database.Sql).Concat(new[] { InteractionInsert, LastInteractionWrite, LearnedIdsWrite, InboundProcessed }.SelectMany(database.Dialect.BulkWriteStatements));
 
     public async Task<List<PendingInbound>> ReadInboundAsync(DbConnection connection, DbTransaction transaction, int limit, CancellationToken cancellationToken) =>
         (await connection.QueryAsync<PendingInbound>(database.Command(PendingInboundSql, new { limit }, cancellationToken, transaction))).AsList();
@@ -62,8 +61,8 @@ public sealed class InboundStore(Database database) : ISqlStatements
     public async Task<List<PendingPreference>> ReadPreferencesAsync(DbConnection connection, DbTransaction transaction, int limit, CancellationToken cancellationToken) =>
         (await connection.QueryAsync<PendingPreference>(database.Command(PendingPreferencesSql, new { limit }, cancellationToken, transaction))).AsList();
 
-    /// <summary>Live contacts holding one of these numbers (E.164) or WhatsApp user ids, oldest first.</summary>
-    public async Task<List<InboundContact>> MatchAsync(
+    /// <summary>Live contacts holding one of these numbers (E.164) or WhatsApp user ids: every sender of a batch in one query.</summary>
+    public async Task<List<InboundContact>> MatchAllAsync(
         DbConnection connection, DbTransaction transaction, IReadOnlyCollection<string> e164Forms, IReadOnlyCollection<string> userIds, CancellationToken cancellationToken)
     {
         if (e164Forms.Count == 0 && userIds.Count == 0)
@@ -72,33 +71,46 @@ public sealed class InboundStore(Database database) : ISqlStatements
         }
 
         var rows = await connection.QueryAsync<InboundContact>(database.Command(database.Sql(MatchSql), new { forms = database.List(e164Forms), userIds = database.List(userIds) }, cancellationToken, transaction));
-        return [.. rows.OrderBy(c => c.CreatedAt).ThenBy(c => c.ContactId)];
+        return rows.AsList();
     }
-
-    public Task MarkInboundAsync(DbConnection connection, DbTransaction transaction, long id, string outcome, long? contactId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(database.Command(MarkInboundSql, new { id, outcome, contactId, now }, cancellationToken, transaction));
 
     public Task MarkPreferenceAsync(DbConnection connection, DbTransaction transaction, long id, string outcome, long? contactId, DateTimeOffset now, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(database.Command(MarkPreferenceSql, new { id, outcome, contactId, now }, cancellationToken, transaction));
 
-    /// <summary>
-    /// The person wrote: one <c>message_in</c> interaction on the number's main contact, <c>last_interaction_at</c> on
-    /// every contact of the number (it keeps each one's consent fresh), and an unreachable mark cleared.
-    /// </summary>
-    public async Task RecordMessageAsync(
-        DbConnection connection, DbTransaction transaction, long mainContactId, IReadOnlyCollection<long> contactIds, DateTimeOffset at, DateTimeOffset now,
-        CancellationToken cancellationToken)
+    /// <summary>Writes a batch's plain effects (<see cref="InboundEffects"/>): a handful of set-based statements, whatever the batch's size.</summary>
+    internal async Task WriteEffectsAsync(DbConnection connection, DbTransaction transaction, InboundEffects effects, CancellationToken cancellationToken)
     {
-        await connection.ExecuteAsync(database.Command(InteractionSql, new { contactId = mainContactId, at }, cancellationToken, transaction));
-        await connection.ExecuteAsync(database.Command(database.Sql(LastInteractionSql), new { ids = database.List(contactIds), at, now }, cancellationToken, transaction));
-        await connection.ExecuteAsync(database.Command(database.Sql(ReachableAgainSql), new { ids = database.List(contactIds), now }, cancellationToken, transaction));
-    }
+        var dialect = database.Dialect;
+        if (effects.Interactions.Count > 0)
+        {
+            await dialect.BulkWriteAsync(connection, transaction, InteractionInsert, effects.Interactions, cancellationToken);
+        }
 
-    /// <summary>Remembers the WhatsApp identifiers a contact wrote from, so that a later message carrying only one of them still matches.</summary>
-    public Task LearnIdsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<long> contactIds, string? waId, string? userId, CancellationToken cancellationToken) =>
-        waId is null && userId is null
-            ? Task.CompletedTask
-            : connection.ExecuteAsync(database.Command(database.Sql(LearnIdsSql), new { ids = database.List(contactIds), waId, userId }, cancellationToken, transaction));
+        if (effects.LastInteraction.Count > 0)
+        {
+            await dialect.BulkWriteAsync(
+                connection, transaction, LastInteractionWrite, effects.LastInteraction.OrderBy(e => e.Key).Select(e => new object?[] { e.Key, e.Value, effects.Now }).ToList(), cancellationToken);
+        }
+
+        if (effects.ReachableAgain.Count > 0)
+        {
+            foreach (var chunk in effects.ReachableAgain.Chunk(1000))
+            {
+                await connection.ExecuteAsync(database.Command(database.Sql(ReachableAgainSql), new { ids = database.List(chunk), now = effects.Now }, cancellationToken, transaction));
+            }
+        }
+
+        if (effects.LearnedIds.Count > 0)
+        {
+            await dialect.BulkWriteAsync(
+                connection, transaction, LearnedIdsWrite, effects.LearnedIds.OrderBy(e => e.Key).Select(e => new object?[] { e.Key, e.Value.WaId, e.Value.UserId }).ToList(), cancellationToken);
+        }
+
+        if (effects.Processed.Count > 0)
+        {
+            await dialect.BulkWriteAsync(connection, transaction, InboundProcessed, effects.Processed, cancellationToken);
+        }
+    }
 
     /// <summary>An erasure request (LGPD art. 18) for the <c>retention</c> job to carry out.</summary>
     public Task RequestErasureAsync(DbConnection connection, DbTransaction transaction, string? phoneE164, long? contactId, DateTimeOffset at, CancellationToken cancellationToken) =>
@@ -144,6 +156,8 @@ public sealed class InboundContact
     public string? WhatsAppId { get; set; }
 
     public string? WhatsAppUserId { get; set; }
+
+    public DateTimeOffset? LastInteractionAt { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
 }

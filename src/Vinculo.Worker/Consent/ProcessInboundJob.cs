@@ -3,9 +3,11 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Vinculo.Data;
+using Vinculo.Dispatch;
 using Vinculo.Hosting;
 using Vinculo.Jobs;
 using Vinculo.Phones;
+using Vinculo.Planning;
 using Vinculo.Privacy;
 
 namespace Vinculo.Consent;
@@ -21,8 +23,14 @@ public sealed class ProcessInboundJob(
     Database database,
     InboundStore store,
     ConsentLedger ledger,
+    DeliveryStatusStore statuses,
+    DispatchStore queue,
+    ContentBreaker breaker,
     IOptions<ConsentOptions> consent,
     IOptions<PhonesOptions> phones,
+    IOptions<DispatchOptions> dispatch,
+    IOptions<MessagingOptions> messaging,
+    IOptions<SchedulerOptions> scheduler,
     ILogger<ProcessInboundJob> logger) : IVinculoJob
 {
     public const string Key = JobCatalog.ProcessInbound;
@@ -56,18 +64,29 @@ public sealed class ProcessInboundJob(
                 .ToList();
             // A batch ends where one table's unread rows could interleave with what is left of the other.
             var horizon = new[] { messages.Count == limit ? messages[^1].ReceivedAt : DateTimeOffset.MaxValue, preferences.Count == limit ? preferences[^1].ReceivedAt : DateTimeOffset.MaxValue }.Min();
-            foreach (var item in work.Where(w => w.ReceivedAt <= horizon))
+            work = work.Where(w => w.ReceivedAt <= horizon).ToList();
+
+            // Every sender of the batch is matched in one query; what a plain message does (an interaction, a sign of life,
+            // an unreachable mark cleared, ids learned, the row marked) is written in bulk at the end of the batch, while
+            // consent changes are applied one by one in arrival order, as they depend on each other.
+            var forms = work.ToDictionary(w => (w.Order, w.Id), w => NumberForms(w.Message is { } m ? m.FromPhone : w.Preference!.FromPhone, numbers));
+            var userIds = work.Select(w => Trim(w.Message is { } m ? m.WaUserId : w.Preference!.WaUserId)).OfType<string>().ToHashSet(StringComparer.Ordinal);
+            var directory = new InboundDirectory(await store.MatchAllAsync(connection, transaction, forms.Values.SelectMany(f => f).ToHashSet(StringComparer.Ordinal), userIds, cancellationToken));
+            var effects = new InboundEffects(context.Now);
+            foreach (var item in work)
             {
+                var itemForms = forms[(item.Order, item.Id)];
                 if (item.Message is { } message)
                 {
-                    await ApplyMessageAsync(connection, transaction, message, classifier, numbers, context.Now, tally, cancellationToken);
+                    await ApplyMessageAsync(connection, transaction, message, itemForms, directory, effects, classifier, context.Now, tally, cancellationToken);
                 }
                 else
                 {
-                    await ApplyPreferenceAsync(connection, transaction, item.Preference!, numbers, context.Now, tally, cancellationToken);
+                    await ApplyPreferenceAsync(connection, transaction, item.Preference!, itemForms, directory, context.Now, tally, cancellationToken);
                 }
             }
 
+            await store.WriteEffectsAsync(connection, transaction, effects, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 
@@ -76,17 +95,39 @@ public sealed class ProcessInboundJob(
             Log.InboundApplied(logger, tally.Messages + tally.Preferences, tally.Revoked, tally.Granted);
         }
 
-        return new JobResult(tally.Messages + tally.Preferences, tally.Changed, tally.Detail());
+        var delivery = await ApplyStatusesAsync(context.Now, cancellationToken);
+        var (paused, cancelled) = await breaker.CheckAsync(context.Now, cancellationToken);
+        var detail = tally.Detail();
+        detail["delivery_statuses"] = delivery.Detail();
+        detail["contents_paused"] = paused;
+        detail["cancelled_by_pause"] = cancelled;
+        return new JobResult(tally.Messages + tally.Preferences + delivery.Read, tally.Changed + delivery.Applied + delivery.GivenUp, detail);
+    }
+
+    /// <summary>Delivery statuses (<see cref="DeliveryStatusApplier"/>), after the inbound messages: an opt-out is never held back by them.</summary>
+    private async Task<StatusTally> ApplyStatusesAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var options = dispatch.Value;
+        var window = messaging.Value.ParseWindow();
+        var failures = new MessageFailures(
+            ledger, new ZoneResolver(scheduler.Value.TimeZoneInfo), window, options.MaxAttempts, phones.Value.UnreachableAfterFailures);
+        var applier = new DeliveryStatusApplier(database, statuses, queue, failures);
+        var tally = await applier.ApplyAsync(now, options.StatusBatchSize, cancellationToken);
+        if (tally.Read > 0)
+        {
+            DispatchLog.StatusesApplied(logger, tally.Applied, tally.Read, tally.ReadsRecorded, tally.ReachableAgain, tally.Waiting);
+        }
+
+        return tally;
     }
 
     private async Task ApplyMessageAsync(
-        DbConnection connection, DbTransaction transaction, PendingInbound message, InboundIntentClassifier classifier, PhoneClassifier numbers, DateTimeOffset now,
-        InboundTally tally, CancellationToken cancellationToken)
+        DbConnection connection, DbTransaction transaction, PendingInbound message, IReadOnlyList<string> forms, InboundDirectory directory, InboundEffects effects,
+        InboundIntentClassifier classifier, DateTimeOffset now, InboundTally tally, CancellationToken cancellationToken)
     {
         tally.Messages++;
         var intent = classifier.Classify(message.Body);
-        var forms = NumberForms(message.FromPhone, numbers);
-        var contacts = await store.MatchAsync(connection, transaction, forms, UserIds(message.WaUserId), cancellationToken);
+        var contacts = directory.Match(forms, Trim(message.WaUserId));
         var ids = contacts.Select(c => c.ContactId).ToList();
         var at = message.ReceivedAt;
         var changed = 0;
@@ -94,8 +135,8 @@ public sealed class ProcessInboundJob(
 
         if (contacts.Count > 0)
         {
-            await store.RecordMessageAsync(connection, transaction, ids[0], ids, at, now, cancellationToken);
-            await store.LearnIdsAsync(connection, transaction, ids, forms.Count > 0 ? forms[0].TrimStart('+') : null, Trim(message.WaUserId), cancellationToken);
+            effects.Wrote(contacts, at, forms.Count > 0 ? forms[0].TrimStart('+') : null, Trim(message.WaUserId));
+            directory.Learned(contacts, Trim(message.WaUserId), effects);
             tally.Interactions++;
         }
         else
@@ -132,16 +173,15 @@ public sealed class ProcessInboundJob(
         var outcome = string.Create(
             CultureInfo.InvariantCulture,
             $"intent={Intent(intent.Kind)} rule={intent.Rule} contacts={contacts.Count} changed={changed}{extra}");
-        await store.MarkInboundAsync(connection, transaction, message.Id, Fit(outcome), contacts.Count > 0 ? ids[0] : null, now, cancellationToken);
+        effects.MarkProcessed(message.Id, Fit(outcome), contacts.Count > 0 ? ids[0] : null);
     }
 
     private async Task ApplyPreferenceAsync(
-        DbConnection connection, DbTransaction transaction, PendingPreference preference, PhoneClassifier numbers, DateTimeOffset now, InboundTally tally,
-        CancellationToken cancellationToken)
+        DbConnection connection, DbTransaction transaction, PendingPreference preference, IReadOnlyList<string> forms, InboundDirectory directory, DateTimeOffset now,
+        InboundTally tally, CancellationToken cancellationToken)
     {
         tally.Preferences++;
-        var forms = NumberForms(preference.FromPhone, numbers);
-        var contacts = await store.MatchAsync(connection, transaction, forms, UserIds(preference.WaUserId), cancellationToken);
+        var contacts = directory.Match(forms, Trim(preference.WaUserId));
         var changed = 0;
         if (preference.Value == "stop")
         {
@@ -227,8 +267,6 @@ public sealed class ProcessInboundJob(
 
         return hashes;
     }
-
-    private static string[] UserIds(string? waUserId) => Trim(waUserId) is { } id ? [id] : [];
 
     private static string? Trim(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 

@@ -9,7 +9,8 @@ namespace Vinculo.Consent;
 /// <summary>
 /// <c>retention</c> (SPEC section 4): carries out pending <c>erasure_requests</c>, oldest first, each in its own
 /// transaction; then, when <c>Retention:AnonymizeInactiveAfterDays</c> is set, anonymises contacts without granted
-/// consent and without any interaction for that long (without suppressing their number: they never asked to stop).
+/// consent and without any interaction for that long (without suppressing their number: they never asked to stop); and
+/// deletes raw webhook bodies normalised more than <c>Retention:WebhookPayloadDays</c> ago.
 /// </summary>
 public sealed class RetentionJob(Database database, ErasureStore store, PersonEraser eraser, IOptions<RetentionOptions> options) : IVinculoJob
 {
@@ -42,15 +43,18 @@ public sealed class RetentionJob(Database database, ErasureStore store, PersonEr
             ? await AnonymiseInactiveAsync(context.Now.AddDays(-days), context.Now, cancellationToken)
             : 0;
 
+        var payloads = await store.DeleteOldPayloadsAsync(context.Now.AddDays(-options.Value.WebhookPayloadDays), cancellationToken);
         var detail = new Dictionary<string, object?>
         {
+            ["webhook_payloads_deleted"] = payloads,
+            ["webhook_payload_days"] = options.Value.WebhookPayloadDays,
             ["requests_done"] = done,
             ["requests_failed"] = failed,
             ["contacts_erased"] = erased,
             ["inactive_anonymised"] = anonymised,
             ["anonymize_inactive_after_days"] = options.Value.AnonymizeInactiveAfterDays,
         };
-        return new JobResult(requests.Count, erased + anonymised, detail);
+        return new JobResult(requests.Count, erased + anonymised + payloads, detail);
     }
 
     private async Task<long> AnonymiseInactiveAsync(DateTimeOffset before, DateTimeOffset now, CancellationToken cancellationToken)

@@ -12,12 +12,26 @@ public sealed class RetentionOptions
     /// default) turns the policy off: deleting a business's history is its decision, not a default.
     /// </summary>
     public int? AnonymizeInactiveAfterDays { get; set; }
+
+    /// <summary>Raw webhook bodies, once normalised, are deleted after this many days (their normalised rows stay).</summary>
+    public int WebhookPayloadDays { get; set; } = 30;
 }
 
 internal sealed class RetentionOptionsValidator : IValidateOptions<RetentionOptions>
 {
-    public ValidateOptionsResult Validate(string? name, RetentionOptions options) =>
-        options.AnonymizeInactiveAfterDays is < 30 or > 36_500
-            ? ValidateOptionsResult.Fail($"Retention:AnonymizeInactiveAfterDays: '{options.AnonymizeInactiveAfterDays}' deve estar entre 30 e 36500 (ou ausente, para desligar).")
-            : ValidateOptionsResult.Success;
+    public ValidateOptionsResult Validate(string? name, RetentionOptions options)
+    {
+        var failures = new List<string>();
+        if (options.AnonymizeInactiveAfterDays is < 30 or > 36_500)
+        {
+            failures.Add($"Retention:AnonymizeInactiveAfterDays: '{options.AnonymizeInactiveAfterDays}' deve estar entre 30 e 36500 (ou ausente, para desligar).");
+        }
+
+        if (options.WebhookPayloadDays is < 1 or > 3_650)
+        {
+            failures.Add($"Retention:WebhookPayloadDays: '{options.WebhookPayloadDays}' deve estar entre 1 e 3650.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
 }

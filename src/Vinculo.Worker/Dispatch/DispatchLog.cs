@@ -55,4 +55,13 @@ internal static partial class DispatchLog
 
     [LoggerMessage(7015, LogLevel.Warning, "Dispatching resumed by {By}: {Count} halt(s) lifted")]
     public static partial void Resumed(ILogger logger, string by, int count);
+
+    [LoggerMessage(7016, LogLevel.Warning, "Content {ContentId} paused by the circuit breaker: {OptedOut} of {Recipients} recipients of the last 24 hours opted out; {Cancelled} queued message(s) cancelled. Review it, then run 'vinculo content resume {ContentId}'")]
+    public static partial void ContentTripped(ILogger logger, long contentId, long optedOut, long recipients, int cancelled);
+
+    [LoggerMessage(7017, LogLevel.Information, "Applied {Applied} of {Read} delivery status(es): {Reads} read, {Reachable} number(s) reachable again, {Waiting} waiting for their message")]
+    public static partial void StatusesApplied(ILogger logger, long applied, long read, long reads, long reachable, long waiting);
+
+    [LoggerMessage(7018, LogLevel.Warning, "Content {ContentId} resumed by {By}")]
+    public static partial void ContentResumed(ILogger logger, long contentId, string by);
 }

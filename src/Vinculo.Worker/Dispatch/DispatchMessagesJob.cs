@@ -76,11 +76,12 @@ public sealed class DispatchMessagesJob(
         var recipients = await store.CountRecipientsSinceAsync(now.AddHours(-24), cancellationToken);
         var housekeeping = watch.Elapsed;
         var window = plan.ParseWindow();
+        var zones = new ZoneResolver(scheduler.Value.TimeZoneInfo);
         var recheck = new DispatchRecheck(
-            window, new MessageRenderer(plan.OptOutFooter), scheduler.Value.TimeZoneInfo, plan.FrequencyCapDays, consent.Value.MaxIdleDays, options.PreferSessionMessages);
+            window, new MessageRenderer(plan.OptOutFooter), zones, plan.FrequencyCapDays, consent.Value.MaxIdleDays, options.PreferSessionMessages);
         var tally = new DispatchTally();
-        var recorder = new DispatchRecorder(
-            ledger, recheck, window, new DispatchSettings(context.Node, options.MaxAttempts, options.RetryDelay, phones.Value.UnreachableAfterFailures), logger);
+        var failures = new MessageFailures(ledger, zones, window, options.MaxAttempts, phones.Value.UnreachableAfterFailures);
+        var recorder = new DispatchRecorder(failures, new DispatchSettings(context.Node, options.MaxAttempts, options.RetryDelay), logger);
         using var run = new DispatchRun(
             store, sender, throttle, recheck, recorder, tally, timeProvider, new RecheckWindow(plan.FrequencyCapDays), context.Node,
             options.MaxConcurrency, database.Dialect.ConcurrentWriters, Math.Max(0, plan.DailyLimit - recipients), logger);

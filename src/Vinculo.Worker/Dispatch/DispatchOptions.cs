@@ -55,6 +55,15 @@ public sealed partial class DispatchOptions
     /// <summary>Inside the 24-hour customer-service window, send the rendered text (free) rather than the template.</summary>
     public bool PreferSessionMessages { get; set; } = true;
 
+    /// <summary>The circuit breaker looks at a content only once it reached this many numbers in the last 24 hours.</summary>
+    public int PauseMinSends { get; set; } = 50;
+
+    /// <summary>A content is paused when more than this share (0–1) of its last 24 hours' recipients opted out after receiving it.</summary>
+    public double PauseOptOutRate { get; set; } = 0.02;
+
+    /// <summary>Delivery statuses applied per <c>process-inbound</c> transaction.</summary>
+    public int StatusBatchSize { get; set; } = 5_000;
+
     /// <summary>The Cloud API endpoint for sends: <c>{BaseUrl}/{ApiVersion}/{PhoneNumberId}/messages</c>.</summary>
     public Uri MessagesUri => new($"{BaseUrl.TrimEnd('/')}/{ApiVersion}/{PhoneNumberId}/messages");
 
@@ -144,6 +153,21 @@ internal sealed class DispatchOptionsValidator : IValidateOptions<DispatchOption
         else if (options.SendingTimeout < options.RequestTimeout * 4)
         {
             failures.Add($"Dispatch:SendingTimeout: '{options.SendingTimeout}' deve ser pelo menos quatro vezes Dispatch:RequestTimeout ({options.RequestTimeout}), para que um envio em andamento nunca seja dado como interrompido.");
+        }
+
+        if (options.PauseMinSends is < 1 or > 1_000_000)
+        {
+            failures.Add($"Dispatch:PauseMinSends: '{options.PauseMinSends}' deve estar entre 1 e 1000000.");
+        }
+
+        if (!(options.PauseOptOutRate is > 0 and <= 1))
+        {
+            failures.Add($"Dispatch:PauseOptOutRate: '{options.PauseOptOutRate.ToString(CultureInfo.InvariantCulture)}' deve ser uma fração maior que 0 e até 1 (ex.: 0.02 para 2%).");
+        }
+
+        if (options.StatusBatchSize is < 100 or > 100_000)
+        {
+            failures.Add($"Dispatch:StatusBatchSize: '{options.StatusBatchSize}' deve estar entre 100 e 100000.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

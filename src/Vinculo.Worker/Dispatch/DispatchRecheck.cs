@@ -11,12 +11,11 @@ namespace Vinculo.Dispatch;
 /// keeps the second back. One instance per run, on the claiming thread.
 /// </summary>
 internal sealed class DispatchRecheck(
-    SendWindow window, MessageRenderer renderer, TimeZoneInfo businessZone, int capDays, int maxIdleDays, bool preferSession)
+    SendWindow window, MessageRenderer renderer, ZoneResolver zones, int capDays, int maxIdleDays, bool preferSession)
 {
     /// <summary>The language of a content's template when the content does not say.</summary>
     public const string DefaultTemplateLanguage = "pt_BR";
 
-    private readonly ZoneResolver zones = new(businessZone);
 
     public ClaimVerdicts Decide(ClaimFacts facts, DateTimeOffset now)
     {
@@ -34,7 +33,7 @@ internal sealed class DispatchRecheck(
             var templateValues = StoredParameters(row.TemplateParams)
                 ?? MessageRenderer.TemplateValues(row.ContentBody, row.Name, lastProduct)?.Select(v => new TemplateParameter(v.Key, v.Value)).ToList();
 
-            var zone = ZoneOf(row.TimeZone);
+            var zone = zones.Resolve(row.TimeZone);
             var capped = row.Number is not null && onTheWay.TryGetValue(row.Number, out var others)
                 && !FrequencyCap.IsAllowed(now, capDays, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(others));
             var recheck = new RecheckFacts(
@@ -147,5 +146,4 @@ internal sealed class DispatchRecheck(
         return new ContactActivity(last, null);
     }
 
-    internal TimeZoneInfo ZoneOf(string? id) => zones.Resolve(id);
 }

@@ -16,12 +16,7 @@ public sealed record SendOutcome(ReadyMessage Ready, OutboundMessage Sent, SendR
 /// backoff; re-queued for a later day (131049); failed, with the number moving towards <c>unreachable</c> (131026), or
 /// marketing consent revoked (131050), or the content paused (a refused template); back to the queue untouched under a halt.
 /// </summary>
-internal sealed class DispatchRecorder(
-    ConsentLedger ledger,
-    DispatchRecheck recheck,
-    SendWindow window,
-    DispatchSettings settings,
-    ILogger logger)
+internal sealed class DispatchRecorder(MessageFailures failures, DispatchSettings settings, ILogger logger)
 {
     /// <summary>No backoff is longer than this, however many attempts were made.</summary>
     public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromHours(1);
@@ -63,13 +58,11 @@ internal sealed class DispatchRecorder(
             case SendErrorAction.Retry:
                 return await RetryAsync(c, row, code, now, result.ErrorTitle);
             case SendErrorAction.RequeueLater:
-                return await RequeueLaterAsync(c, row, code, now);
+                return await failures.RequeueLaterAsync(c, row, code, now, MessageStatuses.Sending);
             case SendErrorAction.Undeliverable:
-                await c.Store.CountUndeliverableAsync(c, row.ContactId, settings.UnreachableAfterFailures, now);
-                return await FailAsync(c, row, DispatchReasons.Undeliverable, code, now);
+                return await failures.UndeliverableAsync(c, row, code, now, MessageStatuses.Sending);
             case SendErrorAction.MarketingStopped:
-                await RevokeMarketingAsync(c, row, code, now);
-                return await FailAsync(c, row, DispatchReasons.MarketingStopped, code, now);
+                return await failures.MarketingStoppedAsync(c, row, code, now, MessageStatuses.Sending);
             case SendErrorAction.Halt:
                 var reason = Fit(string.Create(
                     CultureInfo.InvariantCulture, $"WhatsApp error {code?.ToString(CultureInfo.InvariantCulture) ?? "(none)"}, HTTP {result.HttpStatus}: {result.ErrorTitle ?? "no description"}"));
@@ -109,62 +102,11 @@ internal sealed class DispatchRecorder(
         return await c.Store.RetryAsync(c, row.MessageId, now + delay, code, now);
     }
 
-    /// <summary>
-    /// Meta's per-user marketing limit (131049): the person's slot on the first send day at least 24 hours after the refusal
-    /// (the same hour and minute on their clock), not a failure of the number. The attempt counts towards the maximum.
-    /// </summary>
-    private async Task<int> RequeueLaterAsync(RecordContext c, ClaimedRow row, int? code, DateTimeOffset now)
-    {
-        if (row.Attempts >= settings.MaxAttempts)
-        {
-            return await FailAsync(c, row, DispatchReasons.MarketingLimit, code, now);
-        }
-
-        var zone = recheck.ZoneOf(row.TimeZone);
-        var local = TimeZoneInfo.ConvertTime(row.ScheduledAt, zone);
-        var earliest = now.AddHours(24);
-        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(earliest, zone).DateTime);
-        for (var tries = 0; tries < 30; tries++, day = day.AddDays(1))
-        {
-            day = window.NextSendDay(day);
-            var slot = window.Schedule(day, local.Hour, zone, row.ContactId);
-            if (slot.IsScheduled && slot.At.Value >= earliest)
-            {
-                if (await c.Store.IsDayTakenAsync(c, row.MessageId, row.Number!, day))
-                {
-                    break;
-                }
-
-                c.Count("requeued_marketing_limit");
-                return await c.Store.RescheduleAsync(c, row.MessageId, slot.At.Value, day, code, now);
-            }
-        }
-
-        return await FailAsync(c, row, DispatchReasons.MarketingLimit, code, now);
-    }
-
-    private async Task RevokeMarketingAsync(RecordContext c, ClaimedRow row, int? code, DateTimeOffset now)
-    {
-        if (string.IsNullOrEmpty(row.Number))
-        {
-            return;
-        }
-
-        var contacts = await c.Store.LiveRowsAsync(c, row.Number);
-        var detail = new Dictionary<string, object?> { ["rule"] = "whatsapp:131050", ["message_id"] = row.MessageId, ["error_code"] = code };
-        var revoked = await ledger.RevokeNumberAsync(
-            c.Connection, c.Transaction, contacts, PhoneHash.OfEveryForm(row.Number), now, "whatsapp:131050", detail, DispatchReasons.MarketingStopped, now, c.CancellationToken);
-        c.Count("consents_revoked", revoked);
-    }
-
-    private static async Task<int> FailAsync(RecordContext c, ClaimedRow row, string reason, int? code, DateTimeOffset now)
-    {
-        c.Count("failed:" + reason);
-        return await c.Store.FailAsync(c, row.MessageId, reason, code, now);
-    }
+    private static Task<int> FailAsync(RecordContext c, ClaimedRow row, string reason, int? code, DateTimeOffset now) =>
+        MessageFailures.FailAsync(c, row, reason, code, now, MessageStatuses.Sending);
 
     private static string Fit(string text) => text.Length <= 400 ? text : text[..400];
 }
 
 /// <summary>The settings a run works with, read once.</summary>
-internal sealed record DispatchSettings(string Node, int MaxAttempts, TimeSpan RetryDelay, int UnreachableAfterFailures);
+internal sealed record DispatchSettings(string Node, int MaxAttempts, TimeSpan RetryDelay);

@@ -15,6 +15,12 @@ public static class DispatchSetup
         services.AddVinculoOptions<DispatchOptions, DispatchOptionsValidator>(DispatchOptions.Section);
         services.AddSingleton<DispatchStore>();
         services.AddSingleton<ISqlStatements>(sp => sp.GetRequiredService<DispatchStore>());
+        services.AddSingleton<DeliveryStatusStore>();
+        services.AddSingleton<ISqlStatements>(sp => sp.GetRequiredService<DeliveryStatusStore>());
+        services.AddSingleton<ContentBreaker>();
+        services.AddSingleton<ISqlStatements>(sp => sp.GetRequiredService<ContentBreaker>());
+        services.AddSingleton<ContentStore>();
+        services.AddSingleton<ISqlStatements>(sp => sp.GetRequiredService<ContentStore>());
         services.AddSingleton<SendThrottle>();
         services.AddSingleton<LogSender>();
 

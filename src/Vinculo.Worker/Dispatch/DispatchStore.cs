@@ -82,14 +82,14 @@ public sealed class DispatchStore(Database database) : ISqlStatements
 
     private const string RescheduleSql =
         "UPDATE message_queue SET status = 'queued', scheduled_at = @at, plan_day = @day, next_attempt_at = NULL, error_code = @code, updated_at = @now " +
-        "WHERE message_id = @id AND status = 'sending'";
+        "WHERE message_id = @id AND status = @from";
 
     private const string DayTakenSql =
         "SELECT COUNT(*) FROM message_queue WHERE phone_e164 = @number AND plan_day = @day AND message_id <> @id " +
         "AND status IN ('queued', 'sending', 'sent', 'delivered', 'read')";
 
     private const string FailSql =
-        "UPDATE message_queue SET status = 'failed', status_reason = @reason, error_code = @code, updated_at = @now WHERE message_id = @id AND status = 'sending'";
+        "UPDATE message_queue SET status = 'failed', status_reason = @reason, error_code = @code, updated_at = @now WHERE message_id = @id AND status = @from";
 
     private const string LearnWaIdSql =
         "UPDATE contacts SET whatsapp_id = @waId, updated_at = @now WHERE contact_id = @contactId AND erased_at IS NULL AND (whatsapp_id IS NULL OR whatsapp_id <> @waId)";
@@ -319,14 +319,14 @@ public sealed class DispatchStore(Database database) : ISqlStatements
     internal Task<int> ReleaseAsync(RecordContext c, long id, int? code, DateTimeOffset now) =>
         c.Connection.ExecuteAsync(database.Command(ReleaseSql, new { id, notBefore = (DateTimeOffset?)null, code, now }, c.CancellationToken, c.Transaction));
 
-    internal Task<int> FailAsync(RecordContext c, long id, string reason, int? code, DateTimeOffset now) =>
-        c.Connection.ExecuteAsync(database.Command(FailSql, new { id, reason, code, now }, c.CancellationToken, c.Transaction));
+    internal Task<int> FailAsync(RecordContext c, long id, string reason, int? code, DateTimeOffset now, string from) =>
+        c.Connection.ExecuteAsync(database.Command(FailSql, new { id, reason, code, now, from }, c.CancellationToken, c.Transaction));
 
     internal async Task<bool> IsDayTakenAsync(RecordContext c, long id, string number, DateOnly day) =>
         await c.Connection.ExecuteScalarAsync<long>(database.Command(DayTakenSql, new { id, number, day }, c.CancellationToken, c.Transaction)) > 0;
 
-    internal Task<int> RescheduleAsync(RecordContext c, long id, DateTimeOffset at, DateOnly day, int? code, DateTimeOffset now) =>
-        c.Connection.ExecuteAsync(database.Command(RescheduleSql, new { id, at, day, code, now }, c.CancellationToken, c.Transaction));
+    internal Task<int> RescheduleAsync(RecordContext c, long id, DateTimeOffset at, DateOnly day, int? code, DateTimeOffset now, string from) =>
+        c.Connection.ExecuteAsync(database.Command(RescheduleSql, new { id, at, day, code, now, from }, c.CancellationToken, c.Transaction));
 
     internal Task<int> CountUndeliverableAsync(RecordContext c, long contactId, int threshold, DateTimeOffset now) =>
         c.Connection.ExecuteAsync(database.Command(UndeliverableSql, new { contactId, threshold, now }, c.CancellationToken, c.Transaction));
