@@ -179,13 +179,28 @@ public static class VinculoCommandLine
                 result.AddError("--concurrency: use um número entre 1 e 256.");
             }
         });
+        var inboundOption = new Option<int?>("--inbound")
+        {
+            Description = "Em vez dos telefones, mede o process-inbound: esta quantidade de mensagens recebidas e o dobro de status de entrega.",
+        };
+        inboundOption.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 1 or > 10_000_000)
+            {
+                result.AddError("--inbound: use um número entre 1 e 10000000.");
+            }
+        });
         var bench = new Command(
             "bench",
             "Mede a revalidação de telefones (ou, com --consents, a expiração de consentimentos; com --import-lines, a importação de conversas; com --plan, o planejamento de mensagens) numa base sintética, em um banco descartável do mesmo motor (a base configurada não é tocada).")
-        { contactsOption, consentsOption, importLinesOption, planOption, dispatchOption, latencyOption, rateOption, concurrencyOption };
-        bench.SetAction((parse, ct) => Guard(context, () => parse.GetValue(dispatchOption) is { } dispatch
-            ? DispatchBenchAsync(dispatch, parse.GetValue(latencyOption), parse.GetValue(rateOption), parse.GetValue(concurrencyOption), configurationArgs, context, ct)
-            : BenchAsync(parse.GetValue(contactsOption), parse.GetValue(consentsOption), parse.GetValue(importLinesOption), parse.GetValue(planOption), configurationArgs, context, ct)));
+        { contactsOption, consentsOption, importLinesOption, planOption, dispatchOption, latencyOption, rateOption, concurrencyOption, inboundOption };
+        bench.SetAction((parse, ct) => Guard(context, () => (parse.GetValue(dispatchOption), parse.GetValue(inboundOption)) switch
+        {
+            ({ } dispatch, _) => ScratchBenchAsync(configurationArgs, context, (services, hostFor) => Bench.DispatchBenchmark.RunAsync(
+                services, hostFor, dispatch, parse.GetValue(latencyOption), parse.GetValue(rateOption), parse.GetValue(concurrencyOption), context.Output, ct)),
+            (_, { } inbound) => ScratchBenchAsync(configurationArgs, context, (services, hostFor) => Bench.InboundBenchmark.RunAsync(services, hostFor, inbound, context.Output, ct)),
+            _ => BenchAsync(parse.GetValue(contactsOption), parse.GetValue(consentsOption), parse.GetValue(importLinesOption), parse.GetValue(planOption), configurationArgs, context, ct),
+        }));
         root.Add(bench);
 
         var phoneOption = new Option<string>("--phone")
@@ -256,8 +271,10 @@ public static class VinculoCommandLine
         }
     }
 
-    private static async Task<int> DispatchBenchAsync(
-        int messages, int latencyMs, double? rate, int? concurrency, IReadOnlyList<string> configurationArgs, CommandLineContext context, CancellationToken ct)
+    /// <summary>Runs a benchmark that builds hosts on scratch databases with settings and a clock of its own.</summary>
+    private static async Task<int> ScratchBenchAsync(
+        IReadOnlyList<string> configurationArgs, CommandLineContext context,
+        Func<IServiceProvider, Func<string, IReadOnlyList<string>, TimeProvider, IServiceProvider>, Task<int>> benchmark)
     {
         using var host = BuildHost(configurationArgs, context, TimeProvider.System);
         var scratchHosts = new List<IHost>();
@@ -270,7 +287,7 @@ public static class VinculoCommandLine
                 return scratchHost.Services;
             }
 
-            return await Bench.DispatchBenchmark.RunAsync(host.Services, ScratchHost, messages, latencyMs, rate, concurrency, context.Output, ct);
+            return await benchmark(host.Services, ScratchHost);
         }
         finally
         {

@@ -50,8 +50,10 @@ public sealed class ProcessInboundJob(
             await using var connection = await database.OpenAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             var limit = consent.Value.InboundBatchSize;
+            var phase = System.Diagnostics.Stopwatch.StartNew();
             var messages = await store.ReadInboundAsync(connection, transaction, limit, cancellationToken);
             var preferences = await store.ReadPreferencesAsync(connection, transaction, limit, cancellationToken);
+            tally.Phase("read", phase);
             if (messages.Count == 0 && preferences.Count == 0)
             {
                 break;
@@ -69,16 +71,28 @@ public sealed class ProcessInboundJob(
             // Every sender of the batch is matched in one query; what a plain message does (an interaction, a sign of life,
             // an unreachable mark cleared, ids learned, the row marked) is written in bulk at the end of the batch, while
             // consent changes are applied one by one in arrival order, as they depend on each other.
-            var forms = work.ToDictionary(w => (w.Order, w.Id), w => NumberForms(w.Message is { } m ? m.FromPhone : w.Preference!.FromPhone, numbers));
+            // Reading each sender's number and each text is pure work, the bulk of a batch's time: both cores share it.
+            var read = new (IReadOnlyList<string> Forms, InboundIntent? Intent)[work.Count];
+            Parallel.For(0, work.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+            {
+                var item = work[i];
+                read[i] = item.Message is { } m
+                    ? (NumberForms(m.FromPhone, numbers), classifier.Classify(m.Body))
+                    : (NumberForms(item.Preference!.FromPhone, numbers), null);
+            });
+            var forms = Enumerable.Range(0, work.Count).ToDictionary(i => (work[i].Order, work[i].Id), i => read[i].Forms);
+            var intents = Enumerable.Range(0, work.Count).Where(i => read[i].Intent is not null).ToDictionary(i => work[i].Id, i => read[i].Intent!.Value);
             var userIds = work.Select(w => Trim(w.Message is { } m ? m.WaUserId : w.Preference!.WaUserId)).OfType<string>().ToHashSet(StringComparer.Ordinal);
+            tally.Phase("read_numbers", phase);
             var directory = new InboundDirectory(await store.MatchAllAsync(connection, transaction, forms.Values.SelectMany(f => f).ToHashSet(StringComparer.Ordinal), userIds, cancellationToken));
+            tally.Phase("match", phase);
             var effects = new InboundEffects(context.Now);
             foreach (var item in work)
             {
                 var itemForms = forms[(item.Order, item.Id)];
                 if (item.Message is { } message)
                 {
-                    await ApplyMessageAsync(connection, transaction, message, itemForms, directory, effects, classifier, context.Now, tally, cancellationToken);
+                    await ApplyMessageAsync(connection, transaction, message, itemForms, intents[message.Id], directory, effects, context.Now, tally, cancellationToken);
                 }
                 else
                 {
@@ -86,8 +100,10 @@ public sealed class ProcessInboundJob(
                 }
             }
 
+            tally.Phase("decide_and_consent", phase);
             await store.WriteEffectsAsync(connection, transaction, effects, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            tally.Phase("write", phase);
         }
 
         if (tally.Revoked > 0 || tally.Granted > 0)
@@ -122,11 +138,10 @@ public sealed class ProcessInboundJob(
     }
 
     private async Task ApplyMessageAsync(
-        DbConnection connection, DbTransaction transaction, PendingInbound message, IReadOnlyList<string> forms, InboundDirectory directory, InboundEffects effects,
-        InboundIntentClassifier classifier, DateTimeOffset now, InboundTally tally, CancellationToken cancellationToken)
+        DbConnection connection, DbTransaction transaction, PendingInbound message, IReadOnlyList<string> forms, InboundIntent intent, InboundDirectory directory,
+        InboundEffects effects, DateTimeOffset now, InboundTally tally, CancellationToken cancellationToken)
     {
         tally.Messages++;
-        var intent = classifier.Classify(message.Body);
         var contacts = directory.Match(forms, Trim(message.WaUserId));
         var ids = contacts.Select(c => c.ContactId).ToList();
         var at = message.ReceivedAt;
@@ -302,6 +317,15 @@ internal sealed class InboundTally
 
     public long ErasureRequests { get; set; }
 
+    private readonly SortedDictionary<string, long> timings = new(StringComparer.Ordinal);
+
+    /// <summary>Adds the time since the stopwatch's last restart to the phase, and restarts it.</summary>
+    public void Phase(string name, System.Diagnostics.Stopwatch watch)
+    {
+        timings[name] = timings.GetValueOrDefault(name) + (long)watch.Elapsed.TotalMilliseconds;
+        watch.Restart();
+    }
+
     public long Changed => Messages + Preferences;
 
     public Dictionary<string, object?> Detail() => new()
@@ -315,5 +339,6 @@ internal sealed class InboundTally
         ["consents_revoked"] = Revoked,
         ["consents_granted_or_renewed"] = Granted,
         ["erasure_requests"] = ErasureRequests,
+        ["timing_ms"] = timings,
     };
 }
