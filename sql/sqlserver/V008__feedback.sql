@@ -43,3 +43,19 @@ GO
 -- When a person last lifted a content's pause (vinculo content resume): the circuit breaker counts only what was sent after it.
 ALTER TABLE contents ADD resumed_at datetime2(3) NULL;
 GO
+
+-- A business-scoped user id is a country code, a dot and up to 128 characters: wider columns than V001 and V003 gave it.
+ALTER TABLE inbound_messages ALTER COLUMN wa_user_id nvarchar(200) NULL;
+GO
+
+ALTER TABLE preference_events ALTER COLUMN wa_user_id nvarchar(200) NULL;
+GO
+
+DROP INDEX ix_contacts_whatsapp_user_id ON contacts;
+GO
+
+ALTER TABLE contacts ALTER COLUMN whatsapp_user_id nvarchar(200) NULL;
+GO
+
+CREATE INDEX ix_contacts_whatsapp_user_id ON contacts (whatsapp_user_id) WHERE whatsapp_user_id IS NOT NULL;
+GO

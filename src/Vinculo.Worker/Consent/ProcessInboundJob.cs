@@ -26,6 +26,7 @@ public sealed class ProcessInboundJob(
     DeliveryStatusStore statuses,
     DispatchStore queue,
     ContentBreaker breaker,
+    Webhook.WebhookNormalizer webhooks,
     IOptions<ConsentOptions> consent,
     IOptions<PhonesOptions> phones,
     IOptions<DispatchOptions> dispatch,
@@ -44,6 +45,10 @@ public sealed class ProcessInboundJob(
         var classifier = new InboundIntentClassifier(consent.Value.IntentOptions);
         var numbers = new PhoneClassifier(new PhoneOptions { DefaultRegion = phones.Value.DefaultRegion, DefaultAreaCode = phones.Value.DefaultAreaCode });
         var tally = new InboundTally();
+
+        // What the webhook stored since the last run becomes rows of the tables below first: an opt-out that arrived by
+        // webhook is applied in this same run.
+        var normalised = await webhooks.NormalizePendingAsync(context.Now, cancellationToken);
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -114,6 +119,7 @@ public sealed class ProcessInboundJob(
         var delivery = await ApplyStatusesAsync(context.Now, cancellationToken);
         var (paused, cancelled) = await breaker.CheckAsync(context.Now, cancellationToken);
         var detail = tally.Detail();
+        detail["webhook_payloads"] = normalised;
         detail["delivery_statuses"] = delivery.Detail();
         detail["contents_paused"] = paused;
         detail["cancelled_by_pause"] = cancelled;

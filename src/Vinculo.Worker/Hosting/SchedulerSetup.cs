@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Quartz;
 using Vinculo.Data;
 using Vinculo.Jobs;
+using Vinculo.Webhook;
 
 namespace Vinculo.Hosting;
 
@@ -55,13 +56,19 @@ public static class SchedulerSetup
 
     /// <summary>
     /// Validates the configuration (all failures at once), then adds the scheduler wired from the
-    /// validated values, and builds the host that runs it.
+    /// validated values (and, with <c>Webhook:Enabled</c>, the webhook server), and builds the host that runs it.
     /// </summary>
     public static IHost BuildSchedulerHost(this HostApplicationBuilder builder)
     {
         using (var probe = builder.Services.BuildServiceProvider())
         {
             ConfigurationCheck.ThrowIfInvalid(probe);
+            // Started before the scheduler: a port already taken stops the start-up before any job can fire.
+            if (probe.GetRequiredService<IOptions<WebhookOptions>>().Value.Enabled)
+            {
+                builder.AddVinculoWebhookServer();
+            }
+
             builder.AddVinculoScheduler(
                 probe.GetRequiredService<IOptions<SchedulerOptions>>().Value,
                 probe.GetRequiredService<SqlDialect>(),

@@ -12,6 +12,7 @@ using Vinculo.Import;
 using Vinculo.Jobs;
 using Vinculo.Phones;
 using Vinculo.Planning;
+using Vinculo.Webhook;
 
 namespace Vinculo.Hosting;
 
@@ -58,6 +59,7 @@ public static class VinculoHost
         builder.AddVinculoImport();
         builder.AddVinculoPlanning();
         builder.AddVinculoDispatch();
+        builder.AddVinculoWebhook();
         return builder;
     }
 
