@@ -190,15 +190,27 @@ public static class VinculoCommandLine
                 result.AddError("--inbound: use um número entre 1 e 10000000.");
             }
         });
+        var webhookOption = new Option<int?>("--webhook")
+        {
+            Description = "Em vez dos telefones, mede o webhook: esta quantidade de POSTs assinados, com o process-inbound rodando ao mesmo tempo.",
+        };
+        webhookOption.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 1 or > 10_000_000)
+            {
+                result.AddError("--webhook: use um número entre 1 e 10000000.");
+            }
+        });
         var bench = new Command(
             "bench",
             "Mede a revalidação de telefones (ou, com --consents, a expiração de consentimentos; com --import-lines, a importação de conversas; com --plan, o planejamento de mensagens) numa base sintética, em um banco descartável do mesmo motor (a base configurada não é tocada).")
-        { contactsOption, consentsOption, importLinesOption, planOption, dispatchOption, latencyOption, rateOption, concurrencyOption, inboundOption };
-        bench.SetAction((parse, ct) => Guard(context, () => (parse.GetValue(dispatchOption), parse.GetValue(inboundOption)) switch
+        { contactsOption, consentsOption, importLinesOption, planOption, dispatchOption, latencyOption, rateOption, concurrencyOption, inboundOption, webhookOption };
+        bench.SetAction((parse, ct) => Guard(context, () => (parse.GetValue(dispatchOption), parse.GetValue(inboundOption), parse.GetValue(webhookOption)) switch
         {
-            ({ } dispatch, _) => ScratchBenchAsync(configurationArgs, context, (services, hostFor) => Bench.DispatchBenchmark.RunAsync(
+            (null, null, { } posts) => ScratchBenchAsync(configurationArgs, context, (services, hostFor) => Bench.WebhookBenchmark.RunAsync(services, hostFor, posts, context.Output, ct)),
+            ({ } dispatch, _, _) => ScratchBenchAsync(configurationArgs, context, (services, hostFor) => Bench.DispatchBenchmark.RunAsync(
                 services, hostFor, dispatch, parse.GetValue(latencyOption), parse.GetValue(rateOption), parse.GetValue(concurrencyOption), context.Output, ct)),
-            (_, { } inbound) => ScratchBenchAsync(configurationArgs, context, (services, hostFor) => Bench.InboundBenchmark.RunAsync(services, hostFor, inbound, context.Output, ct)),
+            (_, { } inbound, _) => ScratchBenchAsync(configurationArgs, context, (services, hostFor) => Bench.InboundBenchmark.RunAsync(services, hostFor, inbound, context.Output, ct)),
             _ => BenchAsync(parse.GetValue(contactsOption), parse.GetValue(consentsOption), parse.GetValue(importLinesOption), parse.GetValue(planOption), configurationArgs, context, ct),
         }));
         root.Add(bench);
