@@ -46,6 +46,13 @@ public abstract partial class ErasureTests(EngineFixture engine) : EngineSuite(e
         // A message that arrived and was not processed yet also carries her number.
         await seed.InboundAsync("+5511987654321", "ainda sou eu, Maria", Now.AddMinutes(-1));
         await seed.PreferenceAsync("5511987654321", "stop", Now.AddMinutes(-1));
+        // Her raw webhook deliveries (WhatsApp knows her by the old 12-digit number), and someone else's.
+        await AcceptWebhookAsync(db, "webhook-message-text.json");
+        await AcceptWebhookAsync(db, "webhook-statuses.json");
+        await AcceptWebhookAsync(db, "webhook-bsuid.json");
+        await seed.ExecuteAsync(
+            "INSERT INTO message_status_events (provider_message_id, status, occurred_at, received_at, recipient_id) VALUES ('wamid.unknown', 'read', @at, @at, '551187654321')",
+            new { at = Now.AddDays(-1) });
 
         var result = await db.CliAsync(["erase", "--phone", "(11) 98765-4321", "--now", "2026-11-23T15:00:00Z"]);
 
@@ -63,6 +70,8 @@ public abstract partial class ErasureTests(EngineFixture engine) : EngineSuite(e
         Assert.Equal("sent", await seed.ScalarAsync<string>("SELECT status FROM message_queue WHERE message_id = @sent", new { sent }));
         Assert.Equal(0, await seed.ScalarAsync<long>("SELECT COUNT(*) FROM interactions WHERE contact_id IN (@maria, @twin)", new { maria, twin }));
         Assert.Equal("done", await seed.ScalarAsync<string>("SELECT status FROM erasure_requests"));
+        Assert.Equal(2, await seed.ScalarAsync<long>("SELECT COUNT(*) FROM webhook_payloads WHERE outcome = 'erased' AND body = ''"));
+        Assert.Contains("5521998765432", await seed.ScalarAsync<string>("SELECT body FROM webhook_payloads WHERE outcome IS NULL"), StringComparison.Ordinal);
 
         // The business re-imports her from an old spreadsheet, "with consent": the number stays suppressed.
         var reimported = await seed.ContactAsync(null, Now.AddDays(1), name: "Maria Souza", raw: "+55 11 98765-4321", status: "unchecked");
@@ -72,6 +81,13 @@ public abstract partial class ErasureTests(EngineFixture engine) : EngineSuite(e
         var hash = await seed.ScalarAsync<string>("SELECT phone_hash FROM contacts WHERE contact_id = @reimported", new { reimported });
         Assert.Equal(PhoneHash.Of(Maria), hash);
         Assert.Equal(1, await seed.ScalarAsync<long>("SELECT COUNT(*) FROM suppression_list WHERE phone_hash = @hash", new { hash }));
+    }
+
+    private static async Task AcceptWebhookAsync(Engines.TestDatabase db, string fixture)
+    {
+        using var host = db.BuildHost(new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Now.AddDays(-1)));
+        await Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Webhook.WebhookInbox>(host.Services)
+            .AcceptAsync(File.ReadAllBytes(Path.Combine(Dispatch.DispatchKit.FixturesFolder, fixture)), CancellationToken.None);
     }
 
     [SkippableFact]
