@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Vinculo.Consent;
 using Vinculo.Data;
 using Vinculo.Jobs;
-using Vinculo.Privacy;
 
 namespace Vinculo.Bench;
 
@@ -18,35 +17,11 @@ public static class InboundBenchmark
 {
     private static readonly DateTimeOffset Anchor = DateTimeOffset.Parse("2026-11-18T15:00:00Z", CultureInfo.InvariantCulture);
 
-    private const int InsertBatch = 20_000;
-
     private static readonly string[] Texts =
     [
         "Oi, tudo bem? Queria saber do meu pedido", "Bom dia!", "Tem esse tênis no 42?", "Obrigada 😊", "kkkk", "Pode me mandar o catálogo?",
         "vou sair para almoçar, depois te respondo", "Qual o horário de vocês amanhã?", "👍", "[image]", "Chegou certinho, obrigado!",
     ];
-
-    private static readonly BulkWrite ContactRows = new(
-        "contacts",
-        null,
-        [
-            new("contact_id", BulkType.Identifier), new("name", BulkType.Text), new("phone_e164", BulkType.Text), new("phone_hash", BulkType.Text),
-            new("phone_status", BulkType.Text), new("created_at", BulkType.Timestamp), new("updated_at", BulkType.Timestamp),
-        ]);
-
-    private static readonly BulkWrite ConsentRows = new(
-        "consents",
-        null,
-        [new("contact_id", BulkType.Identifier), new("status", BulkType.Text), new("source", BulkType.Text), new("granted_at", BulkType.Timestamp), new("changed_at", BulkType.Timestamp)]);
-
-    private static readonly BulkWrite MessageRows = new(
-        "message_queue",
-        null,
-        [
-            new("contact_id", BulkType.Identifier), new("content_id", BulkType.Identifier), new("phone_e164", BulkType.Text), new("scheduled_at", BulkType.Timestamp),
-            new("relevance", BulkType.Fraction), new("status", BulkType.Text), new("sent_as", BulkType.Text), new("provider_message_id", BulkType.Text),
-            new("attempts", BulkType.Number), new("created_at", BulkType.Timestamp), new("updated_at", BulkType.Timestamp), new("sent_at", BulkType.Timestamp),
-        ]);
 
     private static readonly BulkWrite InboundRows = new(
         "inbound_messages",
@@ -73,12 +48,12 @@ public static class InboundBenchmark
             var database = services.GetRequiredService<Database>();
             await services.GetRequiredService<SchemaMigrator>().MigrateAsync(cancellationToken);
             var watch = Stopwatch.StartNew();
-            await InsertBaseAsync(database, people, cancellationToken);
+            await SentBase.InsertAsync(database, people, Number, WaMessageId, i => i % 50 == 0 ? "unreachable" : "valid", Anchor, cancellationToken);
             await output.WriteLineAsync($"  {"gerar e inserir a base",-34} {watch.Elapsed.TotalSeconds,8:N2} s");
 
             var runner = services.GetRequiredService<JobRunner>();
             var ok = true;
-            await InsertAsync(database, InboundRows, InboundMessages(people), cancellationToken);
+            await SentBase.WriteAsync(database, InboundRows, InboundMessages(people), cancellationToken);
             await AnalyzeAsync(database, cancellationToken);
             watch.Restart();
             var inbound = await runner.RunAsync(ProcessInboundJob.Key, cancellationToken);
@@ -88,7 +63,7 @@ public static class InboundBenchmark
                 $"  {"process-inbound: mensagens",-34} {elapsed.TotalSeconds,8:N2} s   {people / Math.Max(elapsed.TotalSeconds, 1e-9),10:N0} mensagens/s   ({Describe(inbound)})");
 
             var statuses = Statuses(people).ToList();
-            await InsertAsync(database, StatusRows, statuses, cancellationToken);
+            await SentBase.WriteAsync(database, StatusRows, statuses, cancellationToken);
             await AnalyzeAsync(database, cancellationToken);
             watch.Restart();
             var applied = await runner.RunAsync(ProcessInboundJob.Key, cancellationToken);
@@ -117,34 +92,6 @@ public static class InboundBenchmark
     private static string Number(long id) => "+55119" + (70_000_000 + id).ToString(CultureInfo.InvariantCulture);
 
     private static string WaMessageId(long id) => "wamid.bench." + id.ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>Person i: fresh consent, and one template delivered to them an hour ago.</summary>
-    private static async Task InsertBaseAsync(Database database, int people, CancellationToken cancellationToken)
-    {
-        await using (var connection = await database.OpenAsync(cancellationToken))
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = database.Dialect.InsertReturningKey("contents", "name, body, created_at, updated_at", "'Bench', 'Oi {first_name}', @at, @at", "content_id");
-            var at = command.CreateParameter();
-            at.ParameterName = "at";
-            new UtcTimestampHandler().SetValue(at, Anchor.AddDays(-30));
-            command.Parameters.Add(at);
-            await command.ExecuteScalarAsync(cancellationToken);
-        }
-
-        IEnumerable<object?[]> Contacts() => Enumerable.Range(1, people).Select(i => new object?[]
-        {
-            (long)i, "Cliente", Number(i), PhoneHash.Of(Number(i)), i % 50 == 0 ? "unreachable" : "valid", Anchor.AddDays(-400), Anchor.AddDays(-400),
-        });
-        IEnumerable<object?[]> Consents() => Enumerable.Range(1, people).Select(i => new object?[] { (long)i, "granted", "form", Anchor.AddDays(-90), Anchor.AddDays(-90) });
-        IEnumerable<object?[]> Messages() => Enumerable.Range(1, people).Select(i => new object?[]
-        {
-            (long)i, 1L, Number(i), Anchor.AddHours(-1), 0.6, "sent", "template", WaMessageId(i), 1, Anchor.AddHours(-10), Anchor.AddHours(-1), Anchor.AddHours(-1),
-        });
-        await InsertAsync(database, ContactRows, Contacts(), cancellationToken);
-        await InsertAsync(database, ConsentRows, Consents(), cancellationToken);
-        await InsertAsync(database, MessageRows, Messages(), cancellationToken);
-    }
 
     /// <summary>
     /// One message per person, in the forms integrations write numbers (wa_id digits, E.164, the old 12-digit form): one in a
@@ -187,14 +134,6 @@ public static class InboundBenchmark
             var read = i % 5 != 0;
             yield return [id, "delivered", null, at, at, recipient];
             yield return [id, read ? "read" : "delivered", null, at.AddMinutes(read ? 4 : 0), at.AddMinutes(4), recipient];
-        }
-    }
-
-    private static async Task InsertAsync(Database database, BulkWrite write, IEnumerable<object?[]> rows, CancellationToken cancellationToken)
-    {
-        foreach (var chunk in rows.Chunk(InsertBatch))
-        {
-            await database.BulkWriteAsync(write, chunk, cancellationToken);
         }
     }
 

@@ -8,7 +8,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Vinculo.Consent;
 using Vinculo.Data;
 using Vinculo.Jobs;
-using Vinculo.Privacy;
 using Vinculo.Webhook;
 
 namespace Vinculo.Bench;
@@ -27,28 +26,6 @@ public static class WebhookBenchmark
 
     private static readonly DateTimeOffset Anchor = DateTimeOffset.Parse("2026-11-18T15:00:00Z", CultureInfo.InvariantCulture);
 
-    private static readonly BulkWrite ContactRows = new(
-        "contacts",
-        null,
-        [
-            new("contact_id", BulkType.Identifier), new("name", BulkType.Text), new("phone_e164", BulkType.Text), new("phone_hash", BulkType.Text),
-            new("phone_status", BulkType.Text), new("created_at", BulkType.Timestamp), new("updated_at", BulkType.Timestamp),
-        ]);
-
-    private static readonly BulkWrite ConsentRows = new(
-        "consents",
-        null,
-        [new("contact_id", BulkType.Identifier), new("status", BulkType.Text), new("source", BulkType.Text), new("granted_at", BulkType.Timestamp), new("changed_at", BulkType.Timestamp)]);
-
-    private static readonly BulkWrite MessageRows = new(
-        "message_queue",
-        null,
-        [
-            new("contact_id", BulkType.Identifier), new("content_id", BulkType.Identifier), new("phone_e164", BulkType.Text), new("scheduled_at", BulkType.Timestamp),
-            new("relevance", BulkType.Fraction), new("status", BulkType.Text), new("provider_message_id", BulkType.Text), new("created_at", BulkType.Timestamp),
-            new("updated_at", BulkType.Timestamp), new("sent_at", BulkType.Timestamp),
-        ]);
-
     public static async Task<int> RunAsync(
         IServiceProvider configured, Func<string, IReadOnlyList<string>, TimeProvider, IServiceProvider> hostFor, int posts, TextWriter output, CancellationToken cancellationToken)
     {
@@ -64,7 +41,8 @@ public static class WebhookBenchmark
                 new Hosting.OffsetTimeProvider(Anchor.AddHours(1)));
             var database = services.GetRequiredService<Database>();
             await services.GetRequiredService<SchemaMigrator>().MigrateAsync(cancellationToken);
-            await InsertBaseAsync(database, cancellationToken);
+            await SentBase.InsertAsync(
+                database, People, id => "+" + Number(id - 1), id => "wamid.bench.out." + id.ToString(CultureInfo.InvariantCulture), _ => "valid", Anchor, cancellationToken);
 
             await using var server = ActivatorUtilities.CreateInstance<WebhookServer>(services);
             await server.StartAsync(cancellationToken);
@@ -179,28 +157,5 @@ public static class WebhookBenchmark
             },
         };
         return Encoding.UTF8.GetBytes(payload.ToJsonString());
-    }
-
-    private static async Task InsertBaseAsync(Database database, CancellationToken cancellationToken)
-    {
-        await using (var connection = await database.OpenAsync(cancellationToken))
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = database.Dialect.InsertReturningKey("contents", "name, body, created_at, updated_at", "'Bench', 'Oi {first_name}', @at, @at", "content_id");
-            var at = command.CreateParameter();
-            at.ParameterName = "at";
-            new UtcTimestampHandler().SetValue(at, Anchor.AddDays(-30));
-            command.Parameters.Add(at);
-            await command.ExecuteScalarAsync(cancellationToken);
-        }
-
-        var ids = Enumerable.Range(1, People).Select(i => (long)i).ToList();
-        string E164(long id) => "+" + Number(id - 1);
-        await database.BulkWriteAsync(ContactRows, ids.Select(id => new object?[] { id, "Cliente", E164(id), PhoneHash.Of(E164(id)), "valid", Anchor.AddDays(-400), Anchor.AddDays(-400) }).ToList(), cancellationToken);
-        await database.BulkWriteAsync(ConsentRows, ids.Select(id => new object?[] { id, "granted", "form", Anchor.AddDays(-90), Anchor.AddDays(-90) }).ToList(), cancellationToken);
-        await database.BulkWriteAsync(
-            MessageRows,
-            ids.Select(id => new object?[] { id, 1L, E164(id), Anchor.AddHours(-1), 0.6, "sent", "wamid.bench.out." + id.ToString(CultureInfo.InvariantCulture), Anchor.AddHours(-10), Anchor.AddHours(-1), Anchor.AddHours(-1) }).ToList(),
-            cancellationToken);
     }
 }
