@@ -1,8 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
-using Vinculo.Consent;
 using Vinculo.Planning;
-using Vinculo.Privacy;
 
 namespace Vinculo.Dispatch;
 
