@@ -37,10 +37,11 @@ public sealed class SqlServerDialect(string connectionString) : SqlDialect(conne
     protected override string CreateIndexIfMissing(string index, string table, string columns) =>
         $"IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = '{index}' AND object_id = OBJECT_ID('{table}')) CREATE INDEX {index} ON {table} ({columns})";
 
-    /// <remarks>OUTPUT without INTO: the claimed table must have no triggers (message_queue has none).</remarks>
+    /// <remarks>OUTPUT INTO a table variable, then a SELECT: a bare OUTPUT is refused on a table with any enabled trigger.</remarks>
     public override string ClaimSql(string table, string key, string where, string orderBy, string assignments) =>
+        $"DECLARE @claimed TABLE ({key} bigint NOT NULL); " +
         $"WITH claimed AS (SELECT TOP (@limit) * FROM {table} WITH (UPDLOCK, READPAST, ROWLOCK) WHERE {where} ORDER BY {orderBy}) " +
-        $"UPDATE claimed SET {assignments} OUTPUT inserted.{key}";
+        $"UPDATE claimed SET {assignments} OUTPUT inserted.{key} INTO @claimed; SELECT {key} FROM @claimed;";
 
     /// <remarks>SCOPE_IDENTITY rather than OUTPUT: an OUTPUT clause without INTO is refused on tables with triggers.</remarks>
     public override string InsertReturningKey(string table, string columns, string values, string keyColumn) =>
