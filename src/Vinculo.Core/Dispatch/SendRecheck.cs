@@ -9,6 +9,7 @@ public static class DispatchReasons
 {
     // Cancelled by the re-check just before sending.
     public const string ContactErased = "contact_erased";
+    public const string NoNumber = "no_number";
     public const string PhoneChanged = "phone_changed";
     public const string PhoneNotValid = "phone_not_valid";
     public const string Suppressed = "suppressed";
@@ -113,7 +114,13 @@ public static class SendRecheck
             return RecheckDecision.Cancel(DispatchReasons.ContactErased);
         }
 
-        if (string.IsNullOrEmpty(facts.MessageNumber) || !string.Equals(facts.MessageNumber, facts.ContactNumber, StringComparison.Ordinal))
+        if (string.IsNullOrEmpty(facts.MessageNumber))
+        {
+            // Another tool queued it for a contact that has no number.
+            return RecheckDecision.Cancel(DispatchReasons.NoNumber);
+        }
+
+        if (!string.Equals(facts.MessageNumber, facts.ContactNumber, StringComparison.Ordinal))
         {
             return RecheckDecision.Cancel(DispatchReasons.PhoneChanged);
         }

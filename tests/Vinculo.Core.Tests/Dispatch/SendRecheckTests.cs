@@ -74,12 +74,16 @@ public sealed class SendRecheckTests
     [InlineData(Number, "+551187654321")]
     [InlineData(Number, " +5511987654321")]
     [InlineData(Number, null)]
+    public void Decide_Cancels_WhenTheNumberIsNotExactlyTheContactsNumberNow(string? messageNumber, string? contactNumber) =>
+        AssertCancelled(DispatchReasons.PhoneChanged, Sendable() with { MessageNumber = messageNumber, ContactNumber = contactNumber });
+
+    [Theory]
     [InlineData(null, Number)]
     [InlineData(null, null)]
     [InlineData("", "")]
     [InlineData("", Number)]
-    public void Decide_Cancels_WhenTheNumberIsNotExactlyTheContactsNumberNow(string? messageNumber, string? contactNumber) =>
-        AssertCancelled(DispatchReasons.PhoneChanged, Sendable() with { MessageNumber = messageNumber, ContactNumber = contactNumber });
+    public void Decide_Cancels_WhenTheMessageHasNoNumber(string? messageNumber, string? contactNumber) =>
+        AssertCancelled(DispatchReasons.NoNumber, Sendable() with { MessageNumber = messageNumber, ContactNumber = contactNumber });
 
     [Theory]
     [InlineData(PhoneStatuses.Unchecked)]
