@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace Vinculo.Consent;
 
-/// <summary>The <c>Retention</c> section: what the weekly <c>retention</c> job anonymises besides erasure requests.</summary>
+/// <summary>The <c>Retention</c> section: what the weekly <c>retention</c> job anonymises and deletes besides erasure requests.</summary>
 public sealed class RetentionOptions
 {
     public const string Section = "Retention";
@@ -15,6 +15,12 @@ public sealed class RetentionOptions
 
     /// <summary>Raw webhook bodies, once normalised, are deleted after this many days (their normalised rows stay).</summary>
     public int WebhookPayloadDays { get; set; } = 30;
+
+    /// <summary>
+    /// Finished <c>job_runs</c> rows are deleted after this many days; the last run and the last successful run of each
+    /// job stay whatever their age, and a run still <c>running</c> is never deleted.
+    /// </summary>
+    public int JobRunsDays { get; set; } = 90;
 }
 
 internal sealed class RetentionOptionsValidator : IValidateOptions<RetentionOptions>
@@ -30,6 +36,11 @@ internal sealed class RetentionOptionsValidator : IValidateOptions<RetentionOpti
         if (options.WebhookPayloadDays is < 1 or > 3_650)
         {
             failures.Add($"Retention:WebhookPayloadDays: '{options.WebhookPayloadDays}' deve estar entre 1 e 3650.");
+        }
+
+        if (options.JobRunsDays is < 7 or > 3_650)
+        {
+            failures.Add($"Retention:JobRunsDays: '{options.JobRunsDays}' deve estar entre 7 e 3650.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -25,6 +25,15 @@ public sealed class SchedulerOptions
     /// <summary>How many different jobs may run at once on one node (a job never runs twice at once).</summary>
     public int MaxConcurrency { get; set; } = 4;
 
+    /// <summary>
+    /// How long after a failed run a nightly job (one whose cron fires at least <see cref="SchedulerSetup.NightlyPeriod"/>
+    /// apart) is run again. Jobs that fire more often are not retried: their next fire is soon anyway.
+    /// </summary>
+    public TimeSpan RetryFailedAfter { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How many times a failed nightly run is retried before its next cron fire (0 turns retries off).</summary>
+    public int RetryAttempts { get; set; } = 3;
+
     public Dictionary<string, JobScheduleOptions> Jobs { get; set; } = new(StringComparer.Ordinal);
 
     public string Node => string.IsNullOrWhiteSpace(InstanceId) ? Environment.MachineName : InstanceId.Trim();
@@ -75,6 +84,16 @@ internal sealed class SchedulerOptionsValidator(IEnumerable<JobDefinition> jobs,
         if (options.MaxConcurrency is < 1 or > 64)
         {
             failures.Add($"Scheduler:MaxConcurrency: '{options.MaxConcurrency}' deve estar entre 1 e 64.");
+        }
+
+        if (options.RetryFailedAfter < TimeSpan.FromMinutes(1) || options.RetryFailedAfter > TimeSpan.FromHours(6))
+        {
+            failures.Add($"Scheduler:RetryFailedAfter: '{options.RetryFailedAfter}' deve estar entre 00:01:00 e 06:00:00.");
+        }
+
+        if (options.RetryAttempts is < 0 or > 10)
+        {
+            failures.Add($"Scheduler:RetryAttempts: '{options.RetryAttempts}' deve estar entre 0 e 10 (0 desliga as novas tentativas).");
         }
 
         var known = new HashSet<string>(JobCatalog.SpecifiedKeys, StringComparer.Ordinal);

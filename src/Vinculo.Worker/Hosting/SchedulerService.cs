@@ -32,9 +32,10 @@ internal sealed class SchedulerService(
     }
 
     /// <summary>
-    /// One durable Quartz job and one cron trigger per enabled Vinculo job. A stored trigger whose
-    /// schedule is unchanged is left as it is, fire history included: that is what lets Quartz see a
-    /// fire missed while the worker was down, and fire it once (fire-and-proceed), not once per missed night.
+    /// One durable Quartz job and one cron trigger per enabled Vinculo job, with its retry policy
+    /// (<see cref="SchedulerSetup.RetryPolicyFor"/>). A stored trigger whose schedule and policy are unchanged is
+    /// left as it is, fire history included: that is what lets Quartz see a fire missed while the worker
+    /// was down, and fire it once (fire-and-proceed), not once per missed night.
     /// Jobs disabled or no longer built are taken off the stored schedule.
     /// </summary>
     private async Task<int> SynchroniseScheduleAsync(IScheduler scheduler, CancellationToken cancellationToken)
@@ -50,9 +51,10 @@ internal sealed class SchedulerService(
             var detail = JobBuilder.Create<QuartzJob>().WithIdentity(jobKey).WithDescription(job.Description).StoreDurably().RequestRecovery().Build();
             await scheduler.AddJob(detail, AddJobOptions.Replacing, cancellationToken);
 
+            var retry = SchedulerSetup.RetryPolicyFor(cron, zone, options, timeProvider.GetUtcNow());
             var stored = await scheduler.GetTrigger(triggerKey, cancellationToken) as ICronTrigger;
             if (stored is not null && stored.CronExpressionString == cron && stored.TimeZone.Id == zone.Id
-                && stored.MisfireInstruction == CronTriggerMisfireInstruction.FireAndProceed)
+                && stored.MisfireInstruction == CronTriggerMisfireInstruction.FireAndProceed && stored.RetryPolicy == retry)
             {
                 continue;
             }
@@ -61,6 +63,7 @@ internal sealed class SchedulerService(
                 .WithIdentity(triggerKey)
                 .ForJob(jobKey)
                 .WithCronSchedule(cron, c => c.InTimeZone(zone).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed))
+                .WithRetryPolicy(retry)
                 .Build();
             await scheduler.ScheduleTrigger(trigger, TriggerConflict.Replace, cancellationToken);
         }

@@ -10,6 +10,12 @@ namespace Vinculo.Hosting;
 
 public static class SchedulerSetup
 {
+    /// <summary>A job whose cron never fires twice within this span is nightly: a failed run of it is retried.</summary>
+    public static readonly TimeSpan NightlyPeriod = TimeSpan.FromHours(1);
+
+    /// <summary>How far ahead <see cref="IsNightly"/> looks for two fires closer than <see cref="NightlyPeriod"/>.</summary>
+    private static readonly TimeSpan NightlyHorizon = TimeSpan.FromDays(8);
+
     /// <summary>
     /// Quartz with its persistent store in Vinculo's own database. The jobs and their triggers are
     /// kept in step with the configuration by <see cref="SchedulerService"/> at start-up.
@@ -76,6 +82,36 @@ public static class SchedulerSetup
         }
 
         return builder.Build();
+    }
+
+    /// <summary>
+    /// How Quartz retries a failed fire of a job on this schedule: <c>Scheduler:RetryAttempts</c> times,
+    /// <c>Scheduler:RetryFailedAfter</c> apart, for a nightly job; never for one that fires more often (the next fire
+    /// is soon anyway). Quartz keeps the attempt count in the trigger's row, so any node of a cluster may fire a retry,
+    /// and it drops a retry that would land on or past the trigger's next fire.
+    /// </summary>
+    public static RetryPolicy RetryPolicyFor(string cron, TimeZoneInfo zone, SchedulerOptions options, DateTimeOffset now) =>
+        options.RetryAttempts > 0 && IsNightly(cron, zone, now)
+            ? RetryPolicy.Fixed(options.RetryAttempts, options.RetryFailedAfter)
+            : RetryPolicy.None;
+
+    /// <summary>Whether no two fires of <paramref name="cron"/> in the coming week are closer than <see cref="NightlyPeriod"/>.</summary>
+    public static bool IsNightly(string cron, TimeZoneInfo zone, DateTimeOffset now)
+    {
+        var expression = new CronExpression(cron, zone);
+        var previous = expression.GetNextValidTimeAfter(now);
+        while (previous is { } fire && fire - now < NightlyHorizon)
+        {
+            var next = expression.GetNextValidTimeAfter(fire);
+            if (next - fire < NightlyPeriod)
+            {
+                return false;
+            }
+
+            previous = next;
+        }
+
+        return true;
     }
 
     public static IEnumerable<(JobDefinition Job, string Cron)> EnabledJobs(IEnumerable<JobDefinition> jobs, SchedulerOptions options)

@@ -18,6 +18,13 @@ public sealed class ImportOptions
     /// copied in, and is left for the next run.
     /// </summary>
     public TimeSpan SettleTime { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Files in the inbox's <c>archive/</c> folder last written more than this many days ago are deleted by <c>retention</c>
+    /// (with their <c>.report.txt</c>). Unset (the default) keeps them: they are the business's originals, its decision to
+    /// drop. <c>quarantine/</c> is never touched.
+    /// </summary>
+    public int? ArchiveDays { get; set; }
 }
 
 internal sealed class ImportOptionsValidator : IValidateOptions<ImportOptions>
@@ -32,6 +39,11 @@ internal sealed class ImportOptionsValidator : IValidateOptions<ImportOptions>
         else if (options.InboxPath.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
         {
             failures.Add($"Import:InboxPath: '{options.InboxPath}' não é um caminho válido.");
+        }
+
+        if (options.ArchiveDays is < 7 or > 3_650)
+        {
+            failures.Add($"Import:ArchiveDays: '{options.ArchiveDays}' deve estar entre 7 e 3650 (ou ausente, para guardar o arquivo para sempre).");
         }
 
         if (options.SettleTime < TimeSpan.Zero || options.SettleTime > TimeSpan.FromHours(1))

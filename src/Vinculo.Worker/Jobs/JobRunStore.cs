@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using Dapper;
 using Vinculo.Data;
@@ -16,10 +17,26 @@ public sealed class JobRunStore(Database database) : ISqlStatements
         "UPDATE job_runs SET status = @status, finished_at = @finishedAt, scanned = @scanned, changed = @changed, error = @error, detail = @detail " +
         "WHERE run_id = @runId";
 
+    /// <summary>Rows deleted per statement by <see cref="PruneAsync"/>: below SQL Server's lock escalation (5,000 locks), one short transaction each.</summary>
+    public const int PruneBatchSize = 4_000;
+
+    private const string JobKeysSql = "SELECT DISTINCT job_key FROM job_runs";
+
     private string StartSql => database.Dialect.InsertReturningKey(
         "job_runs", "job_key, node, started_at, status, scanned, changed", "@jobKey, @node, @startedAt, 'running', 0, 0", "run_id");
 
-    public IEnumerable<string> Statements => [CloseAbandonedSql, FinishSql, StartSql];
+    /// <summary>A job's latest run with a status, in the order <c>report</c> and <c>health</c> read them (backwards along the (job_key, started_at) index).</summary>
+    private string LatestWithStatusSql =>
+        $"SELECT {database.Dialect.Top("@limit")} run_id FROM job_runs WHERE job_key = @jobKey AND status = @status " +
+        $"ORDER BY started_at DESC, run_id DESC {database.Dialect.Limit("@limit")}";
+
+    /// <summary>One batch of one job's finished runs started before <c>@before</c>, oldest first along the (job_key, started_at) index.</summary>
+    private string PruneSql =>
+        $"DELETE FROM job_runs WHERE run_id IN (SELECT {database.Dialect.Top("@limit")} run_id FROM job_runs " +
+        "WHERE job_key = @jobKey AND started_at < @before AND status <> 'running' AND run_id <> @lastSucceeded AND run_id <> @lastFailed " +
+        $"ORDER BY started_at {database.Dialect.Limit("@limit")})";
+
+    public IEnumerable<string> Statements => [CloseAbandonedSql, FinishSql, StartSql, JobKeysSql, LatestWithStatusSql, PruneSql];
 
     /// <summary>Closes rows left <c>running</c> by a process that died. Only call while holding the job's lease.</summary>
     public async Task<int> CloseAbandonedAsync(string jobKey, DateTimeOffset now, CancellationToken cancellationToken)
@@ -33,6 +50,48 @@ public sealed class JobRunStore(Database database) : ISqlStatements
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<long>(database.Command(StartSql, new { jobKey, node, startedAt }, cancellationToken));
     }
+
+    /// <summary>
+    /// Deletes finished runs started before <paramref name="before"/>, in batches of <paramref name="batchSize"/>. Never a
+    /// <c>running</c> row, and never a job's latest succeeded or latest failed run, however old: with the running rows, they
+    /// are every row <c>report</c> and <c>health</c> read (latest run, latest finished, latest success, latest failure).
+    /// Returns how many rows went.
+    /// </summary>
+    public async Task<long> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken, int batchSize = PruneBatchSize)
+    {
+        List<string> jobKeys;
+        await using (var connection = await database.OpenAsync(cancellationToken))
+        {
+            jobKeys = (await connection.QueryAsync<string>(database.Command(JobKeysSql, null, cancellationToken))).AsList();
+        }
+
+        long deleted = 0;
+        foreach (var jobKey in jobKeys)
+        {
+            long lastSucceeded, lastFailed;
+            await using (var connection = await database.OpenAsync(cancellationToken))
+            {
+                lastSucceeded = await LatestWithStatusAsync(connection, jobKey, "succeeded", cancellationToken);
+                lastFailed = await LatestWithStatusAsync(connection, jobKey, "failed", cancellationToken);
+            }
+
+            int batch;
+            do
+            {
+                await using var connection = await database.OpenAsync(cancellationToken);
+                batch = await connection.ExecuteAsync(database.Command(
+                    PruneSql, new { jobKey, before, lastSucceeded, lastFailed, limit = batchSize }, cancellationToken));
+                deleted += batch;
+            }
+            while (batch == batchSize);
+        }
+
+        return deleted;
+    }
+
+    /// <summary>The run id, or 0 (no row has it) when the job never ended that way.</summary>
+    private async Task<long> LatestWithStatusAsync(DbConnection connection, string jobKey, string status, CancellationToken cancellationToken) =>
+        await connection.ExecuteScalarAsync<long?>(database.Command(LatestWithStatusSql, new { jobKey, status, limit = 1 }, cancellationToken)) ?? 0;
 
     public async Task FinishAsync(long runId, DateTimeOffset finishedAt, JobResult result, string? error, CancellationToken cancellationToken)
     {

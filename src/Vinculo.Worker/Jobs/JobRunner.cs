@@ -62,6 +62,7 @@ public sealed class JobRunner(
         if (lease is null)
         {
             Log.JobAlreadyRunning(logger, jobKey);
+            VinculoMetrics.RecordRun(jobKey, JobRunStatus.AlreadyRunning, null, null);
             return JobRunOutcome.AlreadyRunning(jobKey);
         }
 
@@ -121,6 +122,7 @@ public sealed class JobRunner(
         }
 
         Log.JobFinished(logger, jobKey, runId, error is null ? "succeeded" : "failed", result.Scanned, result.Changed, finishedAt - startedAt);
+        VinculoMetrics.RecordRun(jobKey, error is null ? JobRunStatus.Succeeded : JobRunStatus.Failed, finishedAt - startedAt, result);
         return error is null ? JobRunOutcome.Succeeded(jobKey, runId, result) : JobRunOutcome.Failed(jobKey, runId, error, result.Failure is null ? null : result);
     }
 
