@@ -550,6 +550,35 @@ public abstract class DispatchMessagesJobTests(EngineFixture engine) : EngineSui
     }
 
     [SkippableFact]
+    public async Task LogSender_KeepsSending_RunAfterRunInOneHost()
+    {
+        await using var db = await NewMigratedDatabaseAsync();
+        var kit = new DispatchKit(db);
+        var content = await kit.ContentAsync();
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Now);
+        using var host = db.BuildHost(clock);
+        var runner = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<JobRunner>(host.Services);
+        var sent = new List<long>();
+        for (var run = 0; run < 3; run++)
+        {
+            var number = kit.NewNumber();
+            var message = await kit.QueueAsync(await kit.PersonAsync(number, "A"), content, number, scheduledAt: clock.GetUtcNow().AddMinutes(-1), body: "Oi", templateParams: Params);
+
+            // The scheduler runs the job every minute in one host: each run gets a fresh scope, the sender lives on.
+            var outcome = await runner.RunAsync(DispatchMessagesJob.Key, CancellationToken.None);
+
+            Assert.True(outcome.Status == JobRunStatus.Succeeded, outcome.Error);
+            sent.Add(message);
+            clock.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        foreach (var message in sent)
+        {
+            Assert.Equal("sent", (await kit.MessageAsync(message)).Status);
+        }
+    }
+
+    [SkippableFact]
     public async Task TwoDispatchersAtOnce_NeverClaimOneMessageTwice()
     {
         await using var db = await NewMigratedDatabaseAsync();
