@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Vinculo.Data;
 using Vinculo.Dispatch;
 
 namespace Vinculo.Cli;
@@ -26,7 +25,7 @@ internal static class ContentCommand
     private static async Task<int> ListAsync(IReadOnlyList<string> configurationArgs, CommandLineContext context, CancellationToken ct)
     {
         using var host = VinculoCommandLine.BuildHost(configurationArgs, context, TimeProvider.System);
-        await host.Services.GetRequiredService<SchemaMigrator>().EnsureCurrentAsync(ct);
+        await VinculoCommandLine.PrepareDatabaseAsync(host, ct);
         var contents = await host.Services.GetRequiredService<ContentStore>().ListAsync(host.Services.GetRequiredService<TimeProvider>().GetUtcNow(), ct);
         if (contents.Count == 0)
         {
@@ -52,7 +51,7 @@ internal static class ContentCommand
     private static async Task<int> ResumeAsync(long id, IReadOnlyList<string> configurationArgs, CommandLineContext context, CancellationToken ct)
     {
         using var host = VinculoCommandLine.BuildHost(configurationArgs, context, TimeProvider.System);
-        await host.Services.GetRequiredService<SchemaMigrator>().EnsureCurrentAsync(ct);
+        await VinculoCommandLine.PrepareDatabaseAsync(host, ct);
         var resumed = await host.Services.GetRequiredService<ContentStore>().ResumeAsync(id, host.Services.GetRequiredService<TimeProvider>().GetUtcNow(), ct);
         switch (resumed)
         {

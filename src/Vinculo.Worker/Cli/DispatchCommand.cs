@@ -3,7 +3,6 @@ using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Vinculo.Data;
 using Vinculo.Dispatch;
 using Vinculo.Planning;
 
@@ -30,7 +29,7 @@ internal static class DispatchCommand
     private static async Task<int> StatusAsync(IReadOnlyList<string> configurationArgs, CommandLineContext context, CancellationToken ct)
     {
         using var host = VinculoCommandLine.BuildHost(configurationArgs, context, TimeProvider.System);
-        await host.Services.GetRequiredService<SchemaMigrator>().EnsureCurrentAsync(ct);
+        await VinculoCommandLine.PrepareDatabaseAsync(host, ct);
         var store = host.Services.GetRequiredService<DispatchStore>();
         var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
         var options = host.Services.GetRequiredService<IOptions<DispatchOptions>>().Value;
@@ -64,7 +63,7 @@ internal static class DispatchCommand
     private static async Task<int> ResumeAsync(IReadOnlyList<string> configurationArgs, CommandLineContext context, CancellationToken ct)
     {
         using var host = VinculoCommandLine.BuildHost(configurationArgs, context, TimeProvider.System);
-        await host.Services.GetRequiredService<SchemaMigrator>().EnsureCurrentAsync(ct);
+        await VinculoCommandLine.PrepareDatabaseAsync(host, ct);
         var store = host.Services.GetRequiredService<DispatchStore>();
         var by = $"{Environment.UserName}@{Environment.MachineName}";
         var lifted = await store.ResumeAsync(by, host.Services.GetRequiredService<TimeProvider>().GetUtcNow(), ct);

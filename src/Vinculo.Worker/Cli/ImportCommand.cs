@@ -40,7 +40,7 @@ internal static class ImportCommand
         }
 
         using var host = VinculoCommandLine.BuildHost(configurationArgs, context, TimeProvider.System);
-        await host.Services.GetRequiredService<SchemaMigrator>().EnsureCurrentAsync(ct);
+        await VinculoCommandLine.PrepareDatabaseAsync(host, ct);
         var database = host.Services.GetRequiredService<Database>();
         // The job's own lease: a file is never imported by the job and the verb at the same time.
         await using var lease = await database.Dialect.TryAcquireLeaseAsync(database, JobRunner.LeaseName(JobCatalog.ImportChats), ct);

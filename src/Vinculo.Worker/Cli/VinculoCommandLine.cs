@@ -11,8 +11,8 @@ namespace Vinculo.Cli;
 
 /// <summary>
 /// The command line of SPEC section 9. Exit codes: 0 success, 1 a job failed (or the database could
-/// not be reached), 2 bad usage or configuration. Configuration overrides (<c>--Section:Key=value</c>)
-/// may stand anywhere among the arguments.
+/// not be reached), 2 bad usage or configuration. Configuration overrides (<c>--Section:Key=value</c>),
+/// <c>--config &lt;file&gt;</c> and <c>--data &lt;folder&gt;</c> may stand anywhere among the arguments.
 /// </summary>
 public static class VinculoCommandLine
 {
@@ -20,19 +20,43 @@ public static class VinculoCommandLine
     public const int JobFailed = 1;
     public const int BadUsage = 2;
 
+    /// <summary>The settings file to read instead of <c>appsettings.json</c>.</summary>
+    public const string ConfigOption = "--config";
+
+    /// <summary>The folder every relative path resolves against (see <see cref="VinculoPaths"/>).</summary>
+    public const string DataOption = "--data";
+
     public static Task<int> InvokeAsync(string[] args) =>
         InvokeAsync(args, new CommandLineContext(Console.Out, Console.Error));
 
     public static async Task<int> InvokeAsync(IReadOnlyList<string> args, CommandLineContext context)
     {
+        var (rest, settingsFile, dataFolder, problem) = TakeLocationOptions(args);
+        if (problem is not null)
+        {
+            await context.Error.WriteLineAsync(problem);
+            return BadUsage;
+        }
+
+        VinculoPaths paths;
         try
         {
-            return await ParseAndInvokeAsync(args, context);
+            paths = VinculoPaths.Locate(settingsFile, dataFolder, context.ContentRoot);
+        }
+        catch (ConfigurationException e)
+        {
+            await context.Error.WriteLineAsync(e.Message);
+            return BadUsage;
+        }
+
+        try
+        {
+            return await ParseAndInvokeAsync(rest, context with { Paths = paths });
         }
         catch (InvalidDataException e)
         {
-            // appsettings.json that is not valid JSON, found before any verb runs.
-            await context.Error.WriteLineAsync($"Configuração inválida: appsettings.json não pôde ser lido ({e.InnerException?.Message ?? e.Message}).");
+            // A settings file that is not valid JSON, found before any verb runs.
+            await context.Error.WriteLineAsync($"Configuração inválida: {paths.SettingsFile ?? VinculoPaths.SettingsFileName} não pôde ser lido ({e.InnerException?.Message ?? e.Message}).");
             return BadUsage;
         }
     }
@@ -81,6 +105,19 @@ public static class VinculoCommandLine
             "Vinculo: mantém saudável e dentro da LGPD a base de contatos de WhatsApp de um pequeno negócio. " +
             "Sem verbo, executa o agendador até ser interrompido (Ctrl+C ou SIGTERM).");
         root.SetAction((_, ct) => Guard(context, () => RunSchedulerAsync(configurationArgs, context, ct)));
+        // Taken out of the arguments before parsing (TakeLocationOptions); declared here so that --help shows them.
+        root.Options.Add(new Option<string>(ConfigOption)
+        {
+            Description = "Arquivo de configuração (padrão: appsettings.json na pasta atual, senão ao lado do executável).",
+            HelpName = "arquivo",
+            Recursive = true,
+        });
+        root.Options.Add(new Option<string>(DataOption)
+        {
+            Description = $"Pasta de dados: caminhos relativos (banco SQLite, entrada, saída) partem dela (padrão: {VinculoPaths.DataVariable}, senão a pasta do arquivo de configuração).",
+            HelpName = "pasta",
+            Recursive = true,
+        });
 
         var migrate = new Command("migrate", "Cria ou atualiza o esquema do banco de dados.");
         migrate.SetAction((_, ct) => Guard(context, () => MigrateAsync(configurationArgs, context, ct)));
@@ -230,6 +267,9 @@ public static class VinculoCommandLine
         root.Add(ImportCommand.Create(configurationArgs, context));
         root.Add(DispatchCommand.Create(configurationArgs, context));
         root.Add(ContentCommand.Create(configurationArgs, context));
+        root.Add(ReportCommand.Create(configurationArgs, context));
+        root.Add(HealthCommand.Create(configurationArgs, context));
+        root.Add(DemoCommand.Create(configurationArgs, context));
         return root;
     }
 
@@ -243,7 +283,7 @@ public static class VinculoCommandLine
             return BadUsage;
         }
 
-        await host.Services.GetRequiredService<SchemaMigrator>().EnsureCurrentAsync(ct);
+        await PrepareDatabaseAsync(host, ct);
         var (requestId, outcome) = await eraser.EraseNumberAsync(e164, host.Services.GetRequiredService<TimeProvider>().GetUtcNow(), ct);
         var masked = Privacy.PhoneMask.Mask(e164);
         await context.Output.WriteLineAsync(outcome.Contacts == 0
@@ -310,6 +350,7 @@ public static class VinculoCommandLine
     private static async Task<int> RunSchedulerAsync(IReadOnlyList<string> configurationArgs, CommandLineContext context, CancellationToken ct)
     {
         using var host = CreateBuilder(configurationArgs, context, TimeProvider.System).BuildSchedulerHost();
+        VinculoHost.LogWhatIsInUse(host.Services);
         var preflight = host.Services.GetRequiredService<SchedulerPreflight>();
         try
         {
@@ -326,6 +367,7 @@ public static class VinculoCommandLine
     private static async Task<int> MigrateAsync(IReadOnlyList<string> configurationArgs, CommandLineContext context, CancellationToken ct)
     {
         using var host = BuildHost(configurationArgs, context, TimeProvider.System);
+        VinculoHost.LogWhatIsInUse(host.Services);
         var status = await host.Services.GetRequiredService<SchemaMigrator>().MigrateAsync(ct);
         var applied = status.AppliedNow.Count == 0
             ? "nenhuma migração pendente"
@@ -344,7 +386,7 @@ public static class VinculoCommandLine
         }
 
         using var host = BuildHost(configurationArgs, context, ClockFor(now));
-        await host.Services.GetRequiredService<SchemaMigrator>().EnsureCurrentAsync(ct);
+        await PrepareDatabaseAsync(host, ct);
         var outcome = await host.Services.GetRequiredService<JobRunner>().RunAsync(jobKey, ct);
         await context.Output.WriteLineAsync(Describe(outcome));
         return outcome.Status == JobRunStatus.Succeeded ? Success : JobFailed;
@@ -361,7 +403,7 @@ public static class VinculoCommandLine
         }
 
         using var host = BuildHost(configurationArgs, context, ClockFor(now));
-        await host.Services.GetRequiredService<SchemaMigrator>().EnsureCurrentAsync(ct);
+        await PrepareDatabaseAsync(host, ct);
         var runner = host.Services.GetRequiredService<JobRunner>();
         var exitCode = Success;
         foreach (var jobKey in sequence)
@@ -375,6 +417,16 @@ public static class VinculoCommandLine
         }
 
         return exitCode;
+    }
+
+    /// <summary>
+    /// What every verb that uses the database does before anything else: one log line saying what is in use, then the
+    /// schema migrated (<c>Database:MigrateOnStart</c>, the default) or checked (see <see cref="SchemaMigrator.PrepareAsync"/>).
+    /// </summary>
+    internal static async Task PrepareDatabaseAsync(IHost host, CancellationToken ct)
+    {
+        VinculoHost.LogWhatIsInUse(host.Services);
+        await host.Services.GetRequiredService<SchemaMigrator>().PrepareAsync(ct);
     }
 
     /// <summary>Turns the failures a user can fix into a message and an exit code, instead of a stack trace.</summary>
@@ -432,7 +484,7 @@ public static class VinculoCommandLine
 
     private static HostApplicationBuilder CreateBuilder(IReadOnlyList<string> configurationArgs, CommandLineContext context, TimeProvider clock)
     {
-        var builder = VinculoHost.CreateBuilder(configurationArgs, context.ContentRoot);
+        var builder = VinculoHost.CreateBuilder(configurationArgs, context.Paths ?? VinculoPaths.Locate(null, null, context.ContentRoot));
         builder.Services.AddSingleton(clock);
         context.ConfigureHost?.Invoke(builder);
         return builder;
@@ -457,7 +509,7 @@ public static class VinculoCommandLine
 
     private static List<JobDefinition> RegisteredJobs(CommandLineContext context)
     {
-        var builder = VinculoHost.CreateBuilder([], context.ContentRoot);
+        var builder = VinculoHost.CreateBuilder([], context.Paths ?? VinculoPaths.Locate(null, null, context.ContentRoot));
         context.ConfigureHost?.Invoke(builder);
         return builder.Services
             .Where(d => d.ServiceType == typeof(JobDefinition) && d.ImplementationInstance is JobDefinition)
@@ -476,6 +528,46 @@ public static class VinculoCommandLine
         JobRunStatus.Failed => $"{outcome.JobKey}: falhou (execução {outcome.RunId}): {outcome.Error}",
         _ => $"{outcome.JobKey}: não executado: outra execução deste job está em andamento.",
     };
+
+    /// <summary>
+    /// Takes <c>--config &lt;file&gt;</c> and <c>--data &lt;folder&gt;</c> (or <c>--config=…</c>, <c>--data=…</c>) out of the
+    /// arguments, wherever they stand: they decide where settings and files are before any verb is parsed. The last one given wins.
+    /// </summary>
+    internal static (List<string> Arguments, string? SettingsFile, string? DataFolder, string? Problem) TakeLocationOptions(IReadOnlyList<string> args)
+    {
+        var rest = new List<string>();
+        string? settingsFile = null, dataFolder = null, problem = null;
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            var option = new[] { ConfigOption, DataOption }.FirstOrDefault(o => arg == o || arg.StartsWith(o + "=", StringComparison.Ordinal));
+            if (option is null)
+            {
+                rest.Add(arg);
+                continue;
+            }
+
+            var value = arg.Length > option.Length
+                ? arg[(option.Length + 1)..]
+                : i + 1 < args.Count && !args[i + 1].StartsWith('-') ? args[++i] : null;
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                problem ??= option == ConfigOption
+                    ? $"{ConfigOption}: informe o arquivo de configuração (ex.: {ConfigOption} /etc/vinculo/appsettings.json)."
+                    : $"{DataOption}: informe a pasta de dados (ex.: {DataOption} /var/lib/vinculo).";
+            }
+            else if (option == ConfigOption)
+            {
+                settingsFile = value;
+            }
+            else
+            {
+                dataFolder = value;
+            }
+        }
+
+        return (rest, settingsFile, dataFolder, problem);
+    }
 
     /// <summary>
     /// Separates configuration overrides (<c>--Database:Provider=Postgres</c> or <c>--Database:Provider Postgres</c>:
@@ -542,7 +634,11 @@ public sealed record CommandLineContext(TextWriter Output, TextWriter Error)
 {
     public Action<HostApplicationBuilder>? ConfigureHost { get; init; }
 
+    /// <summary>Where to look for <c>appsettings.json</c> instead of the current directory and the binary's folder.</summary>
     public string? ContentRoot { get; init; }
+
+    /// <summary>The settings file and data folder of this invocation, set once <c>--config</c> and <c>--data</c> are read.</summary>
+    public VinculoPaths? Paths { get; internal init; }
 
     public CancellationToken CancellationToken { get; init; }
 }

@@ -6,6 +6,7 @@ using EvolveDb;
 using EvolveDb.Dialect;
 using EvolveDb.Migration;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Vinculo.Hosting;
 
 namespace Vinculo.Data;
@@ -16,7 +17,7 @@ namespace Vinculo.Data;
 /// <c>schema_history</c>), then Quartz's own tables from the create script embedded in the pinned
 /// Quartz assembly (every statement there creates only what is missing).
 /// </summary>
-public sealed partial class SchemaMigrator(Database database, ILogger<SchemaMigrator> logger) : ISqlStatements
+public sealed partial class SchemaMigrator(Database database, IOptions<DatabaseOptions> options, ILogger<SchemaMigrator> logger) : ISqlStatements
 {
     private const string AppliedVersionsSql = $"SELECT version FROM {HistoryTable} WHERE success = @success AND type = @type";
 
@@ -68,7 +69,13 @@ public sealed partial class SchemaMigrator(Database database, ILogger<SchemaMigr
         }
         catch (EvolveException e)
         {
+            ForgetConnection(connection);
             throw new SchemaMismatchException($"A migração do {Dialect.DescribeTarget()} falhou: {e.Message}", e);
+        }
+        catch
+        {
+            ForgetConnection(connection);
+            throw;
         }
 
         var quartzStatements = await ApplyQuartzSchemaAsync(connection, cancellationToken);
@@ -76,11 +83,46 @@ public sealed partial class SchemaMigrator(Database database, ILogger<SchemaMigr
         return after with { AppliedNow = evolve.AppliedMigrations.ToList(), QuartzStatements = quartzStatements };
     }
 
+    /// <summary>
+    /// A SQLite script that runs outside Evolve's transaction (V009 rebuilds tables with foreign keys off) and fails halfway
+    /// leaves its own transaction open and the pragmas changed on the connection: never hand that connection out again.
+    /// </summary>
+    private static void ForgetConnection(DbConnection connection)
+    {
+        if (connection is Microsoft.Data.Sqlite.SqliteConnection sqlite)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearPool(sqlite);
+        }
+    }
+
     /// <summary>Reads what the database holds without changing it.</summary>
     public async Task<SchemaStatus> InspectAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return await InspectAsync(connection, cancellationToken);
+    }
+
+    /// <summary>
+    /// What every verb that needs the schema does first, as the scheduler does at start: with <c>Database:MigrateOnStart</c>
+    /// (the default) a missing or older schema is migrated; without it, it is refused with a message saying to run
+    /// <c>vinculo migrate</c>. A schema already current is only read, never written.
+    /// </summary>
+    public async Task PrepareAsync(CancellationToken cancellationToken)
+    {
+        if (!options.Value.MigrateOnStart)
+        {
+            await EnsureCurrentAsync(cancellationToken);
+            return;
+        }
+
+        var before = await InspectAsync(cancellationToken);
+        if (before.PendingCount == 0 && before.QuartzTablesPresent && !before.IsNewerThanCode)
+        {
+            return;
+        }
+
+        var after = await MigrateAsync(cancellationToken);
+        Log.SchemaReady(logger, after.Target, after.CodeVersion.Label);
     }
 
     /// <summary>For a start without <c>MigrateOnStart</c>: the schema must be exactly what this build expects.</summary>
@@ -96,7 +138,8 @@ public sealed partial class SchemaMigrator(Database database, ILogger<SchemaMigr
         {
             throw new SchemaMismatchException(
                 $"O esquema do {Dialect.DescribeTarget()} não está atualizado (versão no banco: {status.DatabaseVersion?.Label ?? "nenhuma"}; " +
-                $"esta versão do Vinculo espera {status.CodeVersion.Label}). Execute 'vinculo migrate' ou defina Database:MigrateOnStart=true.");
+                $"esta versão do Vinculo espera {status.CodeVersion.Label}). Execute 'vinculo migrate': com Database:MigrateOnStart=false, " +
+                "o Vinculo não altera o esquema sozinho.");
         }
     }
 

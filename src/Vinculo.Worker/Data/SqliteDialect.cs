@@ -28,12 +28,12 @@ public sealed class SqliteDialect : SqlDialect
 
     public override string DescribeTarget() => $"arquivo SQLite {DatabasePath}";
 
-    /// <summary>Resolves a relative file against the content root, so the same settings work from any working directory.</summary>
-    public static SqliteDialect FromConnectionString(string? connectionString, string contentRoot)
+    /// <summary>Resolves a relative file against the data folder (<see cref="Hosting.VinculoPaths"/>), so the same settings work from any working directory.</summary>
+    public static SqliteDialect FromConnectionString(string? connectionString, string dataRoot)
     {
         var builder = new SqliteConnectionStringBuilder(
             string.IsNullOrWhiteSpace(connectionString) ? Hosting.DatabaseOptions.DefaultSqliteConnectionString : connectionString);
-        var path = Path.GetFullPath(Path.Combine(contentRoot, builder.DataSource));
+        var path = Hosting.VinculoPaths.Resolve(dataRoot, builder.DataSource);
         builder.DataSource = path;
         builder.ForeignKeys = true;
         builder.Pooling = true;

@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Vinculo.Hosting;
 using Vinculo.Privacy;
 
 namespace Vinculo.Dispatch;
@@ -14,19 +14,26 @@ namespace Vinculo.Dispatch;
 /// <c>{Dispatch:OutboxPath}/outbox-YYYY-MM-DD.jsonl</c> (a file per UTC day) holding the exact request body the Cloud
 /// sender would POST, and one log line with the number masked; the message is then marked sent with a local id.
 /// </summary>
-public sealed class LogSender(IOptions<DispatchOptions> options, IHostEnvironment environment, TimeProvider timeProvider, ILogger<LogSender> logger)
-    : IMessageSender, IDisposable
+/// <remarks>
+/// Not <see cref="IDisposable"/> on purpose: it is a singleton handed out through the transient <see cref="IMessageSender"/>
+/// registration, and a container disposes the transient disposables it hands out when their scope ends (each job run).
+/// </remarks>
+public sealed class LogSender(IOptions<DispatchOptions> options, VinculoPaths paths, TimeProvider timeProvider, ILogger<LogSender> logger)
+    : IMessageSender
 {
     /// <summary>Local message ids start with this, so they can never be mistaken for Meta's wamids.</summary>
     public const string IdPrefix = "local.";
 
-    private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly Lock gate = new();
 
     public string Name => nameof(SenderKind.Log);
 
-    public string OutboxFolder => Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.Value.OutboxPath));
+    public string OutboxFolder => OutboxFolderFor(options.Value, paths);
 
-    public async Task<SendResult> SendAsync(OutboundMessage message, CancellationToken cancellationToken)
+    /// <summary><c>Dispatch:OutboxPath</c>, relative to the data folder unless absolute.</summary>
+    public static string OutboxFolderFor(DispatchOptions options, VinculoPaths paths) => paths.Resolve(options.OutboxPath);
+
+    public Task<SendResult> SendAsync(OutboundMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         var now = timeProvider.GetUtcNow();
@@ -41,22 +48,18 @@ public sealed class LogSender(IOptions<DispatchOptions> options, IHostEnvironmen
         };
         var path = Path.Combine(OutboxFolder, $"outbox-{now:yyyy-MM-dd}.jsonl");
 
-        await gate.WaitAsync(cancellationToken);
-        try
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (gate)
         {
             Directory.CreateDirectory(OutboxFolder);
-            await File.AppendAllTextAsync(path, line.ToJsonString(LineOptions) + "\n", Encoding.UTF8, CancellationToken.None);
-        }
-        finally
-        {
-            gate.Release();
+            File.AppendAllText(path, line.ToJsonString(LineOptions) + "\n", NoBom);
         }
 
         DispatchLog.WrittenToOutbox(logger, message.MessageId, PhoneMask.Mask(message.To), message.SentAs);
-        return SendResult.Accepted(id);
+        return Task.FromResult(SendResult.Accepted(id));
     }
 
-    public void Dispose() => gate.Dispose();
-
     private static readonly JsonSerializerOptions LineOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static readonly UTF8Encoding NoBom = new(encoderShouldEmitUTF8Identifier: false);
 }

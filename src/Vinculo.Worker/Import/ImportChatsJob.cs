@@ -1,6 +1,6 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Vinculo.Data;
+using Vinculo.Hosting;
 using Vinculo.Jobs;
 
 namespace Vinculo.Import;
@@ -10,14 +10,14 @@ namespace Vinculo.Import;
 /// CSVs, and suppression lists in its <c>suppression/</c> folder), one transaction per file. A database failure stops the
 /// run (recorded as failed) with the file left in place for the next one; anything wrong with a file only sets that file aside.
 /// </summary>
-public sealed class ImportChatsJob(InboxProcessor processor, IOptions<ImportOptions> options, IHostEnvironment environment) : IVinculoJob
+public sealed class ImportChatsJob(InboxProcessor processor, IOptions<ImportOptions> options, VinculoPaths paths) : IVinculoJob
 {
     public const string Key = JobCatalog.ImportChats;
     public const string DefaultCron = "0 0/5 * * * ?";
 
     public async Task<JobResult> RunAsync(JobRunContext context, CancellationToken cancellationToken)
     {
-        var inbox = new InboxFolder(InboxPath(options.Value, environment.ContentRootPath));
+        var inbox = new InboxFolder(InboxPath(options.Value, paths));
         Directory.CreateDirectory(inbox.Root);
         var tally = new ImportTally();
         var index = 0;
@@ -35,8 +35,8 @@ public sealed class ImportChatsJob(InboxProcessor processor, IOptions<ImportOpti
         return new JobResult(tally.Files, tally.Changed, tally.Detail());
     }
 
-    /// <summary><c>Import:InboxPath</c>, relative to the content root (the folder of <c>appsettings.json</c>) unless absolute.</summary>
-    public static string InboxPath(ImportOptions options, string contentRoot) => Path.GetFullPath(Path.Combine(contentRoot, options.InboxPath));
+    /// <summary><c>Import:InboxPath</c>, relative to the data folder unless absolute.</summary>
+    public static string InboxPath(ImportOptions options, VinculoPaths paths) => paths.Resolve(options.InboxPath);
 }
 
 /// <summary>The counters of one run, for <c>job_runs.detail</c> and the command line's summary.</summary>

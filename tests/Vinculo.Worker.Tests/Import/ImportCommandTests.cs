@@ -81,7 +81,7 @@ public sealed class ImportCommandTests(SqliteEngine engine) : IClassFixture<Sqli
         var file = Path.Combine(db.ContentRoot, "contatos.csv");
         await File.WriteAllTextAsync(file, "name,phone\nAna,11 98765-4321\n");
 
-        var result = await db.CliAsync(["import", file]);
+        var result = await db.CliAsync(["import", file, "--Database:MigrateOnStart=false"]);
 
         Assert.Equal(2, result.ExitCode);
         Assert.True(File.Exists(file));

@@ -101,7 +101,7 @@ public abstract class JobRunnerTests(EngineFixture engine) : EngineSuite(engine)
     {
         await using var db = await NewDatabaseAsync();
 
-        var result = await db.CliAsync(["run", TestJobs.Record], TestJobs.Register(new JobProbe()));
+        var result = await db.CliAsync(["run", TestJobs.Record, "--Database:MigrateOnStart=false"], TestJobs.Register(new JobProbe()));
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("vinculo migrate", result.Error, StringComparison.Ordinal);
