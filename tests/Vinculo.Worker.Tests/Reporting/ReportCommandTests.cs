@@ -77,6 +77,36 @@ public abstract class ReportCommandTests(EngineFixture engine) : EngineSuite(eng
         Assert.StartsWith("plan-messages: nunca executou", lines[1], StringComparison.Ordinal);
     }
 
+    [SkippableTheory]
+    [InlineData("never_ran", "plan-messages: nunca executou")]
+    [InlineData("failed", "plan-messages: a última execução")]
+    [InlineData("stale", "plan-messages: o último sucesso foi em")]
+    public async Task Health_ExitsOne_ForAJobThatNeverRanFailedOrIsLate(string problem, string line)
+    {
+        await using var db = await NewMigratedDatabaseAsync();
+        var seed = new ReportSeed(db);
+        var now = DateTimeOffset.UtcNow;
+        // The scheduler has run here for three days and the minutely job is up to date.
+        await seed.JobRunAsync(ProcessInbound, "succeeded", now.AddDays(-3));
+        await seed.JobRunAsync(ProcessInbound, "succeeded", now.AddSeconds(-20));
+        switch (problem)
+        {
+            case "failed":
+                await seed.JobRunAsync(PlanMessages, "succeeded", now.AddHours(-26));
+                await seed.JobRunAsync(PlanMessages, "failed", now.AddHours(-2), error: "timeout");
+                break;
+            case "stale":
+                await seed.JobRunAsync(PlanMessages, "succeeded", now.AddDays(-2));
+                break;
+        }
+
+        var result = await InvokeAsync(db, HealthCommand.Create, ["health", .. OnlyJobs(ProcessInbound, PlanMessages)]);
+
+        Assert.Equal(1, result.ExitCode);
+        var only = Assert.Single(result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.StartsWith(line, only, StringComparison.Ordinal);
+    }
+
     [SkippableFact]
     public async Task Health_WhenTheDatabaseCannotBeReached_ExitsOne()
     {
