@@ -41,7 +41,8 @@ public static class ReportRenderer
         : ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected ? ReportFormat.Terminal
         : ReportFormat.Plain;
 
-    public static void Write(VinculoReport report, TextWriter output, ReportFormat format)
+    /// <param name="width">The terminal's width for <see cref="ReportFormat.Terminal"/>, when not the console's own (tests).</param>
+    public static void Write(VinculoReport report, TextWriter output, ReportFormat format, int? width = null)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(output);
@@ -51,7 +52,7 @@ public static class ReportRenderer
                 output.WriteLine(ToJson(report));
                 break;
             case ReportFormat.Terminal:
-                WriteTables(report, output);
+                WriteTables(report, output, width);
                 break;
             default:
                 WritePlain(report, output);
@@ -63,14 +64,18 @@ public static class ReportRenderer
 
     public static string ToJson(VinculoReport report) => JsonSerializer.Serialize(report, JsonOptions);
 
-    private static void WriteTables(VinculoReport report, TextWriter output)
+    private static void WriteTables(VinculoReport report, TextWriter output, int? width)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(output),
             Interactive = InteractionSupport.No,
         });
-        if (!ReferenceEquals(output, Console.Out))
+        if (width is { } given)
+        {
+            console.Profile.Width = given;
+        }
+        else if (!ReferenceEquals(output, Console.Out))
         {
             // Tables asked for on a writer that is not the terminal (a file, a test): wide enough for every section.
             console.Profile.Width = 140;
@@ -94,7 +99,17 @@ public static class ReportRenderer
                     table.AddRow(row.Select(cell => (IRenderable)new Text(cell)).ToArray());
                 }
 
-                console.Write(table);
+                // A table wider than the terminal would have Spectre squeeze whole columns out of sight (a job's status
+                // among them): on a narrow terminal each row is written as a short list of its columns instead.
+                var natural = ((IRenderable)table).Measure(RenderOptions.Create(console), int.MaxValue / 2).Max;
+                if (natural <= console.Profile.Width)
+                {
+                    console.Write(table);
+                }
+                else
+                {
+                    WriteRecords(console, section);
+                }
             }
             else if (section.Empty is { } empty)
             {
@@ -105,6 +120,22 @@ public static class ReportRenderer
             {
                 console.MarkupLine(section.Alarm ? $"[bold red]{Markup.Escape(note)}[/]" : Markup.Escape(note));
             }
+        }
+    }
+
+    /// <summary>Each row as its first cell, then the other columns one per line: what fits any terminal width.</summary>
+    private static void WriteRecords(IAnsiConsole console, Section section)
+    {
+        foreach (var row in section.Rows)
+        {
+            console.MarkupLine($"[bold]{Markup.Escape(row[0])}[/]");
+            var grid = new Grid().AddColumn(new GridColumn().Padding(2, 0, 2, 0).NoWrap()).AddColumn();
+            for (var i = 1; i < section.Columns.Count; i++)
+            {
+                grid.AddRow(new Text(section.Columns[i].Header, new Style(Color.Grey)), new Text(row[i]));
+            }
+
+            console.Write(grid);
         }
     }
 

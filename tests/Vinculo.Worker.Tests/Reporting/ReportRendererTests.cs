@@ -59,6 +59,26 @@ public sealed class ReportRendererTests
     }
 
     [Fact]
+    public void Terminal_OnAnEightyColumnTerminal_KeepsEveryColumnOfEveryRow_WithinTheWidth()
+    {
+        using var output = new StringWriter();
+        ReportRenderer.Write(Sample(), output, ReportFormat.Terminal, width: 80);
+        var text = System.Text.RegularExpressions.Regex.Replace(output.ToString(), "\u001b\\[[0-9;?]*[A-Za-z]", "");
+
+        Assert.All(text.Split(Environment.NewLine), line => Assert.True(line.Length <= 80, $"wider than the terminal: {line}"));
+        // The jobs table does not fit: each job is listed with all its columns, its failure plainly there.
+        var lines = text.Split(Environment.NewLine).Select(l => l.Trim()).ToList();
+        var dispatch = lines.IndexOf("dispatch-messages");
+        Assert.True(dispatch >= 0, text);
+        Assert.Equal(["agenda", "30 * * * * ?"], lines[dispatch + 1].Split("  ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Equal(["última execução", "2026-11-18 10:16"], lines[dispatch + 2].Split("  ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Contains(lines.Skip(dispatch).Take(8), l => l.StartsWith("situação", StringComparison.Ordinal) && l.EndsWith("FALHOU", StringComparison.Ordinal));
+        Assert.Contains(lines.Skip(dispatch).Take(8), l => l.StartsWith("última falha", StringComparison.Ordinal) && l.EndsWith("2026-11-18 10:16", StringComparison.Ordinal));
+        // What fits stays a table.
+        Assert.Contains("╭", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Json_IsSnakeCase_AndReadsBackToTheSameFigures()
     {
         var json = Render(ReportFormat.Json);
