@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Vinculo.Data;
 using Vinculo.Import;
+using Vinculo.Jobs;
 
 namespace Vinculo.Bench;
 
@@ -30,16 +31,17 @@ public static class ImportBenchmark
             var services = hostFor(scratch);
             await services.GetRequiredService<SchemaMigrator>().MigrateAsync(cancellationToken);
             var processor = services.GetRequiredService<InboxProcessor>();
+            var feed = services.GetRequiredService<ProgressFeed>();
             var inbox = new InboxFolder(folder);
             var path = Path.Combine(folder, FileName);
             var bytes = Write(path, lines);
             await output.WriteLineAsync($"  {"conversa sintética",-28} {bytes / 1024.0 / 1024.0,8:N1} MB");
 
-            var first = await TimeAsync(processor, inbox, path, clock, cancellationToken);
+            var first = await TimeAsync(processor, feed, inbox, path, clock, cancellationToken);
             await Report(output, "importação", first.Elapsed, lines, $"{first.Report.Counts.InteractionsAdded:N0} interações, {first.Report.Counts.ContactsCreated:N0} contatos");
 
             File.Move(first.Report.MovedTo!, path);
-            var again = await TimeAsync(processor, inbox, path, clock, cancellationToken);
+            var again = await TimeAsync(processor, feed, inbox, path, clock, cancellationToken);
             await Report(output, "reimportação (nada novo)", again.Elapsed, lines, $"{again.Report.Counts.InteractionsAdded:N0} interações novas");
 
             using (var process = Process.GetCurrentProcess())
@@ -57,10 +59,11 @@ public static class ImportBenchmark
     }
 
     private static async Task<(FileReport Report, TimeSpan Elapsed)> TimeAsync(
-        InboxProcessor processor, InboxFolder inbox, string path, TimeProvider clock, CancellationToken cancellationToken)
+        InboxProcessor processor, ProgressFeed feed, InboxFolder inbox, string path, TimeProvider clock, CancellationToken cancellationToken)
     {
+        using var progress = feed.Begin(ImportChatsJob.Key);
         var watch = Stopwatch.StartNew();
-        var report = await processor.ProcessAsync(inbox, path, null, 1, clock.GetUtcNow(), waitForSettle: false, cancellationToken);
+        var report = await processor.ProcessAsync(inbox, path, null, 1, clock.GetUtcNow(), waitForSettle: false, progress, cancellationToken);
         return (report, watch.Elapsed);
     }
 

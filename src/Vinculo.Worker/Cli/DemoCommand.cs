@@ -74,16 +74,21 @@ internal static class DemoCommand
         ];
 
         // The jobs' own log lines would drown the demo's story on a terminal: warnings and errors only, unless asked otherwise.
-        string[] quiet = ["--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Vinculo=Warning"];
+        // Off a terminal, the line a long run logs every few seconds (of real time) still shows the demo is alive.
+        string[] quiet = ["--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Vinculo=Warning", $"--Logging:LogLevel:{typeof(ProgressDisplay).FullName}=Information"];
+        await using var progress = VinculoCommandLine.ProgressFor(context);
         using var host = VinculoCommandLine.BuildHost([.. quiet, .. configurationArgs, .. demo], context, clock);
+        progress.Start(host.Services);
         await host.Services.GetRequiredService<SchemaMigrator>().MigrateAsync(ct);
-        await context.Output.WriteLineAsync(string.Create(
+        await progress.Output.WriteLineAsync(string.Create(
             CultureInfo.GetCultureInfo("pt-BR"),
             $"Vinculo demo: {DemoBusiness.ShopName}, {people:N0} contatos, {days} dias a partir de {Start:dd/MM/yyyy}, semente {seed}, banco {databasePath}"));
 
         var business = new DemoBusiness(seed, people, Start);
-        var run = new DemoRun(host.Services, clock, business, inbox, context.Output);
+        var run = new DemoRun(host.Services, clock, business, inbox, progress.Output);
         var jobsOk = await run.RunAsync(days, ct);
+        // Gone before the summary and the report, which are written as they always were (tables on a terminal).
+        await progress.DisposeAsync();
         var capDays = host.Services.GetRequiredService<IOptions<MessagingOptions>>().Value.FrequencyCapDays;
         var checksOk = await new DemoSummary(host.Services.GetRequiredService<Database>(), run.Tally, outbox).WriteAsync(context.Output, capDays, ct);
 

@@ -39,7 +39,9 @@ internal static class ImportCommand
             return VinculoCommandLine.BadUsage;
         }
 
+        await using var progress = VinculoCommandLine.ProgressFor(context);
         using var host = VinculoCommandLine.BuildHost(configurationArgs, context, TimeProvider.System);
+        progress.Start(host.Services);
         await VinculoCommandLine.PrepareDatabaseAsync(host, ct);
         var database = host.Services.GetRequiredService<Database>();
         // The job's own lease: a file is never imported by the job and the verb at the same time.
@@ -57,7 +59,7 @@ internal static class ImportCommand
             : [(full, forced)];
         if (files.Count == 0)
         {
-            await context.Output.WriteLineAsync($"Nenhum arquivo a importar em {full}.");
+            await progress.Output.WriteLineAsync($"Nenhum arquivo a importar em {full}.");
             return VinculoCommandLine.Success;
         }
 
@@ -65,18 +67,23 @@ internal static class ImportCommand
         var clock = host.Services.GetRequiredService<TimeProvider>();
         var tally = new ImportTally();
         var index = 0;
-        foreach (var (file, kind) in files)
+        // The job's work, under the job's lease: shown and logged as the job.
+        using (var run = context.Progress.Begin(JobCatalog.ImportChats))
         {
-            var report = await processor.ProcessAsync(folder, file, kind, ++index, clock.GetUtcNow(), waitForSettle: false, ct);
-            tally.Add(report);
-            await context.Output.WriteLineAsync(Describe(report, folder.Root));
-            if (report.Outcome == FileOutcome.Failed)
+            foreach (var (file, kind) in files)
             {
-                break;
+                run.Report(InboxProcessor.Files, index, files.Count);
+                var report = await processor.ProcessAsync(folder, file, kind, ++index, clock.GetUtcNow(), waitForSettle: false, run, ct);
+                tally.Add(report);
+                await progress.Output.WriteLineAsync(Describe(report, folder.Root));
+                if (report.Outcome == FileOutcome.Failed)
+                {
+                    break;
+                }
             }
         }
 
-        await context.Output.WriteLineAsync(
+        await progress.Output.WriteLineAsync(
             $"Total: {tally.Archived} importado(s), {tally.Quarantined} em quarentena, {tally.Skipped + tally.Failed} não processado(s); " +
             $"{tally.InteractionsAdded} interação(ões) nova(s), {tally.ContactsCreated} contato(s) criado(s), {tally.ContactsUpdated} atualizado(s).");
         return tally.Quarantined + tally.Failed + tally.Skipped == 0 ? VinculoCommandLine.Success : VinculoCommandLine.JobFailed;

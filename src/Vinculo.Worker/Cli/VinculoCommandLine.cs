@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Vinculo.Data;
@@ -244,10 +245,10 @@ public static class VinculoCommandLine
         { contactsOption, consentsOption, importLinesOption, planOption, dispatchOption, latencyOption, rateOption, concurrencyOption, inboundOption, webhookOption };
         bench.SetAction((parse, ct) => Guard(context, () => (parse.GetValue(dispatchOption), parse.GetValue(inboundOption), parse.GetValue(webhookOption)) switch
         {
-            (null, null, { } posts) => ScratchBenchAsync(configurationArgs, context, (services, hostFor) => Bench.WebhookBenchmark.RunAsync(services, hostFor, posts, context.Output, ct)),
-            ({ } dispatch, _, _) => ScratchBenchAsync(configurationArgs, context, (services, hostFor) => Bench.DispatchBenchmark.RunAsync(
-                services, hostFor, dispatch, parse.GetValue(latencyOption), parse.GetValue(rateOption), parse.GetValue(concurrencyOption), context.Output, ct)),
-            (_, { } inbound, _) => ScratchBenchAsync(configurationArgs, context, (services, hostFor) => Bench.InboundBenchmark.RunAsync(services, hostFor, inbound, context.Output, ct)),
+            (null, null, { } posts) => ScratchBenchAsync(configurationArgs, context, (services, hostFor, output) => Bench.WebhookBenchmark.RunAsync(services, hostFor, posts, output, ct)),
+            ({ } dispatch, _, _) => ScratchBenchAsync(configurationArgs, context, (services, hostFor, output) => Bench.DispatchBenchmark.RunAsync(
+                services, hostFor, dispatch, parse.GetValue(latencyOption), parse.GetValue(rateOption), parse.GetValue(concurrencyOption), output, ct)),
+            (_, { } inbound, _) => ScratchBenchAsync(configurationArgs, context, (services, hostFor, output) => Bench.InboundBenchmark.RunAsync(services, hostFor, inbound, output, ct)),
             _ => BenchAsync(parse.GetValue(contactsOption), parse.GetValue(consentsOption), parse.GetValue(importLinesOption), parse.GetValue(planOption), configurationArgs, context, ct),
         }));
         root.Add(bench);
@@ -295,7 +296,9 @@ public static class VinculoCommandLine
     private static async Task<int> BenchAsync(
         int contacts, int? consents, int? importLines, int? plan, IReadOnlyList<string> configurationArgs, CommandLineContext context, CancellationToken ct)
     {
+        await using var progress = ProgressFor(context);
         using var host = BuildHost(configurationArgs, context, TimeProvider.System);
+        progress.Start(host.Services);
         var scratchHosts = new List<IHost>();
         try
         {
@@ -306,16 +309,17 @@ public static class VinculoCommandLine
                 return scratchHost.Services;
             }
 
+            var output = progress.Output;
             if (plan is { } people)
             {
-                return await Bench.PlanBenchmark.RunAsync(host.Services, ScratchHost, people, context.Output, ct);
+                return await Bench.PlanBenchmark.RunAsync(host.Services, ScratchHost, people, output, ct);
             }
 
             return consents is { } count
-                ? await Bench.ConsentBenchmark.RunAsync(host.Services, ScratchHost, count, context.Output, ct)
+                ? await Bench.ConsentBenchmark.RunAsync(host.Services, ScratchHost, count, output, ct)
                 : importLines is { } lines
-                    ? await Bench.ImportBenchmark.RunAsync(host.Services, ScratchHost, lines, context.Output, ct)
-                    : await Bench.PhoneBenchmark.RunAsync(host.Services, ScratchHost, contacts, context.Output, ct);
+                    ? await Bench.ImportBenchmark.RunAsync(host.Services, ScratchHost, lines, output, ct)
+                    : await Bench.PhoneBenchmark.RunAsync(host.Services, ScratchHost, contacts, output, ct);
         }
         finally
         {
@@ -326,9 +330,11 @@ public static class VinculoCommandLine
     /// <summary>Runs a benchmark that builds hosts on scratch databases with settings and a clock of its own.</summary>
     private static async Task<int> ScratchBenchAsync(
         IReadOnlyList<string> configurationArgs, CommandLineContext context,
-        Func<IServiceProvider, Func<string, IReadOnlyList<string>, TimeProvider, IServiceProvider>, Task<int>> benchmark)
+        Func<IServiceProvider, Func<string, IReadOnlyList<string>, TimeProvider, IServiceProvider>, TextWriter, Task<int>> benchmark)
     {
+        await using var progress = ProgressFor(context);
         using var host = BuildHost(configurationArgs, context, TimeProvider.System);
+        progress.Start(host.Services);
         var scratchHosts = new List<IHost>();
         try
         {
@@ -339,7 +345,7 @@ public static class VinculoCommandLine
                 return scratchHost.Services;
             }
 
-            return await benchmark(host.Services, ScratchHost);
+            return await benchmark(host.Services, ScratchHost, progress.Output);
         }
         finally
         {
@@ -385,10 +391,12 @@ public static class VinculoCommandLine
             return BadUsage;
         }
 
+        await using var progress = ProgressFor(context);
         using var host = BuildHost(configurationArgs, context, ClockFor(now));
+        progress.Start(host.Services);
         await PrepareDatabaseAsync(host, ct);
         var outcome = await host.Services.GetRequiredService<JobRunner>().RunAsync(jobKey, ct);
-        await context.Output.WriteLineAsync(Describe(outcome));
+        await progress.Output.WriteLineAsync(Describe(outcome));
         return outcome.Status == JobRunStatus.Succeeded ? Success : JobFailed;
     }
 
@@ -402,14 +410,16 @@ public static class VinculoCommandLine
             return Success;
         }
 
+        await using var progress = ProgressFor(context);
         using var host = BuildHost(configurationArgs, context, ClockFor(now));
+        progress.Start(host.Services);
         await PrepareDatabaseAsync(host, ct);
         var runner = host.Services.GetRequiredService<JobRunner>();
         var exitCode = Success;
         foreach (var jobKey in sequence)
         {
             var outcome = await runner.RunAsync(jobKey, ct);
-            await context.Output.WriteLineAsync(Describe(outcome));
+            await progress.Output.WriteLineAsync(Describe(outcome));
             if (outcome.Status != JobRunStatus.Succeeded)
             {
                 exitCode = JobFailed;
@@ -418,6 +428,13 @@ public static class VinculoCommandLine
 
         return exitCode;
     }
+
+    /// <summary>
+    /// The progress display of a verb that runs long work: made before the verb's host is built (on a terminal the host's
+    /// log lines then go through it), started with <see cref="ProgressDisplay.Start"/> once the host is there. The verb
+    /// writes what it reports through <see cref="ProgressDisplay.Output"/>.
+    /// </summary>
+    internal static ProgressDisplay ProgressFor(CommandLineContext context) => ProgressDisplay.ForCommandLine(context.Progress, context.Output, context.Error);
 
     /// <summary>
     /// What every verb that uses the database does before anything else: one log line saying what is in use, then the
@@ -486,6 +503,7 @@ public static class VinculoCommandLine
     {
         var builder = VinculoHost.CreateBuilder(configurationArgs, context.Paths ?? VinculoPaths.Locate(null, null, context.ContentRoot));
         builder.Services.AddSingleton(clock);
+        builder.Services.Replace(ServiceDescriptor.Singleton(context.Progress));
         context.ConfigureHost?.Invoke(builder);
         return builder;
     }
@@ -641,4 +659,7 @@ public sealed record CommandLineContext(TextWriter Output, TextWriter Error)
     public VinculoPaths? Paths { get; internal init; }
 
     public CancellationToken CancellationToken { get; init; }
+
+    /// <summary>The runs of this invocation, in every host it builds, for its progress display.</summary>
+    public ProgressFeed Progress { get; init; } = new();
 }

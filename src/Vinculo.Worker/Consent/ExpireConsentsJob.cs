@@ -14,6 +14,9 @@ public sealed class ExpireConsentsJob(ConsentExpiryStore store, IOptions<Consent
     public const string Key = JobCatalog.ExpireConsents;
     public const string DefaultCron = "0 30 2 * * ?";
 
+    /// <summary>Granted consents looked at; how many there are is not counted (another scan of the table).</summary>
+    public static readonly ProgressStep Checking = new("checking", "granted consents", "verificando", "consentimentos concedidos");
+
     public async Task<JobResult> RunAsync(JobRunContext context, CancellationToken cancellationToken)
     {
         var idleBefore = context.Now.AddDays(-options.Value.MaxIdleDays);
@@ -36,6 +39,7 @@ public sealed class ExpireConsentsJob(ConsentExpiryStore store, IOptions<Consent
             cancelled += rangeCancelled;
             ranges++;
             after = last;
+            context.Progress.Report(Checking, examined);
         }
 
         var detail = new Dictionary<string, object?>

@@ -40,6 +40,8 @@ public sealed class ProcessInboundJob(
     /// <summary><c>message_queue.status_reason</c> of messages cancelled by an opt-out.</summary>
     public const string OptedOutReason = "opted_out";
 
+    /// <summary>Inbound messages and preference events applied; how many wait is not counted.</summary>
+    public static readonly ProgressStep Applying = new("applying", "inbound messages and preference events", "aplicando", "mensagens recebidas e preferências");
     public async Task<JobResult> RunAsync(JobRunContext context, CancellationToken cancellationToken)
     {
         var classifier = new InboundIntentClassifier(consent.Value.IntentOptions);
@@ -109,6 +111,7 @@ public sealed class ProcessInboundJob(
             await store.WriteEffectsAsync(connection, transaction, effects, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             tally.Phase("write", phase);
+            context.Progress.Report(Applying, tally.Messages + tally.Preferences);
         }
 
         if (tally.Revoked > 0 || tally.Granted > 0)
@@ -116,7 +119,7 @@ public sealed class ProcessInboundJob(
             Log.InboundApplied(logger, tally.Messages + tally.Preferences, tally.Revoked, tally.Granted);
         }
 
-        var delivery = await ApplyStatusesAsync(context.Now, cancellationToken);
+        var delivery = await ApplyStatusesAsync(context.Now, context.Progress, cancellationToken);
         var (paused, cancelled) = await breaker.CheckAsync(context.Now, cancellationToken);
         var detail = tally.Detail();
         detail["webhook_payloads"] = normalised;
@@ -127,14 +130,14 @@ public sealed class ProcessInboundJob(
     }
 
     /// <summary>Delivery statuses (<see cref="DeliveryStatusApplier"/>), after the inbound messages: an opt-out is never held back by them.</summary>
-    private async Task<StatusTally> ApplyStatusesAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<StatusTally> ApplyStatusesAsync(DateTimeOffset now, JobProgress progress, CancellationToken cancellationToken)
     {
         var options = dispatch.Value;
         var window = messaging.Value.ParseWindow();
         var failures = new MessageFailures(
             ledger, new ZoneResolver(scheduler.Value.TimeZoneInfo), window, options.MaxAttempts, phones.Value.UnreachableAfterFailures);
         var applier = new DeliveryStatusApplier(database, statuses, queue, failures);
-        var tally = await applier.ApplyAsync(now, options.StatusBatchSize, cancellationToken);
+        var tally = await applier.ApplyAsync(now, options.StatusBatchSize, progress, cancellationToken);
         if (tally.Read > 0)
         {
             DispatchLog.StatusesApplied(logger, tally.Applied, tally.Read, tally.ReadsRecorded, tally.ReachableAgain, tally.Waiting);

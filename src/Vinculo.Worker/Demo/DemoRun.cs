@@ -64,14 +64,17 @@ internal sealed class DemoRun(IServiceProvider services, SimulatedClock clock, D
 
     private readonly Database database = services.GetRequiredService<Database>();
     private readonly JobRunner runner = services.GetRequiredService<JobRunner>();
+    private readonly ProgressFeed progress = services.GetRequiredService<ProgressFeed>();
     private readonly PriorityQueue<Reaction, DateTimeOffset> pending = new();
     private readonly DemoTally tally = new();
     private readonly Dictionary<long, double> contentOptOut = [];
+    private int days;
 
     public DemoTally Tally => tally;
 
     public async Task<bool> RunAsync(int days, CancellationToken cancellationToken)
     {
+        this.days = days;
         var watch = Stopwatch.StartNew();
         await SeedAsync(cancellationToken);
         await output.WriteLineAsync(string.Create(Br, $"  base montada em {watch.Elapsed.TotalSeconds:N1} s: {business.People:N0} pessoas, {DemoBusiness.Contents.Count} conteúdos, histórico de compras e conversas"));
@@ -82,7 +85,9 @@ internal sealed class DemoRun(IServiceProvider services, SimulatedClock clock, D
         }
 
         clock.Now = LocalTime(days, 0, 5);
+        Show(days - 1, "últimas respostas");
         ok &= (await RunAsync(ProcessInboundJob.Key, cancellationToken)).Status == JobRunStatus.Succeeded;
+        progress.Caption = null;
         await output.WriteLineAsync(string.Create(Br, $"  {days} dias simulados em {watch.Elapsed.TotalSeconds:N1} s"));
         return ok;
     }
@@ -91,6 +96,7 @@ internal sealed class DemoRun(IServiceProvider services, SimulatedClock clock, D
     private async Task SeedAsync(CancellationToken cancellationToken)
     {
         clock.Now = LocalTime(0, 0, 10);
+        Show(0, "os arquivos da loja");
         await using (var connection = await database.OpenAsync(cancellationToken))
         {
             foreach (var content in DemoBusiness.Contents)
@@ -117,12 +123,14 @@ internal sealed class DemoRun(IServiceProvider services, SimulatedClock clock, D
         }
 
         clock.Now = LocalTime(0, 0, 30);
+        Show(0, "importação dos arquivos");
         var watch = Stopwatch.StartNew();
         var import = await RunAsync(ImportChatsJob.Key, cancellationToken);
         var importTime = watch.Elapsed;
         await output.WriteLineAsync(string.Create(
             Br, $"  importação: planilha de {business.People:N0} contatos, {chats:N0} conversas exportadas do WhatsApp, lista \"Não Me Ligue\" com {doNotCall:N0} números ({Describe(import)}, {importTime.TotalSeconds:N1} s)"));
         watch.Restart();
+        Show(0, "histórico de compras do ERP");
         await InsertPurchasesAsync(cancellationToken);
         await output.WriteLineAsync(string.Create(Br, $"  histórico de compras do ERP gravado em {watch.Elapsed.TotalSeconds:N1} s"));
     }
@@ -176,6 +184,7 @@ internal sealed class DemoRun(IServiceProvider services, SimulatedClock clock, D
         foreach (var (hour, minute, job) in new[] { (2, 0, RevalidatePhonesJob.Key), (2, 30, ExpireConsentsJob.Key), (3, 0, PlanMessagesJob.Key) })
         {
             clock.Now = LocalTime(day, hour, minute);
+            Show(day, job);
             var run = await RunAsync(job, cancellationToken);
             ok &= run.Status == JobRunStatus.Succeeded;
             if (job == PlanMessagesJob.Key)
@@ -187,6 +196,7 @@ internal sealed class DemoRun(IServiceProvider services, SimulatedClock clock, D
         if (LocalTime(day, 4, 0).DayOfWeek == DayOfWeek.Sunday)
         {
             clock.Now = LocalTime(day, 4, 0);
+            Show(day, RetentionJob.Key);
             ok &= (await RunAsync(RetentionJob.Key, cancellationToken)).Status == JobRunStatus.Succeeded;
         }
 
@@ -197,6 +207,7 @@ internal sealed class DemoRun(IServiceProvider services, SimulatedClock clock, D
         {
             var tick = LocalTime(day, 8, 0).AddMinutes(30 * slot);
             clock.Now = tick;
+            Show(day, "respostas e envios");
             await FlushReactionsAsync(tick, cancellationToken);
             var inbound = await RunAsync(ProcessInboundJob.Key, cancellationToken);
             var dispatch = await RunAsync(DispatchMessagesJob.Key, cancellationToken);
@@ -336,6 +347,10 @@ internal sealed class DemoRun(IServiceProvider services, SimulatedClock clock, D
     }
 
     private Task<JobRunOutcome> RunAsync(string jobKey, CancellationToken cancellationToken) => runner.RunAsync(jobKey, cancellationToken);
+
+    /// <summary>The simulated day and hour, and what happens then, above the runs of the live display.</summary>
+    private void Show(int day, string step) =>
+        progress.Caption = string.Create(Br, $"Demo: dia {day + 1} de {days}, {TimeZoneInfo.ConvertTime(clock.Now, SaoPaulo):ddd dd/MM HH:mm}: {step}");
 
     /// <summary>The instant of <paramref name="hour"/>:<paramref name="minute"/> in São Paulo on simulated day <paramref name="day"/>.</summary>
     private DateTimeOffset LocalTime(int day, int hour, int minute)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Vinculo.Data;
+using Vinculo.Jobs;
 using Vinculo.Planning;
 
 namespace Vinculo.Dispatch;
@@ -48,7 +49,11 @@ internal sealed class StatusTally
 /// </summary>
 internal sealed class DeliveryStatusApplier(Database database, DeliveryStatusStore store, DispatchStore messages, MessageFailures failures)
 {
-    public async Task<StatusTally> ApplyAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken)
+    /// <summary>Statuses read and applied; how many wait is not counted.</summary>
+    public static readonly ProgressStep Applying = new("applying", "delivery statuses", "aplicando", "status de entrega");
+
+    /// <param name="progress">Told after each batch how many statuses have been read so far.</param>
+    public async Task<StatusTally> ApplyAsync(DateTimeOffset now, int batchSize, JobProgress progress, CancellationToken cancellationToken)
     {
         var tally = new StatusTally();
         var afterAt = DateTimeOffset.MinValue.AddYears(1);
@@ -69,6 +74,7 @@ internal sealed class DeliveryStatusApplier(Database database, DeliveryStatusSto
             tally.Read += pending.Count;
             await ApplyBatchAsync(new RecordContext(messages, connection, transaction, [], cancellationToken), pending, now, tally);
             await transaction.CommitAsync(cancellationToken);
+            progress.Report(Applying, tally.Read);
         }
     }
 

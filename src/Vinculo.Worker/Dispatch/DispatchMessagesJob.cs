@@ -34,6 +34,9 @@ public sealed class DispatchMessagesJob(
     public const string Key = JobCatalog.DispatchMessages;
     public const string DefaultCron = "30 * * * * ?";
 
+    /// <summary>Messages sent so far; how many are due is not counted (the claims find them).</summary>
+    public static readonly ProgressStep Sending = new("sending", "messages sent", "enviando", "mensagens enviadas");
+
     /// <summary>
     /// A queued message this far past its slot is certainly past its send day's window, in any zone: a slot and its
     /// window's close lie on one local day, at most a day (and a daylight-saving hour) apart.
@@ -83,9 +86,10 @@ public sealed class DispatchMessagesJob(
         var failures = new MessageFailures(ledger, zones, window, options.MaxAttempts, phones.Value.UnreachableAfterFailures);
         var recorder = new DispatchRecorder(failures, new DispatchSettings(context.Node, options.MaxAttempts, options.RetryDelay), logger);
         using var run = new DispatchRun(
-            store, sender, throttle, recheck, recorder, tally, timeProvider, new RecheckWindow(plan.FrequencyCapDays), context.Node,
+            store, sender, throttle, recheck, recorder, tally, context.Progress, timeProvider, new RecheckWindow(plan.FrequencyCapDays), context.Node,
             options.MaxConcurrency, database.Dialect.ConcurrentWriters, Math.Max(0, plan.DailyLimit - recipients), logger);
         await run.RunAsync(cancellationToken);
+        context.Progress.Report(Sending, tally.Sent);
         cancellationToken.ThrowIfCancellationRequested();
 
         if (run.DailyLimitReached)

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Vinculo.Data;
+using Vinculo.Jobs;
 
 namespace Vinculo.Dispatch;
 
@@ -33,6 +34,7 @@ internal sealed class DispatchRun(
     DispatchRecheck recheck,
     DispatchRecorder recorder,
     DispatchTally tally,
+    JobProgress progress,
     TimeProvider timeProvider,
     RecheckWindow window,
     string node,
@@ -112,6 +114,7 @@ internal sealed class DispatchRun(
                 return;
             }
 
+            progress.Report(DispatchMessagesJob.Sending, tally.Sent);
             var now = timeProvider.GetUtcNow();
             claiming.Start();
             var batch = await store.ClaimAsync(node, now, limit, window, facts => recheck.Decide(facts, now), CancellationToken.None);

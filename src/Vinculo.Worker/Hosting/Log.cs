@@ -22,6 +22,13 @@ internal static partial class Log
     [LoggerMessage(1006, LogLevel.Debug, "Job {JobKey} failed (run {RunId}), exception detail")]
     public static partial void JobFailedDetail(ILogger logger, Exception exception, string jobKey, long runId);
 
+    /// <summary>What a long run has done so far (<see cref="ProgressDisplay"/>): steps and counts only.</summary>
+    [LoggerMessage(1007, LogLevel.Information, "Job {JobKey}: {Progress}, {Elapsed} s")]
+    public static partial void JobInProgress(ILogger logger, string jobKey, string progress, long elapsed);
+
+    [LoggerMessage(1008, LogLevel.Information, "Job {JobKey} still running, {Elapsed} s")]
+    public static partial void JobStillRunning(ILogger logger, string jobKey, long elapsed);
+
     [LoggerMessage(1003, LogLevel.Warning, "Job {JobKey} was not started: another run of it is in progress")]
     public static partial void JobAlreadyRunning(ILogger logger, string jobKey);
 

@@ -53,6 +53,8 @@ public static class SchedulerSetup
 
         services.AddSingleton<SchedulerPreflight>();
         services.AddSingleton<IHostedService, SchedulerService>();
+        // Runs the scheduler fires get a log line every so often while they last; never the terminal display.
+        services.AddHostedService<ProgressDisplay>();
         services.Configure<HostOptions>(o =>
         {
             o.ShutdownTimeout = scheduler.ShutdownGracePeriod + TimeSpan.FromSeconds(30);

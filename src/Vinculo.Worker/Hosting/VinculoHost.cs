@@ -189,6 +189,8 @@ public static class VinculoHost
         builder.Services.AddSingleton<JobRunStore>();
         builder.Services.AddSingleton<ISqlStatements>(sp => sp.GetRequiredService<JobRunStore>());
         builder.Services.AddSingleton<JobRunner>();
+        // The command line puts its own in place, shared by every host of one invocation.
+        builder.Services.TryAddSingleton(_ => new ProgressFeed());
         return builder;
     }
 

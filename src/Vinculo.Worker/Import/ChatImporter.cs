@@ -68,6 +68,7 @@ internal sealed class ChatImporter(ImportStore store, ChatExportParser parser, C
 
                 counts.InteractionsAdded += await store.InsertInteractionsAsync(run.Session, rows, cancellationToken);
                 rows.Clear();
+                run.ReportRead(counts.MessagesRead);
             }
         }
         catch (ChannelClosedException closed) when (closed.InnerException is { } cause)

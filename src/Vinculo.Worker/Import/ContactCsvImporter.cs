@@ -15,6 +15,9 @@ internal sealed class ContactCsvImporter(ImportStore store, ConsentLedger ledger
     private const int MaxNameLength = 400;
     private const int MaxExternalRefLength = 200;
 
+    /// <summary>Rows between two progress reports: rows are written one by one, there is no batch to report with.</summary>
+    private const int ReportEvery = 1_000;
+
     /// <summary>A record longer than this is not a contact: the file is damaged or not a CSV.</summary>
     private const int MaxRecordBytes = 1 << 20;
 
@@ -58,6 +61,11 @@ internal sealed class ContactCsvImporter(ImportStore store, ConsentLedger ledger
             while (csv.Read())
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                if (run.Counts.RowsRead % ReportEvery == 0)
+                {
+                    run.ReportRead(run.Counts.RowsRead);
+                }
+
                 var row = ContactRow.Read(csv, columns, run.TimeZone, run.Now, out var problem);
                 if (row is null)
                 {

@@ -21,9 +21,11 @@ public sealed class ImportChatsJob(InboxProcessor processor, IOptions<ImportOpti
         Directory.CreateDirectory(inbox.Root);
         var tally = new ImportTally();
         var index = 0;
-        foreach (var (path, kind) in inbox.Pending())
+        var files = inbox.Pending().ToList();
+        foreach (var (path, kind) in files)
         {
-            var report = await processor.ProcessAsync(inbox, path, kind, ++index, context.Now, waitForSettle: true, cancellationToken);
+            context.Progress.Report(InboxProcessor.Files, index, files.Count);
+            var report = await processor.ProcessAsync(inbox, path, kind, ++index, context.Now, waitForSettle: true, context.Progress, cancellationToken);
             tally.Add(report);
             if (report.Outcome == FileOutcome.Failed)
             {
@@ -31,6 +33,8 @@ public sealed class ImportChatsJob(InboxProcessor processor, IOptions<ImportOpti
                 throw new DatabaseUnavailableException($"Importação interrompida: {report.Reason}", new InvalidOperationException(report.Reason));
             }
         }
+
+        context.Progress.Report(InboxProcessor.Files, index, files.Count);
 
         return new JobResult(tally.Files, tally.Changed, tally.Detail());
     }

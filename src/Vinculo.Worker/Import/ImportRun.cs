@@ -1,13 +1,18 @@
 using Vinculo.Consent;
+using Vinculo.Jobs;
 
 namespace Vinculo.Import;
 
 /// <summary>What the importers of one file share: its transaction, its contacts, its counters and the run's settings.</summary>
 /// <param name="Now">The run's instant (the job's <c>Now</c>, or the clock for the command line): never the database's clock.</param>
 /// <param name="TimeZone"><c>Scheduler:TimeZone</c>: the zone local times in files are read in.</param>
+/// <param name="Progress">The run's progress: the importers report what they have read of the file, once per batch.</param>
 internal sealed record ImportRun(
-    ImportSession Session, ContactDirectory Contacts, ImportCounts Counts, DateTimeOffset Now, TimeZoneInfo TimeZone, bool ChatGrantsConsent)
+    ImportSession Session, ContactDirectory Contacts, ImportCounts Counts, DateTimeOffset Now, TimeZoneInfo TimeZone, bool ChatGrantsConsent, JobProgress Progress)
 {
+    /// <summary>Messages or rows of the file read so far.</summary>
+    public void ReportRead(long records) => Progress.Report(InboxProcessor.Reading, records);
+
     /// <summary>
     /// Gives consent from a file: <see cref="ConsentTransitions.Grant"/> (an opt-out later than <paramref name="at"/>
     /// stands; a time the base already knows adds nothing). Without a time of its own, a file only gives consent to

@@ -17,6 +17,12 @@ namespace Vinculo.Import;
 /// </summary>
 public sealed class InboxProcessor
 {
+    /// <summary>The files of a run: done are those finished.</summary>
+    public static readonly ProgressStep Files = new("importing", "files", "importando", "arquivos");
+
+    /// <summary>What has been read of the file being imported.</summary>
+    public static readonly ProgressStep Reading = new("reading", "messages or rows of the current file", "lendo", "mensagens ou linhas do arquivo atual");
+
     private readonly ImportStore store;
     private readonly ImportOptions options;
     private readonly SchedulerOptions scheduler;
@@ -55,9 +61,10 @@ public sealed class InboxProcessor
     /// <param name="kind">What the file is known to be (a suppression list), or null to tell by its extension.</param>
     /// <param name="index">The file's position in the run, for the log (names are not logged).</param>
     /// <param name="waitForSettle">Leave a file written to within <c>Import:SettleTime</c> for later (the job); the verb imports at once.</param>
+    /// <param name="progress">Where what is read of the file is reported (<see cref="Reading"/>).</param>
     /// <exception cref="DatabaseUnavailableException">Not thrown: a database failure is a <see cref="FileOutcome.Failed"/> report.</exception>
     public async Task<FileReport> ProcessAsync(
-        InboxFolder folder, string path, ImportKind? kind, int index, DateTimeOffset now, bool waitForSettle, CancellationToken cancellationToken)
+        InboxFolder folder, string path, ImportKind? kind, int index, DateTimeOffset now, bool waitForSettle, JobProgress progress, CancellationToken cancellationToken)
     {
         var name = Path.GetFileName(path);
         var counts = new ImportCounts();
@@ -99,8 +106,10 @@ public sealed class InboxProcessor
             await using (var session = await store.BeginAsync(cancellationToken))
             {
                 var run = new ImportRun(
-                    session, new ContactDirectory(store, session, phones, scheduler.TimeZone, now, counts), counts, now, scheduler.TimeZoneInfo, options.ChatGrantsConsent);
+                    session, new ContactDirectory(store, session, phones, scheduler.TimeZone, now, counts), counts, now, scheduler.TimeZoneInfo, options.ChatGrantsConsent, progress);
+                run.ReportRead(0);
                 await ImportAsync(run, path, kind.Value, cancellationToken);
+                run.ReportRead(counts.MessagesRead + counts.RowsRead);
                 if (HasChanged(before))
                 {
                     // Rolled back as the session ends without a commit.

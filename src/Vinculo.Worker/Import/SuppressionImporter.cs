@@ -95,6 +95,7 @@ internal sealed class SuppressionImporter(ImportStore store)
         {
             run.Counts.SuppressionsAdded += await store.InsertSuppressionsAsync(run.Session, rows, cancellationToken);
             rows.Clear();
+            run.ReportRead(run.Counts.RowsRead);
         }
 
         return 1;

@@ -13,7 +13,11 @@ public interface IVinculoJob
 /// <param name="RunId">Its <c>job_runs</c> row.</param>
 /// <param name="Now">The instant the run works as of: the clock, or <c>--now</c>.</param>
 /// <param name="Node">This worker's node name.</param>
-public sealed record JobRunContext(string JobKey, long RunId, DateTimeOffset Now, string Node);
+public sealed record JobRunContext(string JobKey, long RunId, DateTimeOffset Now, string Node)
+{
+    /// <summary>Where the job reports its steps, once per batch (<see cref="JobProgress.None"/> when nobody follows the run).</summary>
+    public JobProgress Progress { get; init; } = JobProgress.None;
+}
 
 /// <summary>What a run did: rows looked at, rows changed, and anything else worth keeping (stored as <c>job_runs.detail</c> JSON).</summary>
 /// <param name="Failure">

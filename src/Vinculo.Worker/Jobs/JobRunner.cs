@@ -19,6 +19,7 @@ public sealed class JobRunner(
     JobRunStore runs,
     TimeProvider timeProvider,
     IOptions<SchedulerOptions> scheduler,
+    ProgressFeed progressFeed,
     ILogger<JobRunner> logger)
 {
     private readonly Dictionary<string, JobDefinition> jobs = definitions.ToDictionary(d => d.Key, StringComparer.Ordinal);
@@ -76,6 +77,7 @@ public sealed class JobRunner(
         var node = scheduler.Value.Node;
         var runId = await runs.StartAsync(jobKey, node, startedAt, cancellationToken);
         Log.JobStarted(logger, jobKey, runId, startedAt);
+        using var progress = progressFeed.Begin(jobKey);
 
         // A lease the engine dropped (a dead session) stops the job: it must not go on unprotected.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
@@ -85,7 +87,7 @@ public sealed class JobRunner(
         {
             await using var scope = scopes.CreateAsyncScope();
             var job = (IVinculoJob)scope.ServiceProvider.GetRequiredService(definition.JobType);
-            result = await job.RunAsync(new JobRunContext(jobKey, runId, startedAt, node), stop.Token);
+            result = await job.RunAsync(new JobRunContext(jobKey, runId, startedAt, node) { Progress = progress }, stop.Token);
             if (result.Failure is { } failure)
             {
                 error = failure;

@@ -20,6 +20,12 @@ public sealed class RevalidatePhonesJob(PhoneStore store, IOptions<PhonesOptions
 
     public const double LargeRewriteShare = 0.25;
 
+    /// <summary>Contacts classified, of those due (counted when the first batch is full, else that batch is all of them).</summary>
+    public static readonly ProgressStep Classifying = new("classifying", "contacts", "classificando", "contatos");
+
+    /// <summary>Contacts marked duplicate of an older one, or released from such a mark.</summary>
+    public static readonly ProgressStep MarkingDuplicates = new("marking duplicates", "contacts", "marcando duplicados", "contatos");
+
     public async Task<JobResult> RunAsync(JobRunContext context, CancellationToken cancellationToken)
     {
         var options = phones.Value;
@@ -88,6 +94,7 @@ public sealed class RevalidatePhonesJob(PhoneStore store, IOptions<PhonesOptions
                 try
                 {
                     long after = 0;
+                    long? due = null;
                     while (true)
                     {
                         var candidates = await store.ReadCandidatesAsync(after, options.BatchSize, staleBefore, PhoneClassifier.LibraryVersion, stop.Token);
@@ -96,14 +103,17 @@ public sealed class RevalidatePhonesJob(PhoneStore store, IOptions<PhonesOptions
                             break;
                         }
 
-                        // Only a full first batch can start a large rewrite: a run with little to do pays for no count.
-                        if (after == 0 && candidates.Count == options.BatchSize)
+                        // The first batch tells how many are due: all of them, unless it is full; then they are counted, which only
+                        // a full first batch pays for, as it also decides on a large rewrite.
+                        if (after == 0)
                         {
-                            await PrepareLargeRewriteAsync(staleBefore, tally, stop.Token);
+                            due = candidates.Count == options.BatchSize ? await PrepareLargeRewriteAsync(staleBefore, tally, stop.Token) : candidates.Count;
                         }
 
                         after = candidates[^1].ContactId;
-                        await batches.Writer.WriteAsync(Recheck(candidates, classifier, context.Now, tally), stop.Token);
+                        var batch = Recheck(candidates, classifier, context.Now, tally);
+                        context.Progress.Report(Classifying, tally.Scanned, due);
+                        await batches.Writer.WriteAsync(batch, stop.Token);
                     }
 
                     batches.Writer.Complete();
@@ -135,7 +145,8 @@ public sealed class RevalidatePhonesJob(PhoneStore store, IOptions<PhonesOptions
     }
 
     /// <summary>Drops the number index when this run rewrites a large part of the base (the caller builds it again).</summary>
-    private async Task PrepareLargeRewriteAsync(DateTimeOffset staleBefore, PhoneTally tally, CancellationToken cancellationToken)
+    /// <returns>How many contacts are due for a check.</returns>
+    private async Task<long> PrepareLargeRewriteAsync(DateTimeOffset staleBefore, PhoneTally tally, CancellationToken cancellationToken)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var (live, candidates) = await store.CountCandidatesAsync(staleBefore, PhoneClassifier.LibraryVersion, cancellationToken);
@@ -146,6 +157,7 @@ public sealed class RevalidatePhonesJob(PhoneStore store, IOptions<PhonesOptions
         }
 
         tally.Phase("count", watch);
+        return candidates;
     }
 
     /// <summary>
@@ -188,6 +200,7 @@ public sealed class RevalidatePhonesJob(PhoneStore store, IOptions<PhonesOptions
         var batchSize = phones.Value.BatchSize;
         var marks = new List<object?[]>();
         var promotions = new List<PhoneCandidate>();
+        context.Progress.Report(MarkingDuplicates, 0);
         await foreach (var (row, oldest) in store.ReadDuplicateChangesAsync(cancellationToken))
         {
             if (row.ContactId == oldest)
@@ -203,6 +216,7 @@ public sealed class RevalidatePhonesJob(PhoneStore store, IOptions<PhonesOptions
             {
                 await store.WriteDuplicatesAsync(marks, cancellationToken);
                 marks.Clear();
+                context.Progress.Report(MarkingDuplicates, tally.Duplicates);
             }
         }
 
@@ -224,6 +238,7 @@ public sealed class RevalidatePhonesJob(PhoneStore store, IOptions<PhonesOptions
         await store.WriteClassificationsAsync(classified, cancellationToken);
         await store.WriteDuplicatesAsync([.. released.Select(r => DuplicateRow(r.ContactId, r.Phone, context.Now))], cancellationToken);
         tally.Promoted += released.Count;
+        context.Progress.Report(MarkingDuplicates, tally.Duplicates + tally.Promoted);
     }
 }
 

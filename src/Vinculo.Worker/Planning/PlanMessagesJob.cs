@@ -27,6 +27,12 @@ public sealed class PlanMessagesJob(
     public const string Key = JobCatalog.PlanMessages;
     public const string DefaultCron = "0 0 3 * * ?";
 
+    /// <summary>People (numbers) decided on; how many there are is not counted (another scan of the base).</summary>
+    public static readonly ProgressStep Evaluating = new("evaluating", "people", "avaliando", "pessoas");
+
+    /// <summary>The night's chosen messages, written in one insert.</summary>
+    public static readonly ProgressStep Queueing = new("queueing", "messages", "enfileirando", "mensagens");
+
     public async Task<JobResult> RunAsync(JobRunContext context, CancellationToken cancellationToken)
     {
         var options = messaging.Value;
@@ -49,13 +55,15 @@ public sealed class PlanMessagesJob(
             window, scorer, options.HourOptions, businessZone, contents,
             options.FrequencyCapDays, consent.Value.MaxIdleDays, options.MinRelevance, day, now);
         var selection = new DailySelection((int)Math.Max(0, options.DailyLimit - tally.AlreadyPlanned), renderer);
-        await StreamAsync(planner, selection, tally, options.BatchSize, now, cancellationToken);
+        await StreamAsync(planner, selection, tally, options.BatchSize, now, context.Progress, cancellationToken);
         tally.UnknownZones = planner.UnknownZones;
         tally.Selected(selection);
 
         watch.Restart();
         var rows = selection.Chosen.Select(m => QueueRow(m, scorer, now)).ToList();
+        context.Progress.Report(Queueing, 0, rows.Count);
         var (inserted, cancelled) = await store.InsertPlanAsync(rows, day, now, cancellationToken);
+        context.Progress.Report(Queueing, rows.Count, rows.Count);
         tally.Queued = inserted - cancelled;
         tally.CancelledSuppressed = cancelled;
         tally.Phase("insert", watch);
@@ -128,7 +136,8 @@ public sealed class PlanMessagesJob(
     /// stages, so memory stays flat): read the next people, read their signals, decide for each person (this task),
     /// write the hours learned. On two cores the reads of one batch overlap the decisions on the previous one.
     /// </summary>
-    private async Task StreamAsync(NightPlanner planner, DailySelection selection, PlanTally tally, int batchSize, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task StreamAsync(
+        NightPlanner planner, DailySelection selection, PlanTally tally, int batchSize, DateTimeOffset now, JobProgress progress, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var options = new BoundedChannelOptions(2) { SingleWriter = true, SingleReader = true };
@@ -203,6 +212,7 @@ public sealed class PlanMessagesJob(
                 }
 
                 evaluate.Stop();
+                progress.Report(Evaluating, tally.Scanned);
                 if (hours.Count >= batchSize)
                 {
                     await learned.Writer.WriteAsync(hours, stop.Token);

@@ -78,4 +78,51 @@ public sealed class WorkerProcessTests
             Directory.Delete(root, recursive: true);
         }
     }
+
+    /// <summary>
+    /// A verb whose streams go to files (a script, cron, CI) even with a terminal type set: standard output holds only what
+    /// the verb reports, and no stream holds a terminal escape sequence of the progress display.
+    /// </summary>
+    [SkippableFact]
+    public async Task Run_WithRedirectedStreams_WritesItsOneLine_AndNoEscapeSequence()
+    {
+        var root = Directory.CreateTempSubdirectory("vinculo-process-").FullName;
+        try
+        {
+            var start = new ProcessStartInfo("dotnet")
+            {
+                WorkingDirectory = root,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "vinculo.dll"), "run", "revalidate-phones", "--data", Path.Combine(root, "dados") })
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("VINCULO_", StringComparison.Ordinal)).ToList())
+            {
+                start.Environment.Remove(name);
+            }
+
+            start.Environment["TERM"] = "xterm-256color";
+            start.Environment.Remove("NO_COLOR");
+
+            using var process = Process.Start(start)!;
+            var output = process.StandardOutput.ReadToEndAsync();
+            var error = process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync().WaitAsync(Patience);
+
+            Assert.True(process.ExitCode == 0, $"exit code {process.ExitCode}:\n{await output}\n{await error}");
+            Assert.Equal("revalidate-phones: concluído (execução 1): 0 lido(s), 0 alterado(s).", (await output).TrimEnd('\n', '\r'));
+            Assert.DoesNotContain('\u001b', await output);
+            Assert.DoesNotContain('\u001b', await error);
+            Assert.Contains("revalidate-phones", await error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
 }

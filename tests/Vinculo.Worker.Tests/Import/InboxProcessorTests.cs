@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Vinculo.Engines;
+using Vinculo.Jobs;
 using static Vinculo.Import.ImportTestKit;
 
 namespace Vinculo.Import;
@@ -18,7 +19,7 @@ public sealed class InboxProcessorTests(SqliteEngine engine) : IClassFixture<Sql
         var path = Drop(db, Path.Combine(SamplesFolder, "Conversa do WhatsApp com +55 11 98765-4321.txt"));
         var inbox = new InboxFolder(Inbox(db));
 
-        var report = await host.Services.GetRequiredService<InboxProcessor>().ProcessAsync(inbox, path, null, 1, Now, waitForSettle: true, CancellationToken.None);
+        var report = await host.Services.GetRequiredService<InboxProcessor>().ProcessAsync(inbox, path, null, 1, Now, waitForSettle: true, JobProgress.None, CancellationToken.None);
 
         Assert.Equal(FileOutcome.Failed, report.Outcome);
         Assert.Contains("banco de dados", report.Reason, StringComparison.Ordinal);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Vinculo.Data;
 using Vinculo.Engines;
 
@@ -94,6 +95,33 @@ public abstract class JobRunnerTests(EngineFixture engine) : EngineSuite(engine)
         Assert.Equal(JobRunStore.AbandonedError, rows[0].Error);
         Assert.NotNull(rows[0].FinishedAt);
         Assert.Equal("succeeded", rows[1].Status);
+    }
+
+    [SkippableFact]
+    public async Task Run_IsFollowedInTheProgressFeed_UntilItEnds_AndTheJobReportsThere()
+    {
+        await using var db = await NewMigratedDatabaseAsync();
+        var probe = new JobProbe();
+        var feed = new ProgressFeed();
+        using var host = db.BuildHost(configureHost: builder =>
+        {
+            TestJobs.Register(probe)(builder);
+            builder.Services.Replace(ServiceDescriptor.Singleton(feed));
+        });
+        var runner = host.Services.GetRequiredService<JobRunner>();
+
+        var running = runner.RunAsync(TestJobs.Block, CancellationToken.None);
+        await probe.FirstBlockStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var during = feed.Running;
+        probe.Release();
+        await running.WaitAsync(TimeSpan.FromSeconds(30));
+        await runner.RunAsync(TestJobs.Record, CancellationToken.None);
+
+        Assert.Equal(TestJobs.Block, Assert.Single(during).JobKey);
+        Assert.Empty(feed.Running);
+        var recorded = Assert.Single(probe.Recorded).Progress;
+        Assert.Equal(TestJobs.Record, recorded.JobKey);
+        Assert.Equal(new[] { new ProgressReading(RecordingJob.Recording, 3, 3) }, recorded.Readings);
     }
 
     [SkippableFact]

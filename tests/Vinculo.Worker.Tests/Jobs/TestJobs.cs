@@ -101,8 +101,11 @@ public sealed class JobProbe
 
 internal sealed class RecordingJob(JobProbe probe) : IVinculoJob
 {
+    public static readonly ProgressStep Recording = new("recording", "rows", "gravando", "linhas");
+
     public Task<JobResult> RunAsync(JobRunContext context, CancellationToken cancellationToken)
     {
+        context.Progress.Report(Recording, 3, 3);
         probe.OnRecorded(context);
 
         return Task.FromResult(new JobResult(3, 1, new Dictionary<string, object?> { ["now"] = context.Now.ToString("o"), ["kind"] = "test" }));
