@@ -78,6 +78,12 @@ public abstract class SqlDialect(string connectionString)
     public virtual string Limit(string limitParameter) => $"LIMIT {limitParameter}";
 
     /// <summary>
+    /// "<c>contacts.phone_raw</c> is the text in <paramref name="parameter"/>", in the form the engine's index on the
+    /// unclassified numbers answers (V010): the column itself here.
+    /// </summary>
+    public virtual string RawPhoneEquals(string parameter) => $"phone_raw = {parameter}";
+
+    /// <summary>
     /// "<paramref name="column"/> is one of the values in <paramref name="parameter"/>", where the parameter holds
     /// <see cref="ListParameter{T}"/>: one parameter whatever the number of values (no statement is rewritten per
     /// call, and SQL Server's limit of about 2,100 parameters never applies). A JSON array here, read with json_each.

@@ -81,6 +81,13 @@ public sealed class SqlServerDialect(string connectionString) : SqlDialect(conne
 
     public override string Limit(string limitParameter) => "";
 
+    /// <summary>
+    /// nvarchar(max) cannot be an index key: V010 indexes its SHA-256 (the persisted column <c>phone_raw_hash</c>), so the
+    /// hash finds the row and the text confirms it. Both sides hash nvarchar, the same UTF-16 bytes.
+    /// </summary>
+    public override string RawPhoneEquals(string parameter) =>
+        $"phone_raw_hash = CAST(HASHBYTES('SHA2_256', CAST({parameter} AS nvarchar(max))) AS binary(32)) AND phone_raw = {parameter}";
+
     public override async Task<string> CreateScratchDatabaseAsync(string name, CancellationToken cancellationToken)
     {
         await using (var connection = new SqlConnection(ConnectionString))

@@ -29,10 +29,13 @@ public sealed class ImportStore(Database database) : ISqlStatements
         "ORDER BY CASE WHEN phone_status = 'duplicate' THEN 1 ELSE 0 END, created_at, contact_id " +
         database.Dialect.Limit("@limit");
 
-    /// <summary>A number that no classifier accepts is matched as typed, so a re-imported CSV row finds its contact again.</summary>
+    /// <summary>
+    /// A number that no classifier accepts is matched as typed, so a re-imported CSV row finds its contact again; through
+    /// the index on the unclassified numbers (V010), not a scan of all of them per row.
+    /// </summary>
     private string ByRawPhoneSql =>
         $"SELECT {database.Dialect.Top("@limit")} {ContactColumns} FROM contacts " +
-        "WHERE erased_at IS NULL AND phone_e164 IS NULL AND phone_raw = @raw " +
+        $"WHERE erased_at IS NULL AND phone_e164 IS NULL AND {database.Dialect.RawPhoneEquals("@raw")} " +
         "AND (@externalRef IS NULL OR external_ref IS NULL OR external_ref = @externalRef) " +
         "ORDER BY created_at, contact_id " +
         database.Dialect.Limit("@limit");

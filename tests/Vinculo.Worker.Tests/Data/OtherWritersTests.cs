@@ -290,7 +290,8 @@ public abstract partial class OtherWritersTests(EngineFixture engine) : EngineSu
             Assert.True(rows.SequenceEqual(after.Rows[name]), $"{name}:\n{string.Join("\n", rows)}\n---\n{string.Join("\n", after.Rows[name])}");
         }
 
-        Assert.Equal(before.Indexes, after.Indexes);
+        // Later migrations add indexes of their own (V010: the numbers no classifier accepts).
+        Assert.Equal(before.Indexes, after.Indexes.Where(index => !index.StartsWith("ix_contacts_unclassified_raw ", StringComparison.Ordinal)));
         Assert.Equal(before.Constraints, after.Constraints);
         Assert.Equal(before.Triggers.Append(PhoneTrigger).Order(StringComparer.Ordinal), after.Triggers);
         await using var check = await db.OpenAsync();
