@@ -239,12 +239,40 @@ public static class VinculoCommandLine
                 result.AddError("--webhook: use um número entre 1 e 10000000.");
             }
         });
+        var nightOption = new Option<int?>("--night")
+        {
+            Description = "Em vez dos telefones, mede uma noite inteira (revalidate-phones, expire-consents, plan-messages, o envio do dia e as respostas) sobre esta quantidade de contatos com histórico.",
+        };
+        nightOption.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 1 or > 50_000_000)
+            {
+                result.AddError("--night: use um número entre 1 e 50000000.");
+            }
+        });
+        var historyYearsOption = new Option<int>("--history-years")
+        {
+            Description = "Com --night: quantos anos de histórico cada base tem (padrão 3).",
+            DefaultValueFactory = _ => 3,
+        };
+        historyYearsOption.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > 20)
+            {
+                result.AddError("--history-years: use um número entre 1 e 20.");
+            }
+        });
         var bench = new Command(
             "bench",
             "Mede a revalidação de telefones (ou, com --consents, a expiração de consentimentos; com --import-lines, a importação de conversas; com --plan, o planejamento de mensagens) numa base sintética, em um banco descartável do mesmo motor (a base configurada não é tocada).")
-        { contactsOption, consentsOption, importLinesOption, planOption, dispatchOption, latencyOption, rateOption, concurrencyOption, inboundOption, webhookOption };
+        {
+            contactsOption, consentsOption, importLinesOption, planOption, dispatchOption, latencyOption, rateOption, concurrencyOption, inboundOption, webhookOption,
+            nightOption, historyYearsOption,
+        };
         bench.SetAction((parse, ct) => Guard(context, () => (parse.GetValue(dispatchOption), parse.GetValue(inboundOption), parse.GetValue(webhookOption)) switch
         {
+            _ when parse.GetValue(nightOption) is { } night => ScratchBenchAsync(
+                configurationArgs, context, (services, hostFor, output) => Bench.NightBenchmark.RunAsync(services, hostFor, night, parse.GetValue(historyYearsOption), output, ct)),
             (null, null, { } posts) => ScratchBenchAsync(configurationArgs, context, (services, hostFor, output) => Bench.WebhookBenchmark.RunAsync(services, hostFor, posts, output, ct)),
             ({ } dispatch, _, _) => ScratchBenchAsync(configurationArgs, context, (services, hostFor, output) => Bench.DispatchBenchmark.RunAsync(
                 services, hostFor, dispatch, parse.GetValue(latencyOption), parse.GetValue(rateOption), parse.GetValue(concurrencyOption), output, ct)),
