@@ -117,7 +117,13 @@ public sealed class DispatchStore(Database database) : ISqlStatements
     private const string LongMissedSql =
         "UPDATE message_queue SET status = 'cancelled', status_reason = 'missed_window', updated_at = @now WHERE status = 'queued' AND scheduled_at < @cutoff";
 
-    private const string RecentRecipientsSql = "SELECT COUNT(DISTINCT phone_e164) FROM message_queue WHERE sent_at >= @since";
+    /// <summary>
+    /// The CASE is the point: with statistics of a large history, SQLite (3.53) answered a plain
+    /// <c>COUNT(DISTINCT phone_e164)</c> by walking the whole number index to skip a sort, 3.5 s at 1.8 million messages
+    /// on every dispatch run; over an expression it takes the day's rows from the <c>sent_at</c> index (30 ms).
+    /// </summary>
+    internal const string RecentRecipientsSql =
+        "SELECT COUNT(DISTINCT CASE WHEN sent_at >= @since THEN phone_e164 END) FROM message_queue WHERE sent_at >= @since";
 
     private const string OpenHaltSql =
         "SELECT halt_id AS HaltId, error_code AS ErrorCode, reason AS Reason, halted_at AS HaltedAt, node AS Node, message_id AS MessageId " +
