@@ -49,15 +49,15 @@ public sealed class WhatsAppPayloadReaderTests
     {
         var statuses = WhatsAppPayloadReader.Read(Change("messages", """{"statuses":[{"id":"wamid.A","status":"deleted","timestamp":"1"},{"id":"wamid.A","status":"read","timestamp":"2"}]}"""), Now);
         var signup = WhatsAppPayloadReader.Read(Change("user_preferences", """{"user_preferences":[{"wa_id":"5511","category":"marketing_messages","value":"signup","signup_id":"9","timestamp":1}]}"""), Now);
-        var quality = WhatsAppPayloadReader.Read(Change("phone_number_quality_update", """{"display_phone_number":"5511940001234","event":"FLAGGED","current_limit":"TIER_1K"}"""), Now);
+        var capability = WhatsAppPayloadReader.Read(Change("business_capability_update", """{"max_daily_conversation_per_phone":1000}"""), Now);
 
         Assert.Equal("read", Assert.Single(statuses.Statuses).Status);
         Assert.Equal(1, statuses.Skipped);
         Assert.Empty(signup.Preferences);
         Assert.Equal(1, signup.Skipped);
-        Assert.Equal(["phone_number_quality_update"], quality.IgnoredFields);
-        Assert.True(quality.OnlyIgnoredFields);
-        Assert.Null(quality.Unparseable);
+        Assert.Equal(["business_capability_update"], capability.IgnoredFields);
+        Assert.True(capability.OnlyIgnoredFields);
+        Assert.Null(capability.Unparseable);
     }
 
     [Fact]
