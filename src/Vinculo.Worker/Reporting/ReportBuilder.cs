@@ -117,7 +117,7 @@ public sealed class ReportBuilder(
     }
 
     /// <summary>What Meta last said about the number, the limit it leaves, and the contents its template signals paused.</summary>
-    private async Task<SenderHealthSummary> SenderHealthAsync(CancellationToken cancellationToken)
+    public async Task<SenderHealthSummary> SenderHealthAsync(CancellationToken cancellationToken)
     {
         var state = await senderHealth.StateAsync(cancellationToken);
         var configured = messaging.Value.DailyLimit;

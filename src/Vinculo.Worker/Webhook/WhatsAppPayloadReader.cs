@@ -231,7 +231,12 @@ public static class WhatsAppPayloadReader
         foreach (var restriction in restrictions)
         {
             var type = Text(restriction, "restriction_type");
-            var expiration = Text(restriction, "expiration") ?? (restriction.TryGetProperty("expiration", out var e) && e.ValueKind == JsonValueKind.Number ? e.GetRawText() : null);
+            // Unix seconds in Meta's reference; written so that the masking of number-like runs in reports leaves it readable.
+            var expiration = Text(restriction, "expiration")
+                ?? (restriction.TryGetProperty("expiration", out var e) && e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out var seconds)
+                    && seconds is > 0 and <= LastStorableSecond
+                    ? DateTimeOffset.FromUnixTimeSeconds(seconds).ToString("yyyy'/'MM'/'dd HH:mm 'UTC'", CultureInfo.InvariantCulture)
+                    : null);
             yield return type is null ? null : expiration is null ? type : $"{type} until {expiration}";
         }
     }

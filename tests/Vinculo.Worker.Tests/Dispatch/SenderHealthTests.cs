@@ -166,6 +166,11 @@ public abstract class SenderHealthTests(EngineFixture engine) : EngineSuite(engi
 
         Assert.Equal(0, await kit.ScalarAsync<long>("SELECT COUNT(*) FROM contents WHERE paused_at IS NOT NULL AND content_id IN (@otherLanguage, @otherTemplate)", new { otherLanguage, otherTemplate }));
         Assert.StartsWith("circuit_breaker", await kit.ScalarAsync<string>("SELECT paused_reason FROM contents WHERE content_id = @tripped", new { tripped }), StringComparison.Ordinal);
+        var list = await db.CliAsync(["content", "list"]);
+        Assert.Contains(
+            $"Modelo novidade_produto (pt_BR) pausado pela Meta desde 2026-11-18 13:17 UTC (conteúdo {paused}): meta_template: Meta PAUSED (FIRST_PAUSE",
+            list.Output,
+            StringComparison.Ordinal);
 
         await PostAsync(worker, TemplateStatus("APPROVED", "novidade_produto", "pt_BR", Now.AddHours(2), pauseTitle: "UNPAUSE"));
         await ProcessInboundAsync(kit, Now.AddHours(3));
@@ -212,12 +217,16 @@ public abstract class SenderHealthTests(EngineFixture engine) : EngineSuite(engi
 
         Assert.Equal(JobRunStatus.Failed, halted.Status);
         Assert.Contains("ACCOUNT_RESTRICTION", halted.Error, StringComparison.Ordinal);
-        Assert.Contains("RESTRICTED_BIZ_INITIATED_MESSAGING", halted.Error, StringComparison.Ordinal);
+        Assert.Contains("RESTRICTED_BIZ_INITIATED_MESSAGING until 2026/11/25 13:17 UTC", halted.Error, StringComparison.Ordinal);
         Assert.Empty(api.Requests);
         Assert.Equal("queued", (await kit.MessageAsync(message)).Status);
         var status = await db.CliAsync(["dispatch", "status"]);
         Assert.Equal(1, status.ExitCode);
         Assert.Contains("ACCOUNT_RESTRICTION", status.Output, StringComparison.Ordinal);
+        var health = await db.CliAsync(["health"]);
+        Assert.Equal(1, health.ExitCode);
+        Assert.Contains("Envio SUSPENSO desde", health.Output, StringComparison.Ordinal);
+        Assert.Contains("account_update ACCOUNT_RESTRICTION: RESTRICTED_BIZ_INITIATED_MESSAGING", health.Output, StringComparison.Ordinal);
 
         Assert.Equal(0, (await db.CliAsync(["dispatch", "resume"])).ExitCode);
         var resumed = await kit.RunAsync(Now.AddMinutes(1), Cloud(api));
