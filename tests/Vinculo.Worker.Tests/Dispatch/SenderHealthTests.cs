@@ -1,4 +1,7 @@
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using Vinculo.Consent;
 using Vinculo.Engines;
 using Vinculo.Jobs;
@@ -112,8 +115,13 @@ public abstract class SenderHealthTests(EngineFixture engine) : EngineSuite(engi
         }
 
         await PostAsync(worker, Quality("FLAGGED", "TIER_250", Now.AddHours(-1)));
-        await ProcessInboundAsync(kit, Now.AddMinutes(-1));
+        var logs = new CapturedLogs();
+        await ProcessInboundAsync(kit, Now.AddMinutes(-1), logs);
         var flagged = await kit.RunAsync(Now, Cloud(api, "--Messaging:DailyLimit=4"));
+
+        Assert.Contains(
+            logs.Entries,
+            e => e.Level == LogLevel.Warning && e.Text.StartsWith("Meta FLAGGED the business number's quality: the day's sends drop to 125", StringComparison.Ordinal));
 
         Assert.True(flagged.Status == JobRunStatus.Succeeded, flagged.Error);
         Assert.Equal(2, api.Requests.Count);
@@ -153,7 +161,14 @@ public abstract class SenderHealthTests(EngineFixture engine) : EngineSuite(engi
         };
 
         await PostAsync(worker, TemplateStatus("PAUSED", "novidade_produto", "pt_BR", Now.AddHours(-1), pauseTitle: "FIRST_PAUSE"));
-        var run = await ProcessInboundAsync(kit, Now);
+        var logs = new CapturedLogs();
+        var run = await ProcessInboundAsync(kit, Now, logs);
+
+        var warning = Assert.Single(logs.Entries, e => e.Level == LogLevel.Warning && e.Text.Contains("novidade_produto", StringComparison.Ordinal));
+        Assert.Contains("template novidade_produto (pt_BR) PAUSED (FIRST_PAUSE; ", warning.Text, StringComparison.Ordinal);
+        Assert.Contains("1 content(s) paused, 1 queued message(s) cancelled as template_paused", warning.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(number[1..], logs.All, StringComparison.Ordinal);
+        Assert.DoesNotContain("Cliente", logs.All, StringComparison.Ordinal);
 
         Assert.Equal(1, run.GetProperty("sender_signals").GetProperty("ContentsPaused").GetInt32());
         var reason = await kit.ScalarAsync<string>("SELECT paused_reason FROM contents WHERE content_id = @paused", new { paused });
@@ -212,7 +227,13 @@ public abstract class SenderHealthTests(EngineFixture engine) : EngineSuite(engi
         var message = await kit.QueueAsync(await kit.PersonAsync(number, "Cliente"), content, number, body: "Oi", templateParams: Params);
 
         await PostAsync(worker, AccountRestriction("RESTRICTED_BIZ_INITIATED_MESSAGING", Now.AddHours(-1), Now.AddDays(7)));
-        await ProcessInboundAsync(kit, Now.AddMinutes(-1));
+        var logs = new CapturedLogs();
+        await ProcessInboundAsync(kit, Now.AddMinutes(-1), logs);
+
+        Assert.Contains(
+            logs.Entries,
+            e => e.Level == LogLevel.Error && e.Text.StartsWith("Meta reported an account restriction (ACCOUNT_RESTRICTION: RESTRICTED_BIZ_INITIATED_MESSAGING", StringComparison.Ordinal)
+                && e.Text.Contains("dispatching halted", StringComparison.Ordinal));
         var halted = await kit.RunAsync(Now, Cloud(api));
 
         Assert.Equal(JobRunStatus.Failed, halted.Status);
@@ -269,9 +290,17 @@ public abstract class SenderHealthTests(EngineFixture engine) : EngineSuite(engi
         Assert.Equal(50, (await kit.DetailAsync(dispatch)).GetProperty("daily_limit").GetInt32());
     }
 
-    private static async Task<System.Text.Json.JsonElement> ProcessInboundAsync(DispatchKit kit, DateTimeOffset now)
+    /// <summary>One <c>process-inbound</c> run as of <paramref name="now"/>; its detail.</summary>
+    private static async Task<System.Text.Json.JsonElement> ProcessInboundAsync(DispatchKit kit, DateTimeOffset now, CapturedLogs? logs = null)
     {
-        var run = await kit.RunJobAsync(ProcessInboundJob.Key, now);
+        using var host = kit.Database.BuildHost(new FakeTimeProvider(now), b =>
+        {
+            if (logs is not null)
+            {
+                b.Logging.AddProvider(logs);
+            }
+        });
+        var run = await host.Services.GetRequiredService<JobRunner>().RunAsync(ProcessInboundJob.Key, CancellationToken.None);
         Assert.True(run.Status == JobRunStatus.Succeeded, run.Error);
         return await kit.DetailAsync(run);
     }
