@@ -88,4 +88,7 @@ internal static partial class DispatchLog
 
     [LoggerMessage(7026, LogLevel.Information, "Meta signal {Field} {Event} stored in sender_health; Vinculo does not act on it")]
     public static partial void SignalRecorded(ILogger logger, string field, string @event);
+
+    [LoggerMessage(7027, LogLevel.Warning, "Meta signal {HealthId} of sender_health could not be applied ({Error}); rolled back, it and the later ones are tried again on the next run")]
+    public static partial void SignalNotApplied(ILogger logger, long healthId, string error);
 }

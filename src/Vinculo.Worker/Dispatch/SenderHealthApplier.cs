@@ -16,7 +16,8 @@ namespace Vinculo.Dispatch;
 /// <param name="Cancelled">Queued messages cancelled as <c>template_paused</c>.</param>
 /// <param name="Halts">Halts opened by account signals.</param>
 /// <param name="Recorded">Signals stored only: an event Vinculo does not act on, or does not know.</param>
-public sealed record SenderHealthTally(int Applied, int LimitChanges, int ContentsPaused, int ContentsResumed, int Cancelled, int Halts, int Recorded);
+/// <param name="Failed">1 when a signal could not be applied: it and the later ones wait for the next run.</param>
+public sealed record SenderHealthTally(int Applied, int LimitChanges, int ContentsPaused, int ContentsResumed, int Cancelled, int Halts, int Recorded, int Failed = 0);
 
 /// <summary>
 /// Applies Meta's signals about the business's sender (<c>sender_health</c>), each exactly once, in the order Meta says
@@ -44,7 +45,17 @@ public sealed class SenderHealthApplier(
             var batch = await store.PendingAsync(BatchSize, cancellationToken);
             foreach (var signal in batch)
             {
-                await ApplyAsync(signal, now, node, tally, cancellationToken);
+                try
+                {
+                    await ApplyAsync(signal, now, node, tally, cancellationToken);
+                }
+                catch (Exception e) when ((e is DbException or InvalidOperationException or TimeoutException) && !cancellationToken.IsCancellationRequested)
+                {
+                    // Rolled back; the signal and those after it wait for the next run, in order, and the run goes on to
+                    // apply opt-outs: a signal that cannot be applied must never hold those back.
+                    DispatchLog.SignalNotApplied(logger, signal.HealthId, ErrorText.Describe(e));
+                    return tally.Result() with { Failed = 1 };
+                }
             }
 
             if (batch.Count < BatchSize)
