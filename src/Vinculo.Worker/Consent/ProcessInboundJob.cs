@@ -17,7 +17,8 @@ namespace Vinculo.Consent;
 /// order. An opt-out revokes consent for every contact with the number, cancels their queued messages and suppresses
 /// the number; an opt-in grants or renews consent and lifts the suppression; anything else is an interaction that keeps
 /// consent fresh. Each batch commits together with the rows it marks processed, so a row is applied exactly once,
-/// whatever crashes or retries happen.
+/// whatever crashes or retries happen. Before them, Meta's signals about the sender (<see cref="SenderHealthApplier"/>);
+/// after them, delivery statuses and the content circuit breaker.
 /// </summary>
 public sealed class ProcessInboundJob(
     Database database,
