@@ -2,12 +2,16 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Vinculo.Dispatch;
+using Vinculo.Hosting;
+using Vinculo.Reporting;
 
 namespace Vinculo.Cli;
 
 /// <summary>
-/// <c>content list</c>: every content with its state and its send and opt-out figures. <c>content resume &lt;id&gt;</c>:
+/// <c>content list</c>: what Meta last said about the number (quality, tier, the day's limit, the templates it paused), then
+/// every content with its state and its send and opt-out figures. <c>content resume &lt;id&gt;</c>:
 /// lifts a pause (the circuit breaker's, a refused template's, or one set by hand). Exit codes: 0, or 2 for no such content.
 /// </summary>
 internal static class ContentCommand
@@ -17,7 +21,7 @@ internal static class ContentCommand
         var list = new Command("list", "Lista os conteúdos com estado, envios e descadastros.");
         list.SetAction((_, ct) => VinculoCommandLine.Guard(context, () => ListAsync(configurationArgs, context, ct)));
         var id = new Argument<long>("id") { Description = "O content_id do conteúdo." };
-        var resume = new Command("resume", "Retoma um conteúdo pausado (pelo disjuntor de descadastros, por template recusado ou à mão).") { id };
+        var resume = new Command("resume", "Retoma um conteúdo pausado (pelo disjuntor de descadastros, por template recusado ou pausado pela Meta, ou à mão).") { id };
         resume.SetAction((parse, ct) => VinculoCommandLine.Guard(context, () => ResumeAsync(parse.GetValue(id), configurationArgs, context, ct)));
         return new Command("content", "Conteúdos: list, resume.") { list, resume };
     }
@@ -27,6 +31,21 @@ internal static class ContentCommand
         using var host = VinculoCommandLine.BuildHost(configurationArgs, context, TimeProvider.System);
         await VinculoCommandLine.PrepareDatabaseAsync(host, ct);
         var contents = await host.Services.GetRequiredService<ContentStore>().ListAsync(host.Services.GetRequiredService<TimeProvider>().GetUtcNow(), ct);
+        var sender = await host.Services.GetRequiredService<ReportBuilder>().SenderHealthAsync(ct);
+        var zone = host.Services.GetRequiredService<IOptions<SchedulerOptions>>().Value.TimeZoneInfo;
+        foreach (var note in ReportRenderer.SenderNotes(sender, zone))
+        {
+            await context.Output.WriteLineAsync(note);
+        }
+
+        foreach (var template in sender.PausedTemplates)
+        {
+            await context.Output.WriteLineAsync(string.Create(
+                CultureInfo.InvariantCulture,
+                $"Modelo {template.TemplateName} ({template.TemplateLanguage}) pausado pela Meta desde {template.PausedAt:yyyy-MM-dd HH:mm} UTC (conteúdo {template.ContentId}): {template.PausedReason}"));
+        }
+
+        await context.Output.WriteLineAsync();
         if (contents.Count == 0)
         {
             await context.Output.WriteLineAsync("Nenhum conteúdo cadastrado (tabela contents).");

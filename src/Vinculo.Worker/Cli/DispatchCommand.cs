@@ -37,6 +37,8 @@ internal static class DispatchCommand
         var halt = await store.OpenHaltAsync(ct);
         var queue = await store.SummariseQueueAsync(now, ct);
         var recipients = await store.CountRecipientsSinceAsync(now.AddHours(-24), ct);
+        var number = await host.Services.GetRequiredService<SenderHealthStore>().StateAsync(ct);
+        var effective = number.EffectiveDailyLimit(limit, options.FlaggedShare);
 
         var output = context.Output;
         if (halt is null)
@@ -56,7 +58,7 @@ internal static class DispatchCommand
             $"Fila: {queue.Due ?? 0} devida(s) agora, {queue.Later ?? 0} para mais tarde, {queue.Sending ?? 0} em envio."));
         await output.WriteLineAsync(string.Create(
             CultureInfo.InvariantCulture,
-            $"Últimas 24 horas: {recipients} número(s) receberam mensagem; limite diário {limit} (Messaging:DailyLimit)."));
+            $"Últimas 24 horas: {recipients} número(s) receberam mensagem; limite diário {effective} ({Limit(limit, number, options.FlaggedShare)})."));
         return halt is null ? VinculoCommandLine.Success : VinculoCommandLine.JobFailed;
     }
 
@@ -76,5 +78,22 @@ internal static class DispatchCommand
         DispatchLog.Resumed(host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Vinculo.Dispatch"), by, lifted);
         await context.Output.WriteLineAsync("Envio retomado: as mensagens na fila voltam a sair na próxima execução de dispatch-messages (a cada minuto).");
         return VinculoCommandLine.Success;
+    }
+
+    /// <summary>Where the day's limit comes from: the setting, Meta's tier, the flag.</summary>
+    internal static string Limit(int configured, SenderState number, double flaggedShare)
+    {
+        var parts = new List<string> { string.Create(CultureInfo.InvariantCulture, $"Messaging:DailyLimit {configured}") };
+        if (number.Tier is { } tier)
+        {
+            parts.Add("nível da Meta " + tier);
+        }
+
+        if (number.Flagged)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"número sinalizado pela Meta: {flaggedShare:0.##} do limite (Dispatch:FlaggedShare)"));
+        }
+
+        return string.Join("; ", parts);
     }
 }

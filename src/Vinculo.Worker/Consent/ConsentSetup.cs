@@ -25,7 +25,7 @@ public static class ConsentSetup
         services.AddVinculoJob<ExpireConsentsJob>(
             ExpireConsentsJob.Key, ExpireConsentsJob.DefaultCron, "Expira consentimentos vencidos ou parados há Consent:MaxIdleDays dias.");
         services.AddVinculoJob<ProcessInboundJob>(
-            ProcessInboundJob.Key, ProcessInboundJob.DefaultCron, "Aplica mensagens recebidas: descadastros (SAIR), aceites e interações.");
+            ProcessInboundJob.Key, ProcessInboundJob.DefaultCron, "Aplica mensagens recebidas: descadastros (SAIR), aceites e interações; e os avisos da Meta sobre o número (qualidade, nível, modelos, conta).");
         services.AddVinculoJob<RetentionJob>(
             RetentionJob.Key, RetentionJob.DefaultCron, "Executa pedidos de exclusão de dados (LGPD) e a política de retenção.");
         return builder;

@@ -17,7 +17,8 @@ namespace Vinculo.Consent;
 /// order. An opt-out revokes consent for every contact with the number, cancels their queued messages and suppresses
 /// the number; an opt-in grants or renews consent and lifts the suppression; anything else is an interaction that keeps
 /// consent fresh. Each batch commits together with the rows it marks processed, so a row is applied exactly once,
-/// whatever crashes or retries happen.
+/// whatever crashes or retries happen. Before them, Meta's signals about the sender (<see cref="SenderHealthApplier"/>);
+/// after them, delivery statuses and the content circuit breaker.
 /// </summary>
 public sealed class ProcessInboundJob(
     Database database,
@@ -27,6 +28,7 @@ public sealed class ProcessInboundJob(
     DispatchStore queue,
     ContentBreaker breaker,
     Webhook.WebhookNormalizer webhooks,
+    SenderHealthApplier senderHealth,
     IOptions<ConsentOptions> consent,
     IOptions<PhonesOptions> phones,
     IOptions<DispatchOptions> dispatch,
@@ -51,6 +53,9 @@ public sealed class ProcessInboundJob(
         // What the webhook stored since the last run becomes rows of the tables below first: an opt-out that arrived by
         // webhook is applied in this same run.
         var normalised = await webhooks.NormalizePendingAsync(context.Now, cancellationToken);
+        // Meta's signals about the sender next: a paused template's queue is cancelled, an account restriction halts
+        // dispatching, before anything else this run does.
+        var signals = await senderHealth.ApplyAsync(context.Now, context.Node, cancellationToken);
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -123,10 +128,14 @@ public sealed class ProcessInboundJob(
         var (paused, cancelled) = await breaker.CheckAsync(context.Now, cancellationToken);
         var detail = tally.Detail();
         detail["webhook_payloads"] = normalised;
+        detail["sender_signals"] = signals;
         detail["delivery_statuses"] = delivery.Detail();
         detail["contents_paused"] = paused;
         detail["cancelled_by_pause"] = cancelled;
-        return new JobResult(tally.Messages + tally.Preferences + delivery.Read, tally.Changed + delivery.Applied + delivery.GivenUp, detail);
+        return new JobResult(
+            tally.Messages + tally.Preferences + delivery.Read + signals.Applied,
+            tally.Changed + delivery.Applied + delivery.GivenUp + signals.ContentsPaused + signals.ContentsResumed + signals.Cancelled + signals.Halts,
+            detail);
     }
 
     /// <summary>Delivery statuses (<see cref="DeliveryStatusApplier"/>), after the inbound messages: an opt-out is never held back by them.</summary>

@@ -64,4 +64,31 @@ internal static partial class DispatchLog
 
     [LoggerMessage(7018, LogLevel.Warning, "Content {ContentId} resumed by {By}")]
     public static partial void ContentResumed(ILogger logger, long contentId, string by);
+
+    [LoggerMessage(7019, LogLevel.Warning, "Meta reported messaging tier {Tier} ({Event}) for the business number: the daily limit is now {Limit} (Messaging:DailyLimit {Configured}); planning and dispatch use the lower of the two")]
+    public static partial void TierReported(ILogger logger, string tier, string @event, int limit, int configured);
+
+    [LoggerMessage(7020, LogLevel.Warning, "Meta FLAGGED the business number's quality: the day's sends drop to {Limit} (Dispatch:FlaggedShare of Messaging:DailyLimit {Configured}, tier {Tier}) until Meta sends UNFLAGGED; review the contents people opt out of")]
+    public static partial void NumberFlagged(ILogger logger, int limit, int configured, string tier);
+
+    [LoggerMessage(7021, LogLevel.Warning, "Meta UNFLAGGED the business number: the daily limit is back to {Limit}")]
+    public static partial void NumberUnflagged(ILogger logger, int limit);
+
+    [LoggerMessage(7022, LogLevel.Warning, "Meta reported template {Template} ({Language}) {Event} ({Reason}): {Paused} content(s) paused, {Cancelled} queued message(s) cancelled as template_paused. An APPROVED from Meta resumes them; or fix the template and run 'vinculo content resume <id>'")]
+    public static partial void TemplatePaused(ILogger logger, string template, string language, string @event, string reason, int paused, int cancelled);
+
+    [LoggerMessage(7023, LogLevel.Warning, "Meta reported template {Template} ({Language}) {Event}: {Resumed} content(s) paused by Meta's signals resumed; the planner queues them again from its next night")]
+    public static partial void TemplateResumed(ILogger logger, string template, string language, string @event, int resumed);
+
+    [LoggerMessage(7024, LogLevel.Error, "Meta reported an account restriction ({Event}: {Reason}): dispatching halted; nothing more is sent until someone runs 'vinculo dispatch resume' once the account is clear")]
+    public static partial void AccountHalted(ILogger logger, string @event, string reason);
+
+    [LoggerMessage(7025, LogLevel.Warning, "Meta reported {Event} on the account while dispatching was already halted; it stays halted until 'vinculo dispatch resume'")]
+    public static partial void AccountSignalWhileHalted(ILogger logger, string @event);
+
+    [LoggerMessage(7026, LogLevel.Information, "Meta signal {Field} {Event} stored in sender_health; Vinculo does not act on it")]
+    public static partial void SignalRecorded(ILogger logger, string field, string @event);
+
+    [LoggerMessage(7027, LogLevel.Warning, "Meta signal {HealthId} of sender_health could not be applied ({Error}); rolled back, it and the later ones are tried again on the next run")]
+    public static partial void SignalNotApplied(ILogger logger, long healthId, string error);
 }

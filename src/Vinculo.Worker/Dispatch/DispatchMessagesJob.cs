@@ -15,11 +15,13 @@ namespace Vinculo.Dispatch;
 /// First the housekeeping that needs no sender: messages a dead process left <c>sending</c> become <c>interrupted</c>,
 /// and queued messages long past their day become <c>missed_window</c>. Then, unless dispatching is halted, due messages
 /// are claimed in small batches, re-checked just before sending, sent within <c>Dispatch:MessagesPerSecond</c> and
-/// <c>Messaging:DailyLimit</c>, and their outcomes recorded (<see cref="DispatchRun"/>).
+/// the effective daily limit (<c>Messaging:DailyLimit</c>, lowered by the tier Meta reports and by a FLAGGED number), and
+/// their outcomes recorded (<see cref="DispatchRun"/>).
 /// </summary>
 public sealed class DispatchMessagesJob(
     Data.Database database,
     DispatchStore store,
+    SenderHealthStore senderHealth,
     ConsentLedger ledger,
     IMessageSender sender,
     SendThrottle throttle,
@@ -77,6 +79,8 @@ public sealed class DispatchMessagesJob(
         }
 
         var recipients = await store.CountRecipientsSinceAsync(now.AddHours(-24), cancellationToken);
+        var numberState = await senderHealth.StateAsync(cancellationToken);
+        var dailyLimit = numberState.EffectiveDailyLimit(plan.DailyLimit, options.FlaggedShare);
         var housekeeping = watch.Elapsed;
         var window = plan.ParseWindow();
         var zones = new ZoneResolver(scheduler.Value.TimeZoneInfo);
@@ -87,14 +91,14 @@ public sealed class DispatchMessagesJob(
         var recorder = new DispatchRecorder(failures, new DispatchSettings(context.Node, options.MaxAttempts, options.RetryDelay), logger);
         using var run = new DispatchRun(
             store, sender, throttle, recheck, recorder, tally, context.Progress, timeProvider, new RecheckWindow(plan.FrequencyCapDays), context.Node,
-            options.MaxConcurrency, database.Dialect.ConcurrentWriters, Math.Max(0, plan.DailyLimit - recipients), logger);
+            options.MaxConcurrency, database.Dialect.ConcurrentWriters, Math.Max(0, dailyLimit - recipients), logger);
         await run.RunAsync(cancellationToken);
         context.Progress.Report(Sending, tally.Sent);
         cancellationToken.ThrowIfCancellationRequested();
 
         if (run.DailyLimitReached)
         {
-            DispatchLog.DailyLimitReached(logger, recipients + tally.Sent, plan.DailyLimit);
+            DispatchLog.DailyLimitReached(logger, recipients + tally.Sent, dailyLimit);
         }
 
         var counts = tally.Snapshot();
@@ -110,7 +114,10 @@ public sealed class DispatchMessagesJob(
 
         detail["cancelled"] = cancelled;
         detail["failed"] = failed;
-        detail["daily_limit"] = plan.DailyLimit;
+        detail["daily_limit"] = dailyLimit;
+        detail["configured_daily_limit"] = plan.DailyLimit;
+        detail["sender_tier"] = numberState.Tier;
+        detail["sender_flagged"] = numberState.Flagged;
         detail["recipients_last_24h_before_run"] = recipients;
         detail["daily_limit_reached"] = run.DailyLimitReached;
         detail["messages_per_second"] = throttle.PerSecond;

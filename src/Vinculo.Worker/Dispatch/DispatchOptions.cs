@@ -61,6 +61,9 @@ public sealed partial class DispatchOptions
     /// <summary>A content is paused when more than this share (0–1) of its last 24 hours' recipients opted out after receiving it.</summary>
     public double PauseOptOutRate { get; set; } = 0.02;
 
+    /// <summary>While Meta has the number FLAGGED (quality dropping), the day's sends are this share (0–1) of the daily limit.</summary>
+    public double FlaggedShare { get; set; } = 0.5;
+
     /// <summary>Delivery statuses applied per <c>process-inbound</c> transaction.</summary>
     public int StatusBatchSize { get; set; } = 5_000;
 
@@ -163,6 +166,11 @@ internal sealed class DispatchOptionsValidator : IValidateOptions<DispatchOption
         if (!(options.PauseOptOutRate is > 0 and <= 1))
         {
             failures.Add($"Dispatch:PauseOptOutRate: '{options.PauseOptOutRate.ToString(CultureInfo.InvariantCulture)}' deve ser uma fração maior que 0 e até 1 (ex.: 0.02 para 2%).");
+        }
+
+        if (!(options.FlaggedShare is >= 0 and <= 1))
+        {
+            failures.Add($"Dispatch:FlaggedShare: '{options.FlaggedShare.ToString(CultureInfo.InvariantCulture)}' deve ser uma fração de 0 a 1 (ex.: 0.5 para metade do limite diário enquanto a Meta sinaliza o número).");
         }
 
         if (options.StatusBatchSize is < 100 or > 100_000)

@@ -21,6 +21,9 @@ public static class DispatchSetup
         services.AddSingleton<ISqlStatements>(sp => sp.GetRequiredService<ContentBreaker>());
         services.AddSingleton<ContentStore>();
         services.AddSingleton<ISqlStatements>(sp => sp.GetRequiredService<ContentStore>());
+        services.AddSingleton<SenderHealthStore>();
+        services.AddSingleton<ISqlStatements>(sp => sp.GetRequiredService<SenderHealthStore>());
+        services.AddSingleton<SenderHealthApplier>();
         services.AddSingleton<SendThrottle>();
         services.AddSingleton<LogSender>();
 

@@ -13,13 +13,16 @@ namespace Vinculo.Planning;
 /// <c>plan-messages</c> (SPEC section 5): for the next send day, streams the people of the base (one per phone number)
 /// in keyset batches, keeps those who may be messaged (fresh consent at their send instant, not suppressed, outside
 /// the rolling cap), learns their habitual hour, picks each one's most relevant content, keeps the day's best under
-/// <c>Messaging:DailyLimit</c>, and queues them in one insert. Reading the next batch overlaps evaluating the
+/// the effective daily limit (<c>Messaging:DailyLimit</c>, lowered by the tier Meta reports and by a FLAGGED number),
+/// and queues them in one insert. Reading the next batch overlaps evaluating the
 /// previous one. Planning the same day again adds nothing: everyone already queued is within the cap, the limit
 /// counts what is planned, and a unique key on (number, day) backs both.
 /// </summary>
 public sealed class PlanMessagesJob(
     PlanStore store,
+    Dispatch.SenderHealthStore senderHealth,
     IOptions<MessagingOptions> messaging,
+    IOptions<Dispatch.DispatchOptions> dispatch,
     IOptions<ConsentOptions> consent,
     IOptions<SchedulerOptions> scheduler,
     ILogger<PlanMessagesJob> logger) : IVinculoJob
@@ -48,13 +51,14 @@ public sealed class PlanMessagesJob(
         var contents = await ReadContentsAsync(day, renderer, tally, cancellationToken);
         var (dayStart, dayEnd) = LocalDay(day, businessZone);
         tally.AlreadyPlanned = await store.CountPlannedAsync(day, dayStart, dayEnd, cancellationToken);
+        tally.DailyLimit = (await senderHealth.StateAsync(cancellationToken)).EffectiveDailyLimit(options.DailyLimit, dispatch.Value.FlaggedShare);
         tally.Phase("contents", watch);
 
         var scorer = new RelevanceScorer(options.Weights);
         var planner = new NightPlanner(
             window, scorer, options.HourOptions, businessZone, contents,
             options.FrequencyCapDays, consent.Value.MaxIdleDays, options.MinRelevance, day, now);
-        var selection = new DailySelection((int)Math.Max(0, options.DailyLimit - tally.AlreadyPlanned), renderer);
+        var selection = new DailySelection((int)Math.Max(0, tally.DailyLimit - tally.AlreadyPlanned), renderer);
         await StreamAsync(planner, selection, tally, options.BatchSize, now, context.Progress, cancellationToken);
         tally.UnknownZones = planner.UnknownZones;
         tally.Selected(selection);
@@ -304,6 +308,9 @@ internal sealed class PlanTally(DateOnly day, MessagingOptions options)
 
     public long AlreadyPlanned { get; set; }
 
+    /// <summary>The day's limit: <c>Messaging:DailyLimit</c>, or less when Meta's tier or a FLAGGED number says so.</summary>
+    public int DailyLimit { get; set; } = options.DailyLimit;
+
     public int ContentsConsidered { get; set; }
 
     public List<SkippedContent> SkippedContents { get; } = [];
@@ -346,7 +353,8 @@ internal sealed class PlanTally(DateOnly day, MessagingOptions options)
         ["queued"] = Queued,
         ["cancelled_suppressed"] = CancelledSuppressed,
         ["already_planned_for_day"] = AlreadyPlanned,
-        ["daily_limit"] = options.DailyLimit,
+        ["daily_limit"] = DailyLimit,
+        ["configured_daily_limit"] = options.DailyLimit,
         ["min_relevance"] = options.MinRelevance,
         ["contents"] = ContentsConsidered,
         ["contents_skipped"] = SkippedContents.Select(s => new Dictionary<string, object?> { ["content_id"] = s.ContentId, ["name"] = s.Name, ["problem"] = s.Problem }).ToList(),

@@ -25,26 +25,39 @@ public static class HealthProblemKinds
 
     /// <summary>Dispatching is halted (<c>dispatch_halts</c>) until someone runs <c>dispatch resume</c>.</summary>
     public const string Halted = "halted";
+
+    /// <summary>Meta flagged the number's quality (<c>phone_number_quality_update</c> FLAGGED, no UNFLAGGED since): fewer sends a day.</summary>
+    public const string Flagged = "flagged";
 }
 
 /// <summary>
 /// The verdict behind <c>vinculo health</c>, for systemd timers, monitoring agents and container probes: healthy when every
 /// enabled job's latest finished run succeeded, that success is no older than the job's <see cref="ExpectedPeriod"/>, and
-/// dispatching is not halted. Jobs switched off in <c>Scheduler:Jobs:&lt;key&gt;:Enabled</c> are not checked.
+/// dispatching is not halted, and Meta has not flagged the number. Jobs switched off in <c>Scheduler:Jobs:&lt;key&gt;:Enabled</c> are not checked.
 /// </summary>
-public sealed class HealthCheck(ReportStore store, DispatchStore dispatch, IEnumerable<JobDefinition> jobs, IOptions<SchedulerOptions> scheduler)
+public sealed class HealthCheck(
+    ReportStore store, DispatchStore dispatch, SenderHealthStore senderHealth, IEnumerable<JobDefinition> jobs, IOptions<SchedulerOptions> scheduler)
 {
     /// <summary>The keys of the jobs <see cref="CheckAsync"/> looks at, in order.</summary>
     public IReadOnlyList<string> CheckedJobs =>
         SchedulerSetup.EnabledJobs(jobs, scheduler.Value).Select(j => j.Job.Key).Order(StringComparer.Ordinal).ToList();
 
-    /// <summary>Every problem as of <paramref name="now"/>: the halt first, then the jobs by key. Empty when all is well.</summary>
+    /// <summary>Every problem as of <paramref name="now"/>: the halt first, a flagged number next, then the jobs by key. Empty when all is well.</summary>
     public async Task<IReadOnlyList<HealthProblem>> CheckAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var problems = new List<HealthProblem>();
         if (await dispatch.OpenHaltAsync(cancellationToken) is { } halt)
         {
             problems.Add(Halted(halt));
+        }
+
+        if (await senderHealth.StateAsync(cancellationToken) is { Flagged: true } number)
+        {
+            problems.Add(new HealthProblem(
+                HealthProblemKinds.Flagged,
+                null,
+                $"Número SINALIZADO pela Meta (FLAGGED) desde {Utc(number.FlaggedSince ?? now)}: os envios do dia estão reduzidos (Dispatch:FlaggedShare) " +
+                "até a Meta retirar o alerta (UNFLAGGED). Reveja os conteúdos com mais descadastros ('vinculo content list')."));
         }
 
         var options = scheduler.Value;

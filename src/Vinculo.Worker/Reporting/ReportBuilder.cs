@@ -14,7 +14,14 @@ namespace Vinculo.Reporting;
 /// number-like run masked, so a phone number typed into one of them never reaches the report.
 /// </summary>
 public sealed class ReportBuilder(
-    ReportStore store, ContentStore contents, DispatchStore dispatch, IEnumerable<JobDefinition> jobs, IOptions<SchedulerOptions> scheduler)
+    ReportStore store,
+    ContentStore contents,
+    DispatchStore dispatch,
+    SenderHealthStore senderHealth,
+    IEnumerable<JobDefinition> jobs,
+    IOptions<SchedulerOptions> scheduler,
+    IOptions<MessagingOptions> messaging,
+    IOptions<DispatchOptions> dispatchOptions)
 {
     /// <summary>The length of the recent window the message figures are given for, besides all time.</summary>
     public const int WindowDays = 7;
@@ -103,8 +110,36 @@ public sealed class ReportBuilder(
             ? new HaltSummary(open.HaltedAt, open.ErrorCode, ErrorText.Mask(open.Reason), open.Node is null ? null : ErrorText.Mask(open.Node))
             : null;
 
+        var sender = await SenderHealthAsync(cancellationToken);
+
         return new VinculoReport(
-            VinculoReport.CurrentSchemaVersion, now, options.TimeZone, contacts, consent, suppression, plan, messages, contentFigures, paused, halt, jobStatuses);
+            VinculoReport.CurrentSchemaVersion, now, options.TimeZone, contacts, consent, suppression, plan, messages, contentFigures, paused, halt, sender, jobStatuses);
+    }
+
+    /// <summary>What Meta last said about the number, the limit it leaves, and the contents its template signals paused.</summary>
+    public async Task<SenderHealthSummary> SenderHealthAsync(CancellationToken cancellationToken)
+    {
+        var state = await senderHealth.StateAsync(cancellationToken);
+        var configured = messaging.Value.DailyLimit;
+        var templates = (await senderHealth.PausedTemplatesAsync(cancellationToken))
+            .Select(t => new PausedTemplateSummary(
+                t.ContentId,
+                ErrorText.Mask(t.Name),
+                t.TemplateName is null ? null : ErrorText.Mask(t.TemplateName),
+                t.TemplateLanguage,
+                t.PausedAt,
+                t.PausedReason is null ? null : ErrorText.Mask(t.PausedReason)))
+            .ToList();
+        return new SenderHealthSummary(
+            state.LastEvent,
+            state.LastEventAt,
+            state.Flagged,
+            state.FlaggedSince,
+            state.Tier,
+            state.TierSince,
+            configured,
+            state.EffectiveDailyLimit(configured, dispatchOptions.Value.FlaggedShare),
+            templates);
     }
 
     private static ContactHealth Contacts(List<PhoneStatusRow> rows)

@@ -190,6 +190,22 @@ public static class ReportRenderer
         $"Vinculo: estado da base em {Local(report.GeneratedAt, Zone(report))} (horários em {report.TimeZone})";
 
     /// <summary>The report as titled tables and lines, shared by the terminal and the plain form.</summary>
+    /// <summary>The number's quality, tier and day's limit, in words (shared with <c>content list</c>).</summary>
+    internal static List<string> SenderNotes(SenderHealthSummary sender, TimeZoneInfo zone)
+    {
+        var notes = new List<string>
+        {
+            sender.Flagged
+                ? $"Qualidade: SINALIZADO pela Meta (FLAGGED) desde {Local(sender.FlaggedSince, zone)}: envios do dia reduzidos até a Meta retirar o alerta (UNFLAGGED)."
+                : sender.QualityEvent is { } quality
+                    ? $"Qualidade: sem alerta; último aviso da Meta {quality} em {Local(sender.QualityEventAt, zone)}."
+                    : "Qualidade: nenhum aviso da Meta recebido.",
+            sender.Tier is { } tier ? $"Nível de envio: {tier} (informado em {Local(sender.TierSince, zone)})." : "Nível de envio: não informado pela Meta.",
+            $"Limite diário em vigor: {N(sender.EffectiveDailyLimit)} número(s) (Messaging:DailyLimit {N(sender.ConfiguredDailyLimit)}).",
+        };
+        return notes;
+    }
+
     private static List<Section> Sections(VinculoReport report)
     {
         var zone = Zone(report);
@@ -275,6 +291,17 @@ public static class ReportRenderer
                 ],
                 alarm: true)
             : new Section("Envio", [], [], notes: ["Ativo: nenhuma suspensão em aberto."]));
+
+        var sender = report.SenderHealth;
+        sections.Add(new Section(
+            "Saúde do número na Meta (qualidade, nível de envio, modelos pausados)",
+            [new("id", true), new("conteúdo"), new("modelo"), new("pausado desde", NoWrap: true), new("motivo")],
+            sender.PausedTemplates
+                .Select(t => new[] { N(t.ContentId), t.Name, $"{t.TemplateName ?? "-"} ({t.TemplateLanguage ?? "-"})", Local(t.PausedAt, zone), t.PausedReason ?? "-" })
+                .ToList(),
+            notes: SenderNotes(sender, zone),
+            empty: "Nenhum modelo pausado pela Meta.",
+            alarm: sender.Flagged));
 
         sections.Add(new Section(
             "Jobs: última execução e última falha",

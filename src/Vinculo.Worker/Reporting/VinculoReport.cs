@@ -40,6 +40,12 @@ namespace Vinculo.Reporting;
 /// paused_contents[]                                object   .content_id number, .name string, .paused_at instant, .paused_reason string or null
 /// dispatch_halt                                    object or null   the open halt: .since instant, .error_code number or null,
 ///     .reason string, .node string or null
+/// sender_health                                    object   what Meta last said about the business's number (sender_health):
+///     .quality_event string or null (its latest phone_number_quality_update event), .quality_event_at instant or null,
+///     .flagged bool, .flagged_since instant or null, .tier string or null (the latest tier Vinculo can read), .tier_since
+///     instant or null, .configured_daily_limit number (Messaging:DailyLimit), .effective_daily_limit number (lowered by
+///     the tier and a flag), .paused_templates[] object: contents Meta's template signals paused: .content_id number,
+///     .name string, .template_name / .template_language string or null, .paused_at instant, .paused_reason string or null
 /// jobs[]                                           object   one per job of this version, by key: .job_key string, .enabled bool, .cron string,
 ///     .last_success_at instant or null, .last_run and .last_failure object or null:
 ///     .run_id number, .status string, .node string, .started_at instant, .finished_at instant or null,
@@ -58,6 +64,7 @@ public sealed record VinculoReport(
     IReadOnlyList<ContentOptOuts> Contents,
     IReadOnlyList<PausedContent> PausedContents,
     HaltSummary? DispatchHalt,
+    SenderHealthSummary SenderHealth,
     IReadOnlyList<JobStatus> Jobs)
 {
     public const int CurrentSchemaVersion = 1;
@@ -102,6 +109,22 @@ public sealed record ContentOptOuts(long ContentId, string Name, string State, l
 public sealed record PausedContent(long ContentId, string Name, DateTimeOffset PausedAt, string? PausedReason);
 
 public sealed record HaltSummary(DateTimeOffset Since, int? ErrorCode, string Reason, string? Node);
+
+/// <param name="QualityEvent">Meta's latest <c>phone_number_quality_update</c> event (FLAGGED, UNFLAGGED, UPGRADE, …).</param>
+/// <param name="Tier">The latest messaging tier Vinculo can read (TIER_250, TIER_2K, …, TIER_UNLIMITED).</param>
+/// <param name="EffectiveDailyLimit">The day's limit planning and dispatch use: the lower of the setting and the tier, times <c>Dispatch:FlaggedShare</c> while flagged.</param>
+public sealed record SenderHealthSummary(
+    string? QualityEvent,
+    DateTimeOffset? QualityEventAt,
+    bool Flagged,
+    DateTimeOffset? FlaggedSince,
+    string? Tier,
+    DateTimeOffset? TierSince,
+    int ConfiguredDailyLimit,
+    int EffectiveDailyLimit,
+    IReadOnlyList<PausedTemplateSummary> PausedTemplates);
+
+public sealed record PausedTemplateSummary(long ContentId, string Name, string? TemplateName, string? TemplateLanguage, DateTimeOffset PausedAt, string? PausedReason);
 
 /// <param name="Cron">The schedule in force: <c>Scheduler:Jobs:&lt;key&gt;:Cron</c>, or the job's default.</param>
 /// <param name="Enabled">False when <c>Scheduler:Jobs:&lt;key&gt;:Enabled</c> is false (and <c>health</c> does not check it).</param>

@@ -32,8 +32,8 @@ internal static partial class WebhookLog
     [LoggerMessage(8007, LogLevel.Warning, "Webhook health check: the database did not answer ({Error})")]
     public static partial void Unhealthy(ILogger logger, string error);
 
-    [LoggerMessage(8010, LogLevel.Information, "Normalised {Payloads} webhook payload(s): {Messages} message(s), {Statuses} status(es), {Preferences} preference event(s) new, {Duplicates} already stored; {Unparseable} unparseable, {Ignored} ignored, {Failed} failed")]
-    public static partial void Normalised(ILogger logger, int payloads, int messages, int statuses, int preferences, int duplicates, int unparseable, int ignored, int failed);
+    [LoggerMessage(8010, LogLevel.Information, "Normalised {Payloads} webhook payload(s): {Messages} message(s), {Statuses} status(es), {Preferences} preference event(s), {Signals} sender signal(s) new, {Duplicates} already stored; {Unparseable} unparseable, {Ignored} ignored, {Failed} failed")]
+    public static partial void Normalised(ILogger logger, int payloads, int messages, int statuses, int preferences, int signals, int duplicates, int unparseable, int ignored, int failed);
 
     [LoggerMessage(8011, LogLevel.Warning, "Webhook payload {PayloadId} is not a WhatsApp webhook ({Reason}); kept as it came and marked unparseable")]
     public static partial void Unparseable(ILogger logger, long payloadId, string reason);

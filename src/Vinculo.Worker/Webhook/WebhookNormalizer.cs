@@ -9,11 +9,12 @@ namespace Vinculo.Webhook;
 /// <param name="Messages">New <c>inbound_messages</c> rows.</param>
 /// <param name="Statuses">New <c>message_status_events</c> rows.</param>
 /// <param name="Preferences">New <c>preference_events</c> rows.</param>
+/// <param name="Signals">New <c>sender_health</c> rows (Meta's signals about the sender).</param>
 /// <param name="Duplicates">Messages, statuses and choices already stored from an earlier payload (Meta's retries), not written again.</param>
 /// <param name="Unparseable">Payloads that are not WhatsApp webhooks (outcome <c>unparseable: …</c>).</param>
 /// <param name="Ignored">Payloads holding only fields Vinculo does not apply yet (outcome <c>ignored: field=…</c>).</param>
 /// <param name="Failed">Payloads whose writes failed: rolled back, left unprocessed for the next call.</param>
-public sealed record WebhookNormalization(int Payloads, int Messages, int Statuses, int Preferences, int Duplicates, int Unparseable, int Ignored, int Failed);
+public sealed record WebhookNormalization(int Payloads, int Messages, int Statuses, int Preferences, int Signals, int Duplicates, int Unparseable, int Ignored, int Failed);
 
 /// <summary>
 /// Turns the raw payloads of <c>webhook_payloads</c> into the normalised tables that <c>process-inbound</c> applies, in
@@ -70,7 +71,7 @@ public sealed class WebhookNormalizer(Database database, WebhookStore store, ILo
         var result = tally.Result();
         if (result.Payloads > 0 || result.Failed > 0)
         {
-            WebhookLog.Normalised(logger, result.Payloads, result.Messages, result.Statuses, result.Preferences, result.Duplicates, result.Unparseable, result.Ignored, result.Failed);
+            WebhookLog.Normalised(logger, result.Payloads, result.Messages, result.Statuses, result.Preferences, result.Signals, result.Duplicates, result.Unparseable, result.Ignored, result.Failed);
         }
 
         return result;
@@ -126,6 +127,18 @@ public sealed class WebhookNormalizer(Database database, WebhookStore store, ILo
                 }
             }
 
+            foreach (var signal in payload.Signals)
+            {
+                if (await store.AddSignalAsync(connection, transaction, signal, payloadId, now, cancellationToken))
+                {
+                    written.Signals++;
+                }
+                else
+                {
+                    written.Duplicates++;
+                }
+            }
+
             await store.SetOutcomeAsync(connection, transaction, payloadId, Outcome(payload, written), cancellationToken);
             await transaction.CommitAsync(cancellationToken);
 
@@ -148,7 +161,7 @@ public sealed class WebhookNormalizer(Database database, WebhookStore store, ILo
     }
 
     /// <summary>
-    /// <c>messages=1 statuses=0 preferences=0</c> (and <c>duplicates=</c>, <c>skipped=</c>, <c>ignored=</c> when there were
+    /// <c>messages=1 statuses=0 preferences=0</c> (and <c>signals=</c>, <c>duplicates=</c>, <c>skipped=</c>, <c>ignored=</c> when there were
     /// any), <c>unparseable: reason</c>, or <c>ignored: field=a,b</c> for a payload of fields Vinculo does not apply yet.
     /// </summary>
     internal static string Outcome(WhatsAppPayload payload, Written written)
@@ -164,6 +177,11 @@ public sealed class WebhookNormalizer(Database database, WebhookStore store, ILo
         }
 
         var outcome = $"messages={written.Messages} statuses={written.Statuses} preferences={written.Preferences}";
+        if (payload.Signals.Count > 0)
+        {
+            outcome += $" signals={written.Signals}";
+        }
+
         if (written.Duplicates > 0)
         {
             outcome += $" duplicates={written.Duplicates}";
@@ -190,6 +208,8 @@ public sealed class WebhookNormalizer(Database database, WebhookStore store, ILo
 
         public int Preferences { get; set; }
 
+        public int Signals { get; set; }
+
         public int Duplicates { get; set; }
     }
 
@@ -199,6 +219,7 @@ public sealed class WebhookNormalizer(Database database, WebhookStore store, ILo
         private int messages;
         private int statuses;
         private int preferences;
+        private int signals;
         private int duplicates;
         private int unparseable;
         private int ignored;
@@ -211,6 +232,7 @@ public sealed class WebhookNormalizer(Database database, WebhookStore store, ILo
             messages += written.Messages;
             statuses += written.Statuses;
             preferences += written.Preferences;
+            signals += written.Signals;
             duplicates += written.Duplicates;
             if (payload.Unparseable is not null)
             {
@@ -222,6 +244,6 @@ public sealed class WebhookNormalizer(Database database, WebhookStore store, ILo
             }
         }
 
-        public WebhookNormalization Result() => new(payloads, messages, statuses, preferences, duplicates, unparseable, ignored, Failed);
+        public WebhookNormalization Result() => new(payloads, messages, statuses, preferences, signals, duplicates, unparseable, ignored, Failed);
     }
 }

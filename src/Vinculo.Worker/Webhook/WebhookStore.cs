@@ -6,7 +6,7 @@ namespace Vinculo.Webhook;
 
 /// <summary>
 /// The SQL of the webhook: raw payloads kept as they arrived (one row per body hash), the normaliser's claim on each,
-/// and the rows it writes into <c>inbound_messages</c>, <c>message_status_events</c> and <c>preference_events</c>, each
+/// and the rows it writes into <c>inbound_messages</c>, <c>message_status_events</c>, <c>preference_events</c> and <c>sender_health</c>, each
 /// written only when the same message, status or choice is not there already.
 /// </summary>
 public sealed class WebhookStore(Database database) : ISqlStatements
@@ -50,13 +50,19 @@ public sealed class WebhookStore(Database database) : ISqlStatements
         "SELECT @FromPhone, @WaUserId, @Category, @Value, @OccurredAt, @OccurredAt, @EventKey, @payloadId " +
         "WHERE NOT EXISTS (SELECT 1 FROM preference_events WHERE event_key = @EventKey)";
 
+    /// <remarks>Applied later by process-inbound (<see cref="Dispatch.SenderHealthApplier"/>), in the order Meta says the signals happened.</remarks>
+    private const string SignalSql =
+        "INSERT INTO sender_health (field, event, tier, template_name, template_language, ban_state, reason, occurred_at, received_at, event_key, payload_id) " +
+        "SELECT @Field, @Event, @Tier, @TemplateName, @TemplateLanguage, @BanState, @Reason, @OccurredAt, @now, @EventKey, @payloadId " +
+        "WHERE NOT EXISTS (SELECT 1 FROM sender_health WHERE event_key = @EventKey)";
+
     private string PendingSql =>
         $"SELECT {database.Dialect.Top("@limit")} payload_id AS PayloadId, received_at AS ReceivedAt FROM webhook_payloads " +
         "WHERE processed_at IS NULL AND (received_at > @afterAt OR (received_at = @afterAt AND payload_id > @afterId)) " +
         $"ORDER BY received_at, payload_id {database.Dialect.Limit("@limit")}";
 
     public IEnumerable<string> Statements =>
-        new[] { SavePayloadSql, PayloadExistsSql, PingSql, ClaimSql, BodySql, OutcomeSql, InboundSql, StatusSql, PreferenceSql, PendingSql }.Select(database.Sql);
+        new[] { SavePayloadSql, PayloadExistsSql, PingSql, ClaimSql, BodySql, OutcomeSql, InboundSql, StatusSql, PreferenceSql, SignalSql, PendingSql }.Select(database.Sql);
 
     /// <summary>Keeps a body as it arrived; false when the same body (by its hash) is already kept.</summary>
     public async Task<bool> SavePayloadAsync(DateTimeOffset receivedAt, string body, string sha256, CancellationToken cancellationToken)
@@ -130,6 +136,14 @@ public sealed class WebhookStore(Database database) : ISqlStatements
         await connection.ExecuteAsync(database.Command(
             PreferenceSql,
             new { row.FromPhone, row.WaUserId, row.Category, row.Value, row.OccurredAt, row.EventKey, payloadId },
+            cancellationToken,
+            transaction)) == 1;
+    /// <returns>Whether the signal was new.</returns>
+    public async Task<bool> AddSignalAsync(
+        DbConnection connection, DbTransaction transaction, SenderSignalRow row, long payloadId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await connection.ExecuteAsync(database.Command(
+            SignalSql,
+            new { row.Field, row.Event, row.Tier, row.TemplateName, row.TemplateLanguage, row.BanState, row.Reason, row.OccurredAt, now, row.EventKey, payloadId },
             cancellationToken,
             transaction)) == 1;
 }

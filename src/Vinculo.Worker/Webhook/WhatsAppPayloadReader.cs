@@ -23,22 +23,34 @@ public sealed record StatusEventRow(
 /// <param name="EventKey">Lowercase hex SHA-256 of <c>wa_id|user_id|category|value|timestamp</c>: the same choice in two payloads is one event.</param>
 public sealed record PreferenceEventRow(string? FromPhone, string? WaUserId, string? Category, string Value, DateTimeOffset OccurredAt, string EventKey);
 
+/// <summary>One of Meta's signals about the business's own sender, as <c>sender_health</c> stores it.</summary>
+/// <param name="Field">The webhook field (<see cref="Dispatch.SenderSignalFields"/>).</param>
+/// <param name="Event">Meta's <c>event</c>; for a template's quality, its <c>new_quality_score</c>.</param>
+/// <param name="Tier">The messaging tier: <c>max_daily_conversations_per_business</c>, or the older <c>current_limit</c>.</param>
+/// <param name="BanState"><c>ban_info.waba_ban_state</c> of an account update.</param>
+/// <param name="Reason">Meta's words on why: the template's <c>reason</c> and <c>other_info</c>, an account's restriction types or violation.</param>
+/// <param name="OccurredAt">The entry's <c>time</c>.</param>
+/// <param name="EventKey">Lowercase hex SHA-256 of <c>field|entry id|entry time|value as sent</c>: the same signal twice is one row.</param>
+public sealed record SenderSignalRow(
+    string Field, string? Event, string? Tier, string? TemplateName, string? TemplateLanguage, string? BanState, string? Reason, DateTimeOffset OccurredAt, string EventKey);
+
 /// <summary>What one webhook body holds, or why it could not be read.</summary>
 /// <param name="Unparseable">Why the body is not a WhatsApp webhook (never quoting it), or null when it is one.</param>
-/// <param name="IgnoredFields">The <c>changes[].field</c> values kept raw for later (quality, template and account updates, …).</param>
+/// <param name="IgnoredFields">The <c>changes[].field</c> values kept raw only (fields Vinculo does not apply).</param>
 /// <param name="Skipped">Items of known fields that carry nothing to store: a status or preference value Vinculo does not record, an item without its id.</param>
 public sealed record WhatsAppPayload(
     IReadOnlyList<InboundMessageRow> Messages,
     IReadOnlyList<StatusEventRow> Statuses,
     IReadOnlyList<PreferenceEventRow> Preferences,
+    IReadOnlyList<SenderSignalRow> Signals,
     IReadOnlyList<string> IgnoredFields,
     int Skipped,
     string? Unparseable)
 {
-    public static WhatsAppPayload NotReadable(string reason) => new([], [], [], [], 0, reason);
+    public static WhatsAppPayload NotReadable(string reason) => new([], [], [], [], [], 0, reason);
 
-    /// <summary>A WhatsApp payload made only of fields Vinculo keeps raw for later.</summary>
-    public bool OnlyIgnoredFields => IgnoredFields.Count > 0 && Messages.Count + Statuses.Count + Preferences.Count + Skipped == 0;
+    /// <summary>A WhatsApp payload made only of fields Vinculo keeps raw only.</summary>
+    public bool OnlyIgnoredFields => IgnoredFields.Count > 0 && Messages.Count + Statuses.Count + Preferences.Count + Signals.Count + Skipped == 0;
 }
 
 /// <summary>
@@ -59,6 +71,11 @@ public static class WhatsAppPayloadReader
     private const int KindWidth = 40;
     private const int CategoryWidth = 100;
     private const int FieldWidth = 60;
+    private const int EventWidth = 60;
+    private const int TierWidth = 40;
+    private const int TemplateNameWidth = 512;
+    private const int TemplateLanguageWidth = 20;
+    private const int ReasonWidth = 400;
 
     /// <summary>The largest Unix time (in seconds) the tables can hold: 9999-12-31T23:59:59Z.</summary>
     private const long LastStorableSecond = 253_402_300_799;
@@ -122,6 +139,7 @@ public static class WhatsAppPayloadReader
         var messages = new List<InboundMessageRow>();
         var statuses = new List<StatusEventRow>();
         var preferences = new List<PreferenceEventRow>();
+        var signals = new List<SenderSignalRow>();
         var ignored = new List<string>();
         var skipped = 0;
         foreach (var entry in entries.EnumerateArray())
@@ -132,6 +150,8 @@ public static class WhatsAppPayloadReader
                 continue;
             }
 
+            var entryId = Text(entry, "id");
+            var entryTime = Timestamp(entry, "time");
             foreach (var change in changes.EnumerateArray())
             {
                 var field = Text(change, "field");
@@ -150,6 +170,9 @@ public static class WhatsAppPayloadReader
                     case UserPreferencesField:
                         skipped += ReadPreferences(value, now, preferences);
                         break;
+                    case var signal when Dispatch.SenderSignalFields.All.Contains(signal):
+                        signals.Add(ReadSignal(signal, value, entryId, entryTime, now));
+                        break;
                     default:
                         var name = field.Length <= FieldWidth ? field : field[..FieldWidth];
                         if (!ignored.Contains(name, StringComparer.Ordinal))
@@ -162,8 +185,64 @@ public static class WhatsAppPayloadReader
             }
         }
 
-        return new WhatsAppPayload(messages, statuses, preferences, ignored, skipped, null);
+        return new WhatsAppPayload(messages, statuses, preferences, signals, ignored, skipped, null);
     }
+
+    /// <summary>
+    /// One signal of Meta's about the sender, whatever its event: an unknown value is stored as it came and does nothing
+    /// (<see cref="Dispatch.SenderSignals.Effect"/>). Shapes from Meta's webhook reference (phone_number_quality_update,
+    /// message_template_status_update, message_template_quality_update, account_update), older ones included.
+    /// </summary>
+    private static SenderSignalRow ReadSignal(string field, JsonElement value, string? entryId, string? entryTime, DateTimeOffset now)
+    {
+        var quality = field == Dispatch.SenderSignalFields.TemplateQuality;
+        var @event = quality ? Text(value, "new_quality_score") : Text(value, "event");
+        var tier = Text(value, "max_daily_conversations_per_business") ?? Text(value, "current_limit");
+        var reason = field switch
+        {
+            Dispatch.SenderSignalFields.TemplateStatus => Join(
+                Text(value, "reason") is { } r && r != "NONE" ? r : null,
+                Text(Child(value, "other_info"), "title"),
+                Text(Child(value, "other_info"), "description"),
+                Text(Child(value, "rejection_info"), "reason")),
+            Dispatch.SenderSignalFields.TemplateQuality => Text(value, "previous_quality_score") is { } previous ? "previous " + previous : null,
+            Dispatch.SenderSignalFields.Account => Join(
+                Join(Restrictions(value).ToArray()),
+                Text(Child(value, "violation_info"), "violation_type"),
+                Text(Child(value, "ban_info"), "waba_ban_date") is { } date ? "ban date " + date : null),
+            _ => Text(value, "old_limit") is { } old ? "old limit " + old : null,
+        };
+        return new SenderSignalRow(
+            field,
+            Fit(@event, EventWidth),
+            Fit(tier, TierWidth),
+            Fit(Text(value, "message_template_name"), TemplateNameWidth),
+            Fit(Text(value, "message_template_language"), TemplateLanguageWidth),
+            Fit(Text(Child(value, "ban_info"), "waba_ban_state"), TierWidth),
+            reason is null ? null : reason.Length <= ReasonWidth ? reason : reason[..ReasonWidth],
+            Instant(entryTime, now),
+            Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{field}|{entryId}|{entryTime}|{value.GetRawText()}"))));
+    }
+
+    /// <summary><c>restriction_info</c> (an array in Meta's reference, an object in some copies): each type, with its expiration.</summary>
+    private static IEnumerable<string?> Restrictions(JsonElement value)
+    {
+        IEnumerable<JsonElement> restrictions = Child(value, "restriction_info") is { } single ? [single] : Items(value, "restriction_info");
+        foreach (var restriction in restrictions)
+        {
+            var type = Text(restriction, "restriction_type");
+            // Unix seconds in Meta's reference; written so that the masking of number-like runs in reports leaves it readable.
+            var expiration = Text(restriction, "expiration")
+                ?? (restriction.TryGetProperty("expiration", out var e) && e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out var seconds)
+                    && seconds is > 0 and <= LastStorableSecond
+                    ? DateTimeOffset.FromUnixTimeSeconds(seconds).ToString("yyyy'/'MM'/'dd HH:mm 'UTC'", CultureInfo.InvariantCulture)
+                    : null);
+            yield return type is null ? null : expiration is null ? type : $"{type} until {expiration}";
+        }
+    }
+
+    private static string? Join(params string?[] parts) =>
+        parts.Where(p => p is not null).ToList() is { Count: > 0 } present ? string.Join("; ", present) : null;
 
     private static int ReadMessages(JsonElement value, DateTimeOffset now, List<InboundMessageRow> rows)
     {
@@ -290,8 +369,8 @@ public static class WhatsAppPayloadReader
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{waId}|{userId}|{category}|{value}|{timestamp}")));
 
     /// <summary>Unix seconds: a string in messages and statuses, an integer in user preferences; its text either way.</summary>
-    private static string? Timestamp(JsonElement item) =>
-        item.TryGetProperty("timestamp", out var value)
+    private static string? Timestamp(JsonElement item, string name = "timestamp") =>
+        item.TryGetProperty(name, out var value)
             ? value.ValueKind switch
             {
                 JsonValueKind.String => Clean(value.GetString()),

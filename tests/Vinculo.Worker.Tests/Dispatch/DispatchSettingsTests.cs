@@ -45,6 +45,20 @@ public sealed class DispatchSettingsTests(SqliteEngine engine) : IClassFixture<S
         Assert.DoesNotContain("secret", result.All, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("1.5")]
+    [InlineData("-0.1")]
+    [InlineData("NaN")]
+    public async Task FlaggedShare_OutsideZeroToOne_StopsEveryJobAtStart_NamingTheKeyAndTheValue(string share)
+    {
+        await using var db = await engine.CreateDatabaseAsync();
+
+        var result = await db.CliAsync(["run", "plan-messages", $"--Dispatch:FlaggedShare={share}"]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"Dispatch:FlaggedShare: '{share}'", result.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task TheShippedSettings_AreValid_AndSendNothingAnywhere()
     {

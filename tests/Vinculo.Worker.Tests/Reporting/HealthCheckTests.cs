@@ -133,6 +133,42 @@ public abstract class HealthCheckTests(EngineFixture engine) : EngineSuite(engin
     }
 
     [SkippableFact]
+    public async Task AFlaggedNumber_IsAProblem_UntilMetaUnflagsIt()
+    {
+        await using var db = await NewMigratedDatabaseAsync();
+        var seed = new ReportSeed(db);
+        await seed.JobRunAsync(PlanMessages, "succeeded", Now.AddHours(-7));
+        await seed.JobRunAsync(ProcessInbound, "succeeded", Now.AddMinutes(-1));
+        await seed.SenderSignalsAsync();
+
+        var problem = Assert.Single(await CheckAsync(seed, Now, TwoJobs));
+
+        Assert.Equal((HealthProblemKinds.Flagged, (string?)null), (problem.Kind, problem.JobKey));
+        Assert.StartsWith("Número SINALIZADO pela Meta (FLAGGED) desde 2026-11-18 08:17:00 UTC", problem.Message, StringComparison.Ordinal);
+
+        await seed.Sql.ExecuteAsync(
+            "INSERT INTO sender_health (field, event, occurred_at, applied_at) VALUES ('phone_number_quality_update', 'UNFLAGGED', @at, @at)", new { at = Now.AddMinutes(-10) });
+
+        Assert.Empty(await CheckAsync(seed, Now, TwoJobs));
+    }
+
+    [SkippableFact]
+    public async Task AnAccountRestriction_IsAHaltWithMetasReason()
+    {
+        await using var db = await NewMigratedDatabaseAsync();
+        var seed = new ReportSeed(db);
+        await seed.JobRunAsync(PlanMessages, "succeeded", Now.AddHours(-7));
+        await seed.JobRunAsync(ProcessInbound, "succeeded", Now.AddMinutes(-1));
+        await seed.HaltAsync(null, "account_update ACCOUNT_RESTRICTION: RESTRICTED_BIZ_INITIATED_MESSAGING until 2026/11/25 13:17 UTC", Now.AddMinutes(-30));
+
+        var problem = Assert.Single(await CheckAsync(seed, Now, TwoJobs));
+
+        Assert.Equal(HealthProblemKinds.Halted, problem.Kind);
+        Assert.Contains("account_update ACCOUNT_RESTRICTION: RESTRICTED_BIZ_INITIATED_MESSAGING until 2026/11/25 13:17 UTC", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("vinculo dispatch resume", problem.Message, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public async Task DisabledJobs_AreNotChecked()
     {
         await using var db = await NewMigratedDatabaseAsync();

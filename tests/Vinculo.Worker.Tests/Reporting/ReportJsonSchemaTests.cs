@@ -62,6 +62,15 @@ public abstract partial class ReportJsonSchemaTests(EngineFixture engine) : Engi
         dispatch_halt.{since,reason} string
         dispatch_halt.error_code number|null
         dispatch_halt.node string|null
+        sender_health object
+        sender_health.{quality_event,quality_event_at,flagged_since,tier,tier_since} string|null
+        sender_health.flagged bool
+        sender_health.{configured_daily_limit,effective_daily_limit} number
+        sender_health.paused_templates array
+        sender_health.paused_templates[] object
+        sender_health.paused_templates[].content_id number
+        sender_health.paused_templates[].{name,paused_at} string
+        sender_health.paused_templates[].{template_name,template_language,paused_reason} string|null
         jobs array
         jobs[] object
         jobs[].{job_key,cron} string
@@ -121,6 +130,11 @@ public abstract partial class ReportJsonSchemaTests(EngineFixture engine) : Engi
         Assert.Equal(131048, root.GetProperty("dispatch_halt").GetProperty("error_code").GetInt32());
         Assert.Equal(4, root.GetProperty("messages").GetProperty("all_time").GetProperty("by_status").GetProperty("queued").GetInt64());
         Assert.Equal("Reposição", root.GetProperty("contents")[0].GetProperty("name").GetString());
+        var sender = root.GetProperty("sender_health");
+        Assert.Equal("2026-11-18T08:17:00.000Z", sender.GetProperty("flagged_since").GetString());
+        Assert.Equal("TIER_250", sender.GetProperty("tier").GetString());
+        Assert.Equal(125, sender.GetProperty("effective_daily_limit").GetInt32());
+        Assert.Equal("outono_2026", sender.GetProperty("paused_templates")[0].GetProperty("template_name").GetString());
     }
 
     private async Task<string> SmallBaseJsonAsync()
@@ -128,6 +142,7 @@ public abstract partial class ReportJsonSchemaTests(EngineFixture engine) : Engi
         await using var db = await NewMigratedDatabaseAsync();
         var seed = new ReportSeed(db);
         await seed.SmallBaseAsync();
+        await seed.SenderSignalsAsync();
         using var host = seed.Host();
         var report = await host.Services.GetRequiredService<ReportBuilder>().BuildAsync(Now, CancellationToken.None);
         using var output = new StringWriter();

@@ -33,12 +33,33 @@ public sealed class ReportRendererTests
     }
 
     [Fact]
+    public void Plain_ShowsMetasVerdictOnTheNumber_TheLimitItLeaves_AndThePausedTemplatesWithWhenAndWhy()
+    {
+        var text = Render(ReportFormat.Plain);
+
+        Assert.Contains("== Saúde do número na Meta (qualidade, nível de envio, modelos pausados) ==", text, StringComparison.Ordinal);
+        Assert.Contains("Qualidade: SINALIZADO pela Meta (FLAGGED) desde 2026-11-18 05:17", text, StringComparison.Ordinal);
+        Assert.Contains("Nível de envio: TIER_2K (informado em 2026-11-15 10:17).", text, StringComparison.Ordinal);
+        Assert.Contains("Limite diário em vigor: 125 número(s) (Messaging:DailyLimit 250).", text, StringComparison.Ordinal);
+        Assert.Contains(text.Split(Environment.NewLine), l => l.Contains("outono_2026 (pt_BR)", StringComparison.Ordinal)
+            && l.Contains("2026-11-18 08:17", StringComparison.Ordinal) && l.Contains("meta_template: Meta PAUSED (FIRST_PAUSE)", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Plain_SaysSoWhenThereIsNothing()
     {
-        var report = Sample() with { Plan = [], Contents = [], PausedContents = [], DispatchHalt = null };
+        var report = Sample() with
+        {
+            Plan = [], Contents = [], PausedContents = [], DispatchHalt = null,
+            SenderHealth = new SenderHealthSummary(null, null, false, null, null, null, 250, 250, []),
+        };
 
         using var output = new StringWriter();
         ReportRenderer.Write(report, output, ReportFormat.Plain);
+
+        Assert.Contains("Qualidade: nenhum aviso da Meta recebido.", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Nível de envio: não informado pela Meta.", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Nenhum modelo pausado pela Meta.", output.ToString(), StringComparison.Ordinal);
 
         Assert.Contains("Nada planejado a partir de hoje.", output.ToString(), StringComparison.Ordinal);
         Assert.Contains("Nenhum conteúdo pausado.", output.ToString(), StringComparison.Ordinal);
@@ -132,6 +153,9 @@ public sealed class ReportRendererTests
             [new ContentOptOuts(1, "Reposição", "active", 2, 4, 4, 2, 0.5), new ContentOptOuts(2, "Natal", "paused", 0, 0, 0, 0, null)],
             [new PausedContent(2, "Natal", Now.AddDays(-1), "opt-outs acima do limite")],
             new HaltSummary(Now.AddHours(-1), 131048, "spam rate", "node-a"),
+            new SenderHealthSummary(
+                "FLAGGED", Now.AddHours(-5), true, Now.AddHours(-5), "TIER_2K", Now.AddDays(-3), 250, 125,
+                [new PausedTemplateSummary(3, "Outono", "outono_2026", "pt_BR", Now.AddHours(-2), "meta_template: Meta PAUSED (FIRST_PAUSE)")]),
             [
                 new JobStatus("dispatch-messages", true, "30 * * * * ?", Now.AddMinutes(-2), Run("failed", Now.AddMinutes(-1), "boom"), Run("failed", Now.AddMinutes(-1), "boom")),
                 new JobStatus("revalidate-phones", true, "0 0 2 * * ?", Now.AddHours(-8), Run("succeeded", Now.AddHours(-8), null), null),

@@ -90,6 +90,21 @@ internal sealed class ReportSeed(TestDatabase db)
             "INSERT INTO dispatch_halts (error_code, reason, halted_at, node, message_id, resumed_at, resumed_by) VALUES (@code, @reason, @at, 'node-a', NULL, @resumedAt, @by)",
             new { code, reason, at, resumedAt, by = resumedAt is null ? null : "ops@host" });
 
+    /// <summary>Meta's signals, applied: the number flagged on tier TIER_250, and a content of "outono_2026" (pt_BR) paused by Meta.</summary>
+    public async Task SenderSignalsAsync()
+    {
+        const string Insert =
+            "INSERT INTO sender_health (field, event, tier, template_name, template_language, occurred_at, received_at, applied_at, action) " +
+            "VALUES (@field, @event, @tier, @template, @language, @at, @at, @at, 'applied by the seed')";
+        await sql.ExecuteAsync(Insert, new { field = "phone_number_quality_update", @event = "DOWNGRADE", tier = "TIER_250", template = (string?)null, language = (string?)null, at = Now.AddDays(-3) });
+        await sql.ExecuteAsync(Insert, new { field = "phone_number_quality_update", @event = "FLAGGED", tier = (string?)null, template = (string?)null, language = (string?)null, at = Now.AddHours(-5) });
+        await sql.ExecuteAsync(Insert, new { field = "message_template_status_update", @event = "PAUSED", tier = (string?)null, template = "outono_2026", language = "pt_BR", at = Now.AddHours(-2) });
+        await sql.ExecuteAsync(
+            "INSERT INTO contents (name, category, body, template_name, template_language, active, paused_at, paused_reason, created_at, updated_at) " +
+            "VALUES ('Outono', 'calcados', 'Oi {first_name}', 'outono_2026', 'pt_BR', @active, @at, 'meta_template: Meta PAUSED (FIRST_PAUSE)', @at, @at)",
+            new { at = Now.AddHours(-2), active = true });
+    }
+
     public Task<long> JobRunAsync(string jobKey, string status, DateTimeOffset startedAt, TimeSpan? took = null, string? error = null) =>
         sql.ScalarAsync<long>(
             dialect.InsertReturningKey(

@@ -20,7 +20,7 @@ public abstract class WebhookNormalizerTests(EngineFixture engine) : EngineSuite
 
         var result = await kit.NormalizeAsync();
 
-        Assert.Equal(new WebhookNormalization(1, 0, 5, 0, 0, 0, 0, 0), result);
+        Assert.Equal(new WebhookNormalization(1, 0, 5, 0, 0, 0, 0, 0, 0), result);
         var payload = Assert.Single(await kit.PayloadsAsync());
         Assert.Equal(Now, payload.ProcessedAt);
         Assert.Equal("messages=0 statuses=5 preferences=0", payload.Outcome);
@@ -149,9 +149,9 @@ public abstract class WebhookNormalizerTests(EngineFixture engine) : EngineSuite
         await kit.AcceptAsync(respaced, Now.AddMinutes(2));
         var retry = await kit.NormalizeAsync(Now.AddMinutes(3));
 
-        Assert.Equal(new WebhookNormalization(6, 4, 6, 2, 0, 0, 0, 0), first);
-        Assert.Equal(new WebhookNormalization(0, 0, 0, 0, 0, 0, 0, 0), again);
-        Assert.Equal(new WebhookNormalization(1, 0, 0, 0, 3, 0, 0, 0), retry);
+        Assert.Equal(new WebhookNormalization(6, 4, 6, 2, 0, 0, 0, 0, 0), first);
+        Assert.Equal(new WebhookNormalization(0, 0, 0, 0, 0, 0, 0, 0, 0), again);
+        Assert.Equal(new WebhookNormalization(1, 0, 0, 0, 0, 3, 0, 0, 0), retry);
         Assert.Equal((4L, 6L, 2L), (await kit.CountAsync("inbound_messages"), await kit.CountAsync("message_status_events"), await kit.CountAsync("preference_events")));
         Assert.Equal("messages=0 statuses=0 preferences=0 duplicates=3", (await kit.PayloadsAsync())[^1].Outcome);
     }
@@ -169,7 +169,7 @@ public abstract class WebhookNormalizerTests(EngineFixture engine) : EngineSuite
 
         var failed = await kit.NormalizeAsync(logs: logs);
 
-        Assert.Equal(new WebhookNormalization(1, 1, 0, 0, 0, 0, 0, 1), failed);
+        Assert.Equal(new WebhookNormalization(1, 1, 0, 0, 0, 0, 0, 0, 1), failed);
         Assert.Equal(["wamid.HBgMNTUxMTg3NjU0MzIxFQIAEhgUM0E4RDVDMEU3MUIyRjk0NDA2QUIA"], (await kit.InboundAsync()).Select(m => m.ProviderMessageId));
         Assert.Empty(await kit.StatusesAsync());
         var bsuid = (await kit.PayloadsAsync())[0];
@@ -181,7 +181,7 @@ public abstract class WebhookNormalizerTests(EngineFixture engine) : EngineSuite
         await kit.ExecuteAsync(db.Provider == DatabaseProvider.Postgres ? "DROP TRIGGER test_refuse ON message_status_events" : "DROP TRIGGER test_refuse");
         var next = await kit.NormalizeAsync(Now.AddMinutes(1));
 
-        Assert.Equal(new WebhookNormalization(1, 2, 1, 0, 0, 0, 0, 0), next);
+        Assert.Equal(new WebhookNormalization(1, 2, 1, 0, 0, 0, 0, 0, 0), next);
         Assert.Equal(3, (await kit.InboundAsync()).Count);
         Assert.Equal("messages=2 statuses=1 preferences=0", (await kit.PayloadsAsync())[0].Outcome);
     }
@@ -221,14 +221,14 @@ public abstract class WebhookNormalizerTests(EngineFixture engine) : EngineSuite
         await kit.AcceptAsync("not json at all", Now.AddMinutes(-3));
         await kit.AcceptAsync(new byte[] { 0x7B, 0x00, 0xFF, 0xFE }, Now.AddMinutes(-2));
         await kit.AcceptAsync(
-            """{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"value":{"event":"APPROVED","message_template_name":"novidade_produto"},"field":"message_template_status_update"},{"value":{"ban_info":{}},"field":"account_update"}]}]}""",
+            """{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"value":{"max_daily_conversation_per_phone":1000},"field":"business_capability_update"},{"value":{"event":"PIN_CHANGED"},"field":"security"}]}]}""",
             Now.AddMinutes(-1));
 
         var result = await kit.NormalizeAsync();
 
-        Assert.Equal(new WebhookNormalization(3, 0, 0, 0, 0, 2, 1, 0), result);
+        Assert.Equal(new WebhookNormalization(3, 0, 0, 0, 0, 0, 2, 1, 0), result);
         Assert.Equal(
-            ["unparseable: not JSON (line 1, byte 2)", "unparseable: not JSON (line 1, byte 2)", "ignored: field=message_template_status_update,account_update"],
+            ["unparseable: not JSON (line 1, byte 2)", "unparseable: not JSON (line 1, byte 2)", "ignored: field=business_capability_update,security"],
             (await kit.PayloadsAsync()).Select(p => p.Outcome));
         Assert.Equal(0, await kit.CountAsync("inbound_messages") + await kit.CountAsync("message_status_events") + await kit.CountAsync("preference_events"));
     }

@@ -49,15 +49,50 @@ public sealed class WhatsAppPayloadReaderTests
     {
         var statuses = WhatsAppPayloadReader.Read(Change("messages", """{"statuses":[{"id":"wamid.A","status":"deleted","timestamp":"1"},{"id":"wamid.A","status":"read","timestamp":"2"}]}"""), Now);
         var signup = WhatsAppPayloadReader.Read(Change("user_preferences", """{"user_preferences":[{"wa_id":"5511","category":"marketing_messages","value":"signup","signup_id":"9","timestamp":1}]}"""), Now);
-        var quality = WhatsAppPayloadReader.Read(Change("phone_number_quality_update", """{"display_phone_number":"5511940001234","event":"FLAGGED","current_limit":"TIER_1K"}"""), Now);
+        var capability = WhatsAppPayloadReader.Read(Change("business_capability_update", """{"max_daily_conversation_per_phone":1000}"""), Now);
 
         Assert.Equal("read", Assert.Single(statuses.Statuses).Status);
         Assert.Equal(1, statuses.Skipped);
         Assert.Empty(signup.Preferences);
         Assert.Equal(1, signup.Skipped);
-        Assert.Equal(["phone_number_quality_update"], quality.IgnoredFields);
-        Assert.True(quality.OnlyIgnoredFields);
-        Assert.Null(quality.Unparseable);
+        Assert.Equal(["business_capability_update"], capability.IgnoredFields);
+        Assert.True(capability.OnlyIgnoredFields);
+        Assert.Null(capability.Unparseable);
+    }
+
+    [Fact]
+    public void SenderSignals_AreReadInTheShapesOfMetasReference_OldAndNew()
+    {
+        static string Entry(string field, string value) =>
+            $$"""{"object":"whatsapp_business_account","entry":[{"id":"248613579024681","time":1795007820,"changes":[{"value":{{value}},"field":"{{field}}"}]}]}""";
+
+        var older = Assert.Single(WhatsAppPayloadReader.Read(Entry("phone_number_quality_update", """{"display_phone_number":"5511940001234","event":"DOWNGRADE","old_limit":"TIER_1K","current_limit":"TIER_250"}"""), Now).Signals);
+        var newer = Assert.Single(WhatsAppPayloadReader.Read(Entry("phone_number_quality_update", """{"display_phone_number":"5511940001234","event":"THROUGHPUT_UPGRADE","current_limit":"TIER_2K","max_daily_conversations_per_business":"TIER_10K"}"""), Now).Signals);
+        var paused = Assert.Single(WhatsAppPayloadReader.Read(Entry("message_template_status_update", """{"event":"PAUSED","message_template_id":1689556908129832,"message_template_name":"novidade_produto","message_template_language":"pt_BR","reason":"NONE","message_template_category":"MARKETING","other_info":{"title":"SECOND_PAUSE","description":"Paused for 6 hours."}}"""), Now).Signals);
+        var quality = Assert.Single(WhatsAppPayloadReader.Read(Entry("message_template_quality_update", """{"previous_quality_score":"YELLOW","new_quality_score":"RED","message_template_id":806312974732579,"message_template_name":"novidade_produto","message_template_language":"pt_BR"}"""), Now).Signals);
+        var restricted = Assert.Single(WhatsAppPayloadReader.Read(Entry("account_update", """{"event":"ACCOUNT_RESTRICTION","restriction_info":[{"restriction_type":"RESTRICTED_BIZ_INITIATED_MESSAGING","expiration":1795600000},{"restriction_type":"RESTRICTED_ADD_PHONE_NUMBER_ACTION"}]}"""), Now).Signals);
+        var disabled = Assert.Single(WhatsAppPayloadReader.Read(Entry("account_update", """{"event":"DISABLED_UPDATE","ban_info":{"waba_ban_state":"REINSTATE","waba_ban_date":"November 18, 2026"}}"""), Now).Signals);
+
+        Assert.Equal(("DOWNGRADE", "TIER_250", "old limit TIER_1K", Unix(1795007820)), (older.Event, older.Tier, older.Reason, older.OccurredAt));
+        Assert.Equal(("THROUGHPUT_UPGRADE", "TIER_10K"), (newer.Event, newer.Tier));
+        Assert.Equal(("PAUSED", "novidade_produto", "pt_BR", "SECOND_PAUSE; Paused for 6 hours."), (paused.Event, paused.TemplateName, paused.TemplateLanguage, paused.Reason));
+        Assert.Equal(("RED", "previous YELLOW"), (quality.Event, quality.Reason));
+        Assert.Equal("RESTRICTED_BIZ_INITIATED_MESSAGING until 2026/11/25 09:46 UTC; RESTRICTED_ADD_PHONE_NUMBER_ACTION", restricted.Reason);
+        Assert.Equal(("DISABLED_UPDATE", "REINSTATE", "ban date November 18, 2026"), (disabled.Event, disabled.BanState, disabled.Reason));
+    }
+
+    [Fact]
+    public void TheSameSignal_InAnotherBody_HasTheSameKey_AndAnotherSignalAnother()
+    {
+        const string Change = """{"changes":[{"value":{"event":"FLAGGED","current_limit":"TIER_250"},"field":"phone_number_quality_update"}],"id":"248613579024681","time":1795007820}""";
+        var alone = WhatsAppPayloadReader.Read($$"""{"object":"whatsapp_business_account","entry":[{{Change}}]}""", Now);
+        var withAnother = WhatsAppPayloadReader.Read(
+            $$"""{"object":"whatsapp_business_account","entry":[{{Change}},{"changes":[{"value":{"event":"UNFLAGGED","current_limit":"TIER_250"},"field":"phone_number_quality_update"}],"id":"248613579024681","time":1795011420}]}""",
+            Now);
+
+        Assert.Equal(Assert.Single(alone.Signals).EventKey, withAnother.Signals[0].EventKey);
+        Assert.NotEqual(withAnother.Signals[0].EventKey, withAnother.Signals[1].EventKey);
+        Assert.False(withAnother.OnlyIgnoredFields);
     }
 
     [Fact]
