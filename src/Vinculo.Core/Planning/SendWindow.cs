@@ -307,7 +307,13 @@ public sealed partial class SendWindow
             {
                 if (TryAt(day, m, zone) is { } opening)
                 {
-                    return new SendTimeCheck(SendTimeStatus.NotYetOpen, status, opening.At);
+                    // On the night the clocks go back, the opening minute may come twice; once its first occurrence has
+                    // passed (it is now the repeated hour, before the opening minute again) the window opens at the second.
+                    var at = opening.At >= now ? opening.At : SecondOccurrence(day, m, zone);
+                    if (at is { } opens && opens >= now)
+                    {
+                        return new SendTimeCheck(SendTimeStatus.NotYetOpen, status, opens);
+                    }
                 }
             }
 
@@ -388,6 +394,13 @@ public sealed partial class SendWindow
         // A day a zone skipped whole (Samoa's 2011-12-30) is not reported invalid by every time-zone source: a local
         // time exists only when the instant shows it again on the zone's clock.
         return TimeZoneInfo.ConvertTime(at, zone).DateTime == local ? new SendSlot(SendDayStatus.Open, at, time) : null;
+    }
+
+    /// <summary>The later instant of a local time the clocks going back show twice; null for any other local time.</summary>
+    private static DateTimeOffset? SecondOccurrence(DateOnly localDay, int minuteOfDay, TimeZoneInfo zone)
+    {
+        var local = localDay.ToDateTime(new TimeOnly(minuteOfDay / 60, minuteOfDay % 60), DateTimeKind.Unspecified);
+        return zone.IsAmbiguousTime(local) ? new DateTimeOffset(local, zone.GetAmbiguousTimeOffsets(local).Min()).ToUniversalTime() : null;
     }
 
     /// <summary>SplitMix64's finaliser: consecutive ids land on unrelated minutes.</summary>
