@@ -111,7 +111,7 @@ public static class DispatchBenchmark
 
             var watch = Stopwatch.StartNew();
             var history = await InsertAsync(database, messages, cancellationToken);
-            await AnalyzeAsync(database, cancellationToken);
+            await BenchDatabase.AnalyzeAsync(database, cancellationToken);
             await output.WriteLineAsync(
                 $"  {"gerar e inserir",-30} {watch.Elapsed.TotalSeconds,8:N2} s   ({history.Interactions:N0} interações, {history.Messages:N0} mensagens antigas)");
 
@@ -337,20 +337,5 @@ public static class DispatchBenchmark
         }
 
         await transaction.CommitAsync(cancellationToken);
-    }
-
-    private static async Task AnalyzeAsync(Database database, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var analyze = connection.CreateCommand();
-        analyze.CommandText = database.Dialect.Provider switch
-        {
-            // A live base has been vacuumed and analysed by autovacuum long ago; a freshly loaded one would have autovacuum
-            // working through it in the middle of the measurement (seen here: runs twice as slow, at random).
-            DatabaseProvider.Postgres => "VACUUM ANALYZE",
-            DatabaseProvider.Sqlite => "ANALYZE",
-            _ => "EXEC sp_updatestats",
-        };
-        await analyze.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -54,7 +54,7 @@ public static class InboundBenchmark
             var runner = services.GetRequiredService<JobRunner>();
             var ok = true;
             await SentBase.WriteAsync(database, InboundRows, InboundMessages(people), cancellationToken);
-            await AnalyzeAsync(database, cancellationToken);
+            await BenchDatabase.AnalyzeAsync(database, cancellationToken);
             watch.Restart();
             var inbound = await runner.RunAsync(ProcessInboundJob.Key, cancellationToken);
             var elapsed = watch.Elapsed;
@@ -64,7 +64,7 @@ public static class InboundBenchmark
 
             var statuses = Statuses(people).ToList();
             await SentBase.WriteAsync(database, StatusRows, statuses, cancellationToken);
-            await AnalyzeAsync(database, cancellationToken);
+            await BenchDatabase.AnalyzeAsync(database, cancellationToken);
             watch.Restart();
             var applied = await runner.RunAsync(ProcessInboundJob.Key, cancellationToken);
             elapsed = watch.Elapsed;
@@ -135,18 +135,5 @@ public static class InboundBenchmark
             yield return [id, "delivered", null, at, at, recipient];
             yield return [id, read ? "read" : "delivered", null, at.AddMinutes(read ? 4 : 0), at.AddMinutes(4), recipient];
         }
-    }
-
-    private static async Task AnalyzeAsync(Database database, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var analyze = connection.CreateCommand();
-        analyze.CommandText = database.Dialect.Provider switch
-        {
-            DatabaseProvider.Postgres => "VACUUM ANALYZE",
-            DatabaseProvider.Sqlite => "ANALYZE",
-            _ => "EXEC sp_updatestats",
-        };
-        await analyze.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -50,22 +50,6 @@ public static class NightBenchmark
             new("last_interaction_at", BulkType.Timestamp), new("created_at", BulkType.Timestamp), new("updated_at", BulkType.Timestamp),
         ]);
 
-    private static readonly BulkWrite ConsentRows = new(
-        "consents",
-        null,
-        [
-            new("contact_id", BulkType.Identifier), new("status", BulkType.Text), new("source", BulkType.Text), new("granted_at", BulkType.Timestamp),
-            new("changed_at", BulkType.Timestamp),
-        ]);
-
-    private static readonly BulkWrite InteractionRows = new(
-        "interactions",
-        null,
-        [
-            new("contact_id", BulkType.Identifier), new("kind", BulkType.Text), new("occurred_at", BulkType.Timestamp), new("product", BulkType.Text),
-            new("category", BulkType.Text), new("source", BulkType.Text),
-        ]);
-
     private static readonly BulkWrite MessageRows = new(
         "message_queue",
         null,
@@ -74,9 +58,6 @@ public static class NightBenchmark
             new("relevance", BulkType.Fraction), new("status", BulkType.Text), new("sent_as", BulkType.Text), new("created_at", BulkType.Timestamp),
             new("updated_at", BulkType.Timestamp), new("sent_at", BulkType.Timestamp),
         ]);
-
-    private static readonly BulkWrite SuppressionRows = new(
-        "suppression_list", null, [new("phone_hash", BulkType.Text), new("reason", BulkType.Text), new("added_at", BulkType.Timestamp)]);
 
     private static readonly BulkWrite ContentRows = new(
         "contents",
@@ -133,7 +114,7 @@ public static class NightBenchmark
             }
 
             var edited = await EditNumbersAsync(database, contacts, cancellationToken);
-            await AnalyzeAsync(database, cancellationToken);
+            await BenchDatabase.AnalyzeAsync(database, cancellationToken);
             await output.WriteLineAsync(
                 $"  {"preparar (varredura inicial)",-34} {watch.Elapsed.TotalSeconds,8:N1} s   ({first.Result!.Scanned:N0} números classificados; {edited:N0} editados desde ontem)");
 
@@ -223,7 +204,7 @@ public static class NightBenchmark
         var random = new Random(2026);
         var batches = new Dictionary<BulkWrite, List<object?[]>>
         {
-            [ContentRows] = [], [ContactRows] = [], [ConsentRows] = [], [InteractionRows] = [], [MessageRows] = [], [SuppressionRows] = [],
+            [ContentRows] = [], [ContactRows] = [], [PlanBenchmark.ConsentRows] = [], [PlanBenchmark.InteractionRows] = [], [MessageRows] = [], [PlanBenchmark.SuppressionRows] = [],
         };
         var totals = batches.Keys.ToDictionary(k => k, _ => 0L);
         var created = Night.AddYears(-years - 1);
@@ -248,7 +229,7 @@ public static class NightBenchmark
             DateTimeOffset? last = null;
             void Interaction(string kind, DateTimeOffset at, string? category = null)
             {
-                batches[InteractionRows].Add([id, kind, at, category is null ? null : category + " especial", category, "bench"]);
+                batches[PlanBenchmark.InteractionRows].Add([id, kind, at, category is null ? null : category + " especial", category, "bench"]);
                 last = last is null || at > last ? at : last;
             }
 
@@ -298,7 +279,7 @@ public static class NightBenchmark
                 // A number typed twice (a duplicate contact) is suppressed once.
                 if (id % 100 == 7 && suppressed.Add(e164))
                 {
-                    batches[SuppressionRows].Add([PhoneHash.Of(e164), id % 200 == 7 ? "opt_out" : "import", since]);
+                    batches[PlanBenchmark.SuppressionRows].Add([PhoneHash.Of(e164), id % 200 == 7 ? "opt_out" : "import", since]);
                 }
             }
 
@@ -307,16 +288,16 @@ public static class NightBenchmark
             if (consent < 8)
             {
                 var grantedAt = Night.AddDays(-random.Next(1, 730));
-                batches[ConsentRows].Add([id, consent == 0 ? "revoked" : "granted", random.Next(3) == 0 ? "import" : "form", grantedAt, grantedAt]);
+                batches[PlanBenchmark.ConsentRows].Add([id, consent == 0 ? "revoked" : "granted", random.Next(3) == 0 ? "import" : "form", grantedAt, grantedAt]);
             }
 
             if (batches[ContactRows].Count >= InsertBatch)
             {
-                await WriteAsync(database, batches, totals, cancellationToken);
+                await BenchDatabase.WriteBatchesAsync(database, batches, totals, cancellationToken);
             }
         }
 
-        await WriteAsync(database, batches, totals, cancellationToken);
+        await BenchDatabase.WriteBatchesAsync(database, batches, totals, cancellationToken);
         return string.Join(", ", totals.Where(t => t.Key != ContentRows).Select(t => $"{t.Key.Table} {t.Value:N0}"));
     }
 
@@ -333,23 +314,6 @@ public static class NightBenchmark
         }
 
         return n;
-    }
-
-    private static async Task WriteAsync(Database database, Dictionary<BulkWrite, List<object?[]>> batches, Dictionary<BulkWrite, long> totals, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        foreach (var (write, rows) in batches)
-        {
-            if (rows.Count > 0)
-            {
-                await database.Dialect.BulkWriteAsync(connection, transaction, write, rows, cancellationToken);
-                totals[write] += rows.Count;
-                rows.Clear();
-            }
-        }
-
-        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>One contact in a hundred typed their number again since yesterday, in another format (the trigger makes it due).</summary>
@@ -429,18 +393,5 @@ public static class NightBenchmark
         }
 
         return rows.Count;
-    }
-
-    private static async Task AnalyzeAsync(Database database, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var analyze = connection.CreateCommand();
-        analyze.CommandText = database.Dialect.Provider switch
-        {
-            DatabaseProvider.Postgres => "VACUUM ANALYZE",
-            DatabaseProvider.Sqlite => "ANALYZE",
-            _ => "EXEC sp_updatestats",
-        };
-        await analyze.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -32,7 +32,7 @@ public static class PlanBenchmark
             new("last_interaction_at", BulkType.Timestamp), new("created_at", BulkType.Timestamp), new("updated_at", BulkType.Timestamp),
         ]);
 
-    private static readonly BulkWrite ConsentRows = new(
+    internal static readonly BulkWrite ConsentRows = new(
         "consents",
         null,
         [
@@ -40,7 +40,7 @@ public static class PlanBenchmark
             new("changed_at", BulkType.Timestamp),
         ]);
 
-    private static readonly BulkWrite InteractionRows = new(
+    internal static readonly BulkWrite InteractionRows = new(
         "interactions",
         null,
         [
@@ -57,7 +57,7 @@ public static class PlanBenchmark
             new("sent_at", BulkType.Timestamp),
         ]);
 
-    private static readonly BulkWrite SuppressionRows = new(
+    internal static readonly BulkWrite SuppressionRows = new(
         "suppression_list", null, [new("phone_hash", BulkType.Text), new("reason", BulkType.Text), new("added_at", BulkType.Timestamp)]);
 
     private static readonly BulkWrite ContentRows = new(
@@ -256,28 +256,11 @@ public static class PlanBenchmark
 
             if (batches[ContactRows].Count >= InsertBatch)
             {
-                await WriteAsync(database, batches, totals, cancellationToken);
+                await BenchDatabase.WriteBatchesAsync(database, batches, totals, cancellationToken);
             }
         }
 
-        await WriteAsync(database, batches, totals, cancellationToken);
+        await BenchDatabase.WriteBatchesAsync(database, batches, totals, cancellationToken);
         return string.Join(", ", totals.Select(t => $"{t.Key.Table} {t.Value:N0}"));
-    }
-
-    private static async Task WriteAsync(Database database, Dictionary<BulkWrite, List<object?[]>> batches, Dictionary<BulkWrite, long> totals, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        foreach (var (write, rows) in batches)
-        {
-            if (rows.Count > 0)
-            {
-                await database.Dialect.BulkWriteAsync(connection, transaction, write, rows, cancellationToken);
-                totals[write] += rows.Count;
-                rows.Clear();
-            }
-        }
-
-        await transaction.CommitAsync(cancellationToken);
     }
 }
