@@ -91,7 +91,9 @@ public sealed class ProcessInboundJob(
             var intents = Enumerable.Range(0, work.Count).Where(i => read[i].Intent is not null).ToDictionary(i => work[i].Id, i => read[i].Intent!.Value);
             var userIds = work.Select(w => Trim(w.Message is { } m ? m.WaUserId : w.Preference!.WaUserId)).OfType<string>().ToHashSet(StringComparer.Ordinal);
             tally.Phase("read_numbers", phase);
-            var directory = new InboundDirectory(await store.MatchAllAsync(connection, transaction, forms.Values.SelectMany(f => f).ToHashSet(StringComparer.Ordinal), userIds, cancellationToken));
+            var allForms = forms.Values.SelectMany(f => f).ToHashSet(StringComparer.Ordinal);
+            var directory = new InboundDirectory(await store.MatchAllAsync(connection, transaction, allForms, userIds, cancellationToken));
+            var erased = await store.ErasedAmongAsync(connection, transaction, allForms.Select(PhoneHash.Of).ToList(), cancellationToken);
             tally.Phase("match", phase);
             var effects = new InboundEffects(context.Now);
             foreach (var item in work)
@@ -99,7 +101,7 @@ public sealed class ProcessInboundJob(
                 var itemForms = forms[(item.Order, item.Id)];
                 if (item.Message is { } message)
                 {
-                    await ApplyMessageAsync(connection, transaction, message, itemForms, intents[message.Id], directory, effects, context.Now, tally, cancellationToken);
+                    await ApplyMessageAsync(connection, transaction, message, itemForms, intents[message.Id], directory, erased, effects, context.Now, tally, cancellationToken);
                 }
                 else
                 {
@@ -148,10 +150,17 @@ public sealed class ProcessInboundJob(
 
     private async Task ApplyMessageAsync(
         DbConnection connection, DbTransaction transaction, PendingInbound message, IReadOnlyList<string> forms, InboundIntent intent, InboundDirectory directory,
-        InboundEffects effects, DateTimeOffset now, InboundTally tally, CancellationToken cancellationToken)
+        HashSet<string> erased, InboundEffects effects, DateTimeOffset now, InboundTally tally, CancellationToken cancellationToken)
     {
         tally.Messages++;
         var contacts = directory.Match(forms, Trim(message.WaUserId));
+        var erasedHashes = contacts.Count == 0 ? forms.Select(PhoneHash.Of).Where(erased.Contains).ToList() : [];
+        if (erasedHashes.Count > 0)
+        {
+            await ApplyErasedAsync(connection, transaction, message, forms, intent, erased, erasedHashes, effects, now, tally, cancellationToken);
+            return;
+        }
+
         var ids = contacts.Select(c => c.ContactId).ToList();
         var at = message.ReceivedAt;
         var changed = 0;
@@ -198,6 +207,36 @@ public sealed class ProcessInboundJob(
             CultureInfo.InvariantCulture,
             $"intent={Intent(intent.Kind)} rule={intent.Rule} contacts={contacts.Count} changed={changed}{extra}");
         effects.MarkProcessed(message.Id, Fit(outcome), contacts.Count > 0 ? ids[0] : null);
+    }
+
+    /// <summary>
+    /// A message from a number erased at its owner's request (a tombstone, LGPD art. 18). Only an opt-in keyword from the
+    /// number itself brings the person back, as a new contact with consent (source <c>whatsapp</c>); anything else is
+    /// stored as nothing: the row keeps no body, number or id, only its outcome.
+    /// </summary>
+    private async Task ApplyErasedAsync(
+        DbConnection connection, DbTransaction transaction, PendingInbound message, IReadOnlyList<string> forms, InboundIntent intent, HashSet<string> erased,
+        List<string> erasedHashes, InboundEffects effects, DateTimeOffset now, InboundTally tally, CancellationToken cancellationToken)
+    {
+        if (intent.Kind == InboundIntentKind.OptIn)
+        {
+            var hashes = forms.Select(PhoneHash.Of).ToList();
+            var contactId = await store.BringBackAsync(connection, transaction, Canonical(forms)!, hashes, now, cancellationToken);
+            erased.ExceptWith(hashes);
+            var returning = new InboundContact { ContactId = contactId, PhoneE164 = Canonical(forms) };
+            var detail = new Dictionary<string, object?> { ["rule"] = intent.Rule, ["inbound_id"] = message.Id, ["after_erasure"] = true };
+            var changed = await GrantAsync(connection, transaction, [returning], forms, message.ReceivedAt, detail, cancellationToken);
+            tally.OptIns++;
+            tally.Granted += changed;
+            tally.ReturnedAfterErasure++;
+            effects.MarkProcessed(message.Id, Fit($"intent=opt_in rule={intent.Rule} contacts=1 changed={changed} erased=returned"), contactId);
+            return;
+        }
+
+        await store.ScrubErasedAsync(connection, transaction, message.Id, cancellationToken);
+        tally.Unmatched++;
+        tally.SkippedErased++;
+        effects.MarkProcessed(message.Id, $"intent={Intent(intent.Kind)} contacts=0 changed=0 skipped_erased={erasedHashes.Count}", null);
     }
 
     private async Task ApplyPreferenceAsync(
@@ -326,6 +365,12 @@ internal sealed class InboundTally
 
     public long ErasureRequests { get; set; }
 
+    /// <summary>Messages from erased numbers, stored as nothing.</summary>
+    public long SkippedErased { get; set; }
+
+    /// <summary>Erased numbers that opted in again, and came back as new contacts.</summary>
+    public long ReturnedAfterErasure { get; set; }
+
     private readonly SortedDictionary<string, long> timings = new(StringComparer.Ordinal);
 
     /// <summary>Adds the time since the stopwatch's last restart to the phase, and restarts it.</summary>
@@ -348,6 +393,8 @@ internal sealed class InboundTally
         ["consents_revoked"] = Revoked,
         ["consents_granted_or_renewed"] = Granted,
         ["erasure_requests"] = ErasureRequests,
+        ["skipped_erased"] = SkippedErased,
+        ["returned_after_erasure"] = ReturnedAfterErasure,
         ["timing_ms"] = timings,
     };
 }

@@ -30,8 +30,11 @@ internal sealed class ChatImporter(ImportStore store, ChatExportParser parser, C
         long? counterpart = null;
         if (export.Kind == ChatKind.Direct)
         {
-            counterpart = await CounterpartAsync(run, export, cancellationToken);
-            counts.UnmatchedChat = counterpart is null;
+            var found = await CounterpartAsync(run, export, cancellationToken);
+            counterpart = found.ContactId;
+            counts.ErasedChat = found.Erased;
+            counts.UnmatchedChat = counterpart is null && !found.Erased;
+            counts.CounterpartHash = found.E164 is null ? null : Privacy.PhoneHash.Of(found.E164);
         }
 
         // Reading and hashing the text on one core while the database writes on the other: the file's messages come
@@ -48,6 +51,13 @@ internal sealed class ChatImporter(ImportStore store, ChatExportParser parser, C
                 foreach (var message in batch)
                 {
                     counts.MessagesRead++;
+                    if (counts.ErasedChat)
+                    {
+                        // What an erased person wrote, numbers they mentioned included, is not read into the base at all.
+                        counts.SkippedErased++;
+                        continue;
+                    }
+
                     var contactId = message.Member is { } member
                         ? await run.Contacts.ForNumberAsync(member.Phone!, member.Name, mentioned: false, cancellationToken)
                         : counterpart;
@@ -59,10 +69,17 @@ internal sealed class ChatImporter(ImportStore store, ChatExportParser parser, C
                             latest[id] = message.At;
                         }
                     }
+                    else if (message.Member is not null)
+                    {
+                        counts.SkippedErased++;
+                    }
 
                     foreach (var mentioned in message.Mentioned)
                     {
-                        await run.Contacts.ForNumberAsync(mentioned, mentioned, mentioned: true, cancellationToken);
+                        if (await run.Contacts.ForNumberAsync(mentioned, mentioned, mentioned: true, cancellationToken) is null)
+                        {
+                            counts.SkippedErased++;
+                        }
                     }
                 }
 
@@ -134,19 +151,33 @@ internal sealed class ChatImporter(ImportStore store, ChatExportParser parser, C
         return new DateTimeOffset(unspecified, offset).ToUniversalTime();
     }
 
-    private async Task<long?> CounterpartAsync(ImportRun run, ChatExport export, CancellationToken cancellationToken)
+    /// <summary>
+    /// The 1:1 chat's counterpart: by number, or by a saved name that exactly one live contact has. Erased when the number
+    /// is tombstoned, or when these very bytes were once imported as the chat of a person erased since.
+    /// </summary>
+    private async Task<(long? ContactId, string? E164, bool Erased)> CounterpartAsync(ImportRun run, ChatExport export, CancellationToken cancellationToken)
     {
         var counterpart = export.Counterpart!;
+        if (await store.IsErasedFileAsync(run.Session, run.Sha256, cancellationToken))
+        {
+            return (null, null, true);
+        }
+
         if (counterpart.Phone is { } phone)
         {
+            if (await run.Contacts.IsErasedAsync(phone, cancellationToken))
+            {
+                return (null, phone, true);
+            }
+
             // The number as the file name shows it, when it does: what the business would have typed.
             var raw = export.Title is { } title && run.Contacts.Classify(title).E164 == phone ? title : phone;
-            return await run.Contacts.ForNumberAsync(phone, raw, mentioned: false, cancellationToken);
+            return (await run.Contacts.ForNumberAsync(phone, raw, mentioned: false, cancellationToken), phone, false);
         }
 
         // A saved contact's name: exactly one live contact of that name, or none at all (EXPECTED.md: reported, archived).
         var matches = await store.FindByFoldedNameAsync(run.Session, ChatNames.Fold(counterpart.Name), atMost: 2, cancellationToken);
-        return matches.Count == 1 ? matches[0] : null;
+        return matches.Count == 1 ? (matches[0], await store.ContactNumberAsync(run.Session, matches[0], cancellationToken), false) : (null, null, false);
     }
 
     /// <summary>A chat has no consent time of its own: it gives consent only to whom has none, never over an opt-out.</summary>

@@ -8,7 +8,8 @@ namespace Vinculo.Import;
 /// A contact CSV into the base: each row upserted by <c>external_ref</c>, else by phone (both Brazilian forms), its
 /// consent columns turned into a <c>granted</c> consent with its event. A row that cannot be read is reported with its
 /// line number and the others still import. A bad phone is not a bad row: it is stored, classified <c>invalid</c>.
-/// Suppression entries are never lifted: a suppressed number re-imported with consent stays suppressed.
+/// Suppression entries are never lifted: a suppressed number re-imported with consent stays suppressed. A row whose number
+/// was erased at its owner's request is skipped whole (counted in <see cref="ImportCounts.SkippedErased"/>).
 /// </summary>
 internal sealed class ContactCsvImporter(ImportStore store, ConsentLedger ledger)
 {
@@ -103,6 +104,13 @@ internal sealed class ContactCsvImporter(ImportStore store, ConsentLedger ledger
         }
 
         var phone = row.Phone is null ? null : run.Contacts.Classify(row.Phone);
+        if (phone?.E164 is { } number && await run.Contacts.IsErasedAsync(number, cancellationToken))
+        {
+            // Erased at the person's request (LGPD art. 18): an old spreadsheet does not bring them back.
+            run.Counts.SkippedErased++;
+            return;
+        }
+
         if (contact is null && row.Phone is not null)
         {
             contact = phone!.E164 is { } e164

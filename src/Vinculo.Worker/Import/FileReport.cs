@@ -65,6 +65,17 @@ public sealed class ImportCounts
     /// <summary>The chat was a group: its interactions are those of members shown as numbers.</summary>
     public bool GroupChat { get; set; }
 
+    /// <summary>
+    /// Messages, rows or cards of people erased at their request (LGPD art. 18, <c>erased_numbers</c>): nothing of them stored.
+    /// </summary>
+    public long SkippedErased { get; set; }
+
+    /// <summary>A 1:1 chat with an erased person: nothing of it is stored, and the file is deleted rather than archived.</summary>
+    public bool ErasedChat { get; set; }
+
+    /// <summary>The hash of a 1:1 chat's counterpart (<c>import_files.counterpart_hash</c>), so that their erasure finds the archived file.</summary>
+    public string? CounterpartHash { get; set; }
+
     public void Reject(long line, string reason)
     {
         RowsRejected++;

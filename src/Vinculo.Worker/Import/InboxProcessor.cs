@@ -106,7 +106,7 @@ public sealed class InboxProcessor
             await using (var session = await store.BeginAsync(cancellationToken))
             {
                 var run = new ImportRun(
-                    session, new ContactDirectory(store, session, phones, scheduler.TimeZone, now, counts), counts, now, scheduler.TimeZoneInfo, options.ChatGrantsConsent, progress);
+                    session, new ContactDirectory(store, session, phones, scheduler.TimeZone, now, counts), counts, now, scheduler.TimeZoneInfo, options.ChatGrantsConsent, progress, sha256);
                 run.ReportRead(0);
                 await ImportAsync(run, path, kind.Value, cancellationToken);
                 run.ReportRead(counts.MessagesRead + counts.RowsRead);
@@ -121,7 +121,7 @@ public sealed class InboxProcessor
                 await session.CommitAsync(cancellationToken);
             }
 
-            return Archive(folder, path, report, index);
+            return report.Counts.ErasedChat ? DeleteErasedChat(path, report, index) : await ArchiveAsync(folder, path, report, sha256, index);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -185,7 +185,24 @@ public sealed class InboxProcessor
     private bool IsDatabaseFailure(Exception e) =>
         e is DatabaseUnavailableException || (e is DbException or TimeoutException && store.Dialect.IsTransient(e));
 
-    private FileReport Archive(InboxFolder folder, string path, FileReport report, int index)
+    /// <summary>A 1:1 chat with a person erased at their request (LGPD art. 18): nothing of it was stored, and the file is not kept.</summary>
+    private FileReport DeleteErasedChat(string path, FileReport report, int index)
+    {
+        ImportLog.ErasedChat(logger, index);
+        try
+        {
+            File.Delete(path);
+            return report;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The exception's text names the path, and so the person: only its kind is logged.
+            ImportLog.NotDeleted(logger, index, e.GetType().Name);
+            return report with { Reason = $"O arquivo não pôde ser apagado ({ErrorText.Describe(e)}); apague-o." };
+        }
+    }
+
+    private async Task<FileReport> ArchiveAsync(InboxFolder folder, string path, FileReport report, string sha256, int index)
     {
         var counts = report.Counts;
         ImportLog.Archived(logger, index, report.KindName, counts.InteractionsAdded, counts.ContactsCreated, counts.ContactsUpdated, counts.ConsentsGranted, counts.SuppressionsAdded, counts.RowsRejected);
@@ -197,6 +214,11 @@ public sealed class InboxProcessor
         try
         {
             var moved = folder.MoveToArchive(path);
+            if (counts.CounterpartHash is { } counterpart)
+            {
+                await RecordArchiveNameAsync(sha256, counterpart, moved, index);
+            }
+
             if (counts.RowsRejected > 0)
             {
                 InboxFolder.WriteBeside(moved, ".report.txt", RejectionReport(counts));
@@ -208,6 +230,19 @@ public sealed class InboxProcessor
         {
             ImportLog.NotMoved(logger, index, InboxFolder.Archive, ErrorText.Describe(e));
             return report with { Reason = $"importado, mas não pôde ser movido para {InboxFolder.Archive}/ ({ErrorText.Describe(e)})." };
+        }
+    }
+
+    /// <summary>Where a 1:1 chat was archived, for its counterpart's erasure; a failure here leaves the file imported and archived.</summary>
+    private async Task RecordArchiveNameAsync(string sha256, string counterpartHash, string moved, int index)
+    {
+        try
+        {
+            await store.RecordArchiveNameAsync(sha256, counterpartHash, Path.GetFileName(moved), CancellationToken.None);
+        }
+        catch (Exception e) when (e is DbException or DatabaseUnavailableException)
+        {
+            ImportLog.Failed(logger, index, ErrorText.Describe(e));
         }
     }
 
