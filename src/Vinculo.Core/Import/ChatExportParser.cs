@@ -53,7 +53,8 @@ public sealed class ChatExportParser(PhoneClassifier phones)
         }
 
         var dateOrder = DateOrder(survey, file);
-        var candidates = senders.All.Where(sender => !sender.IsOwn).ToList();
+        // One number shown several ways (marks, dashes, spaces) is one sender.
+        var candidates = senders.All.Where(sender => !sender.IsOwn).DistinctBy(sender => sender.Phone ?? "shown:" + sender.Shown).ToList();
         if (file.Phone is null && (survey.GroupEvents || senders.Overflowed || candidates.Count > 2))
         {
             var group = new ChatPlan(ChatKind.Group, survey.Layout, dateOrder, null, "", senders, phones);

@@ -27,7 +27,8 @@ internal sealed record ChatFileName(string? Title, string? Phone, ChatLanguage L
             name = name[..^4];
         }
 
-        name = WithoutCopyNumber(ChatText.Trim(name));
+        // A name may carry the number as the phone shows it: wrapped in direction marks, with no-break spaces and dashes.
+        name = WithoutCopyNumber(ChatText.Trim(ChatText.Plain(name)));
         foreach (var (prefix, language) in Prefixes)
         {
             if (name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
