@@ -9,6 +9,9 @@ public enum ImportKind
     /// <summary>A contact CSV (<c>name, phone, external_ref, consent, consent_source, consent_at</c>).</summary>
     Contacts,
 
+    /// <summary>Contacts from a phone or Google as vCards (<c>.vcf</c>: 2.1, 3.0 or 4.0).</summary>
+    VCards,
+
     /// <summary>A list of numbers never to message ("Não Me Ligue"): one per line, or a CSV with a phone column.</summary>
     Suppression,
 }
@@ -97,7 +100,7 @@ public sealed record FileReport(string Name, ImportKind? Kind, FileOutcome Outco
     public string KindName => Kind switch
     {
         ImportKind.Chat => "chat",
-        ImportKind.Contacts => "contacts",
+        ImportKind.Contacts or ImportKind.VCards => "contacts",
         ImportKind.Suppression => "suppression",
         _ => "unknown",
     };

@@ -31,6 +31,7 @@ public sealed class InboxProcessor
     private readonly ChatImporter chats;
     private readonly ContactCsvImporter contacts;
     private readonly SuppressionImporter suppressions;
+    private readonly VCardImporter vcards;
 
     public InboxProcessor(
         ImportStore store,
@@ -48,6 +49,7 @@ public sealed class InboxProcessor
         chats = new ChatImporter(store, new ChatExportParser(phones), ledger);
         contacts = new ContactCsvImporter(store, ledger);
         suppressions = new SuppressionImporter(store);
+        vcards = new VCardImporter(contacts);
     }
 
     /// <summary>What a file is, by where it was dropped and its extension; null when it is none of them.</summary>
@@ -55,6 +57,7 @@ public sealed class InboxProcessor
     {
         ".txt" or ".zip" => ImportKind.Chat,
         ".csv" => ImportKind.Contacts,
+        ".vcf" or ".vcard" => ImportKind.VCards,
         _ => null,
     };
 
@@ -86,7 +89,7 @@ public sealed class InboxProcessor
         {
             return await QuarantineAsync(folder, path, null, index, counts, now,
                 $"Tipo de arquivo não reconhecido ('{Path.GetExtension(path)}'). A importação aceita conversas exportadas do WhatsApp (.txt ou .zip), " +
-                "planilhas de contatos (.csv) e, na pasta suppression/, listas de números que não devem receber mensagens.");
+                "planilhas de contatos (.csv, também as exportadas do Google Contatos), contatos do celular (.vcf) e, na pasta suppression/, listas de números que não devem receber mensagens.");
         }
 
         string sha256;
@@ -162,6 +165,9 @@ public sealed class InboxProcessor
                 break;
             case ImportKind.Contacts:
                 await contacts.ImportAsync(run, path, cancellationToken);
+                break;
+            case ImportKind.VCards:
+                await vcards.ImportAsync(run, path, cancellationToken);
                 break;
             case ImportKind.Suppression:
                 await suppressions.ImportAsync(run, path, cancellationToken);

@@ -7,6 +7,51 @@ namespace Vinculo.Import;
 /// <summary>Exports as people really make them (issue 17), through <c>import-chats</c> on every engine.</summary>
 public abstract class RealExportVariantsTests(EngineFixture engine) : EngineSuite(engine)
 {
+    private static readonly System.Text.Encoding Windows1252 = System.Text.CodePagesEncodingProvider.Instance.GetEncoding(1252)!;
+
+    /// <summary>A Google Contacts export: several numbers in one cell with " ::: ", types per column, a consent column.</summary>
+    private const string GoogleCsv =
+        "Name,Given Name,Family Name,Group Membership,Phone 1 - Type,Phone 1 - Value,Phone 2 - Type,Phone 2 - Value,Consentimento\n" +
+        "Beto Alves,Beto,Alves,* myContacts,Home,(41) 3222-1111,Mobile,+55 41 99111-2222 ::: +55 41 99333-4444,sim\n" +
+        "Carla Dias,Carla,Dias,* myContacts,Mobile,(51) 98888-7777,,,\n";
+
+    [SkippableFact]
+    public async Task VCardsFromAndroidAndIPhone_AndAGoogleContactsCsv_ImportTheirPeopleAndNumbers_ReportingBadCardsByLine()
+    {
+        await using var db = await NewMigratedDatabaseAsync();
+        DropText(db, "Contatos (Android).vcf", VCardSamples.Android21 + "BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Quebrado\r\nTEL;CELL\r\nEND:VCARD\r\n");
+        DropText(db, "iPhone.vcf", VCardSamples.IPhone30.Replace("Maria Souza", "Márcia Araújo", StringComparison.Ordinal), Windows1252);
+        DropText(db, "contacts.csv", GoogleCsv);
+
+        var outcome = await RunJobAsync(db);
+
+        Assert.True(outcome.Status == JobRunStatus.Succeeded, outcome.Error);
+        var people = await QueryAsync<(string Name, string E164)>(db, "SELECT name, phone_e164 FROM contacts ORDER BY phone_e164");
+        Assert.Equal(
+            [
+                ("João Conceição da Silva Araújo Sobrinho Neto", "+551133334444"), ("João Conceição da Silva Araújo Sobrinho Neto", "+5511912345678"),
+                ("João Conceição da Silva Araújo Sobrinho Neto", "+5511987654321"), ("Padaria", "+552125550000"), ("Márcia Araújo, Doceria", "+5521998765432"),
+                ("Beto Alves", "+554132221111"), ("Beto Alves", "+5541991112222"), ("Beto Alves", "+5541993334444"),
+                ("Márcia Araújo, Doceria", "+5548996543210"), ("Carla Dias", "+5551988887777"),
+            ],
+            people);
+        // Only the Google row whose consent column says so has consent: each of its numbers.
+        Assert.Equal(3, await CountAsync(db, "consents", "status = 'granted'"));
+        Assert.Equal(1L, outcome.Result!.Detail!["rows_rejected"]);
+        var report = File.ReadAllText(Path.Combine(Inbox(db), InboxFolder.Archive, "Contatos (Android).vcf.report.txt"));
+        Assert.Contains("linha 15:", report, StringComparison.Ordinal);
+
+        foreach (var name in new[] { "Contatos (Android).vcf", "iPhone.vcf", "contacts.csv" })
+        {
+            File.Move(Path.Combine(Inbox(db), InboxFolder.Archive, name), Path.Combine(Inbox(db), name));
+            File.SetLastWriteTimeUtc(Path.Combine(Inbox(db), name), Now.UtcDateTime.AddHours(-1));
+        }
+
+        var again = await RunJobAsync(db, Now.AddHours(1));
+        Assert.Equal(0L, again.Result!.Detail!["contacts_created"]);
+        Assert.Equal(0L, again.Result.Detail["contacts_updated"]);
+    }
+
     [SkippableFact]
     public async Task HiddenCharacters_InFileNameSenderAndMention_MatchTheContactsOfTheBase()
     {
