@@ -79,9 +79,12 @@ public sealed class ChatExportParser(PhoneClassifier phones)
             return survey.DayFirstVotes > survey.MonthFirstVotes ? ChatDateOrder.DayMonthYear : ChatDateOrder.MonthDayYear;
         }
 
-        var portuguese = survey.PortugueseVotes + (file.Language == ChatLanguage.Portuguese ? 1 : 0);
+        // No date settles it: the language does. Portuguese and Spanish put the day first; English does on a 12-hour clock
+        // (en-US), or on a 24-hour one when the year has two digits (en-US set to 24 hours; en-GB writes four).
+        var dayFirst = survey.PortugueseVotes + survey.SpanishVotes + (file.Language is ChatLanguage.Portuguese or ChatLanguage.Spanish ? 1 : 0);
         var english = survey.EnglishVotes + (file.Language == ChatLanguage.English ? 1 : 0);
-        return portuguese <= english && survey.TwelveHour ? ChatDateOrder.MonthDayYear : ChatDateOrder.DayMonthYear;
+        var monthFirst = (english >= dayFirst && survey.TwelveHour) || (english > dayFirst && survey.ShortYear);
+        return monthFirst ? ChatDateOrder.MonthDayYear : ChatDateOrder.DayMonthYear;
     }
 
     /// <returns>The counterpart's sender (null when the counterpart named by the file never wrote), and who the counterpart is.</returns>
