@@ -58,13 +58,14 @@ public sealed class ChatExportParser(PhoneClassifier phones)
         if (file.Phone is null && (survey.GroupEvents || senders.Overflowed || candidates.Count > 2))
         {
             var group = new ChatPlan(ChatKind.Group, survey.Layout, dateOrder, null, "", senders, phones);
-            return new ChatExport(ChatKind.Group, file.Title, null, survey.Layout, dateOrder, Read(openText, group));
+            return new ChatExport(ChatKind.Group, file.Title, null, survey.Layout, dateOrder, _ => Read(openText, group));
         }
 
         var (sender, counterpart) = Counterpart(file, survey, candidates);
         var key = counterpart.Phone ?? "name:" + ChatNames.Fold(counterpart.Name);
         var plan = new ChatPlan(ChatKind.Direct, survey.Layout, dateOrder, sender, key, senders, phones);
-        return new ChatExport(ChatKind.Direct, file.Title, counterpart, survey.Layout, dateOrder, Read(openText, plan));
+        return new ChatExport(
+            ChatKind.Direct, file.Title, counterpart, survey.Layout, dateOrder, number => Read(openText, number is null ? plan : plan with { CounterpartKey = number }));
     }
 
     private static ChatDateOrder DateOrder(ChatSurvey survey, ChatFileName file)

@@ -28,10 +28,17 @@ internal sealed class ChatImporter(ImportStore store, ChatExportParser parser, C
         var counts = run.Counts;
         counts.GroupChat = export.Kind == ChatKind.Group;
         long? counterpart = null;
+        var messages = export.Messages;
         if (export.Kind == ChatKind.Direct)
         {
             var found = await CounterpartAsync(run, export, cancellationToken);
             counterpart = found.ContactId;
+            if (found.ContactId is not null && found.E164 is { } number)
+            {
+                // A chat under a saved name is keyed by the contact's number: the same chat exported under the number adds nothing.
+                messages = export.MessagesKeyedAs(number);
+            }
+
             counts.ErasedChat = found.Erased;
             counts.UnmatchedChat = counterpart is null && !found.Erased;
             counts.CounterpartHash = found.E164 is null ? null : Privacy.PhoneHash.Of(found.E164);
@@ -41,7 +48,7 @@ internal sealed class ChatImporter(ImportStore store, ChatExportParser parser, C
         // through a short queue of batches, so memory stays the same whatever the file's length.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var batches = Channel.CreateBounded<List<ReadMessage>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
-        var reader = Task.Run(() => ReadAsync(export, run.TimeZone, batches.Writer, stop.Token), CancellationToken.None);
+        var reader = Task.Run(() => ReadAsync(export.Kind, messages, run.TimeZone, batches.Writer, stop.Token), CancellationToken.None);
         var latest = new Dictionary<long, DateTimeOffset>();
         var rows = new List<object?[]>(BatchSize);
         try
@@ -111,18 +118,19 @@ internal sealed class ChatImporter(ImportStore store, ChatExportParser parser, C
     }
 
     /// <summary>The messages of the export in batches, keyed and placed in time; the writer resolves who they are.</summary>
-    private static async Task ReadAsync(ChatExport export, TimeZoneInfo zone, ChannelWriter<List<ReadMessage>> batches, CancellationToken cancellationToken)
+    private static async Task ReadAsync(
+        ChatKind kind, IEnumerable<ChatMessage> messages, TimeZoneInfo zone, ChannelWriter<List<ReadMessage>> batches, CancellationToken cancellationToken)
     {
         try
         {
             var batch = new List<ReadMessage>(BatchSize);
-            foreach (var message in export.Messages)
+            foreach (var message in messages)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 batch.Add(new ReadMessage(
                     KeyPrefix + message.NaturalKey,
                     ToUtc(message.LocalTime, zone),
-                    export.Kind == ChatKind.Group ? message.Sender : null,
+                    kind == ChatKind.Group ? message.Sender : null,
                     message.MentionedPhones));
                 if (batch.Count == BatchSize)
                 {

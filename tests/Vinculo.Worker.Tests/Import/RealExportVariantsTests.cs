@@ -52,6 +52,46 @@ public abstract class RealExportVariantsTests(EngineFixture engine) : EngineSuit
         Assert.Equal(0L, again.Result.Detail["contacts_updated"]);
     }
 
+    [SkippableTheory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task OneChat_ExportedUnderTheNumberAndUnderTheSavedName_IsOnePerson_InEitherOrder(bool numberFirst)
+    {
+        await using var db = await NewMigratedDatabaseAsync();
+        var maria = await InsertContactAsync(db, "Maria Souza", "(11) 98765-4321", "+5511987654321");
+        string Chat(string shown) =>
+            "02/11/2026 10:14 - As mensagens e ligações são protegidas com a criptografia de ponta a ponta.\n" +
+            $"02/11/2026 10:14 - {shown}: Bom dia! Vocês têm bolo de cenoura?\n" +
+            "02/11/2026 10:20 - Doceria Bela: Temos sim 😊\n" +
+            $"02/11/2026 10:31 - {shown}: Para sábado,\npor favor.\n" +
+            $"09/11/2026 19:02 - {shown}: <Mídia oculta>\n" +
+            $"09/11/2026 19:02 - {shown}: <Mídia oculta>\n";
+        (string Name, string Text)[] exports =
+        [
+            ("Conversa do WhatsApp com +55 11 98765-4321.txt", Chat("+55 11 98765-4321")),
+            ("Conversa do WhatsApp com Maria Souza.txt", Chat("Maria Souza")),
+        ];
+        if (!numberFirst)
+        {
+            Array.Reverse(exports);
+        }
+
+        DropText(db, exports[0].Name, exports[0].Text);
+        var first = await RunJobAsync(db);
+        DropText(db, exports[1].Name, exports[1].Text);
+        var second = await RunJobAsync(db, Now.AddMinutes(5));
+        DropText(db, "again " + exports[0].Name, exports[0].Text.Replace("\n", "\r\n", StringComparison.Ordinal));
+        DropText(db, "again " + exports[1].Name, exports[1].Text);
+        var again = await RunJobAsync(db, Now.AddMinutes(10));
+
+        Assert.Equal(4L, first.Result!.Detail!["interactions_added"]);
+        Assert.Equal(0L, second.Result!.Detail!["interactions_added"]);
+        Assert.Equal(0L, second.Result.Detail["chats_unmatched"]);
+        Assert.Equal(0L, again.Result!.Detail!["interactions_added"]);
+        Assert.Equal([SaoPaulo(11, 2, 10, 14), SaoPaulo(11, 2, 10, 31), SaoPaulo(11, 9, 19, 2), SaoPaulo(11, 9, 19, 2)], await InteractionTimesAsync(db, maria));
+        Assert.Equal(1, await CountAsync(db, "contacts"));
+    }
+
     [SkippableFact]
     public async Task HiddenCharacters_InFileNameSenderAndMention_MatchTheContactsOfTheBase()
     {
