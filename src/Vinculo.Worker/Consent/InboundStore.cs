@@ -49,6 +49,12 @@ public sealed class InboundStore(Database database) : ISqlStatements
     private const string ScrubErasedSql =
         "UPDATE inbound_messages SET body = NULL, from_phone = NULL, wa_user_id = NULL, provider_message_id = NULL WHERE inbound_id = @id";
 
+    private const string ScrubErasedPreferenceSql = "UPDATE preference_events SET from_phone = NULL, wa_user_id = NULL WHERE preference_id = @id";
+
+    /// <summary>The raw webhook bodies that brought it (number, profile name, text): emptied, the row and its hash kept, as erasure does.</summary>
+    private const string ScrubErasedPayloadsSql =
+        "UPDATE webhook_payloads SET body = '', outcome = 'erased', processed_at = COALESCE(processed_at, @now) WHERE body LIKE @pattern AND body <> ''";
+
     private const string LiftTombstoneSql = "DELETE FROM erased_numbers WHERE phone_hash IN @hashes";
 
     /// <summary>
@@ -69,7 +75,7 @@ public sealed class InboundStore(Database database) : ISqlStatements
     public IEnumerable<string> Statements => new[]
     {
         MatchSql, MarkPreferenceSql, ReachableAgainSql, ErasureRequestSql, PendingInboundSql, PendingPreferencesSql,
-        ErasedSql, ScrubErasedSql, LiftTombstoneSql, ReturningContactSql,
+        ErasedSql, ScrubErasedSql, ScrubErasedPreferenceSql, ScrubErasedPayloadsSql, LiftTombstoneSql, ReturningContactSql,
     }.Select(database.Sql).Concat(new[] { InteractionInsert, LastInteractionWrite, LearnedIdsWrite, InboundProcessed }.SelectMany(database.Dialect.BulkWriteStatements));
 
     public async Task<List<PendingInbound>> ReadInboundAsync(DbConnection connection, DbTransaction transaction, int limit, CancellationToken cancellationToken) =>
@@ -141,8 +147,19 @@ public sealed class InboundStore(Database database) : ISqlStatements
         return erased;
     }
 
-    public Task ScrubErasedAsync(DbConnection connection, DbTransaction transaction, long inboundId, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(database.Command(ScrubErasedSql, new { id = inboundId }, cancellationToken, transaction));
+    /// <summary>
+    /// A message (or, with <paramref name="preference"/>, a preference event) from an erased number: the row keeps no number,
+    /// id or body, and the raw webhook bodies that carry the number are emptied.
+    /// </summary>
+    public async Task ScrubErasedAsync(
+        DbConnection connection, DbTransaction transaction, long id, bool preference, IReadOnlyList<string> forms, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync(database.Command(preference ? ScrubErasedPreferenceSql : ScrubErasedSql, new { id }, cancellationToken, transaction));
+        foreach (var digits in forms.Select(form => form.TrimStart('+')).Where(form => form.Length >= 8 && form.All(char.IsAsciiDigit)).Distinct(StringComparer.Ordinal))
+        {
+            await connection.ExecuteAsync(database.Command(ScrubErasedPayloadsSql, new { pattern = "%" + digits + "%", now }, cancellationToken, transaction));
+        }
+    }
 
     /// <summary>An opt-in from an erased number: the tombstones go, and the person comes back as a new contact (returned).</summary>
     public async Task<long> BringBackAsync(DbConnection connection, DbTransaction transaction, string e164, IReadOnlyCollection<string> hashes, DateTimeOffset now, CancellationToken cancellationToken)

@@ -105,7 +105,7 @@ public sealed class ProcessInboundJob(
                 }
                 else
                 {
-                    await ApplyPreferenceAsync(connection, transaction, item.Preference!, itemForms, directory, context.Now, tally, cancellationToken);
+                    await ApplyPreferenceAsync(connection, transaction, item.Preference!, itemForms, directory, erased, context.Now, tally, cancellationToken);
                 }
             }
 
@@ -233,18 +233,27 @@ public sealed class ProcessInboundJob(
             return;
         }
 
-        await store.ScrubErasedAsync(connection, transaction, message.Id, cancellationToken);
+        await store.ScrubErasedAsync(connection, transaction, message.Id, preference: false, forms, now, cancellationToken);
         tally.Unmatched++;
         tally.SkippedErased++;
         effects.MarkProcessed(message.Id, $"intent={Intent(intent.Kind)} contacts=0 changed=0 skipped_erased={erasedHashes.Count}", null);
     }
 
     private async Task ApplyPreferenceAsync(
-        DbConnection connection, DbTransaction transaction, PendingPreference preference, IReadOnlyList<string> forms, InboundDirectory directory, DateTimeOffset now,
-        InboundTally tally, CancellationToken cancellationToken)
+        DbConnection connection, DbTransaction transaction, PendingPreference preference, IReadOnlyList<string> forms, InboundDirectory directory,
+        HashSet<string> erased, DateTimeOffset now, InboundTally tally, CancellationToken cancellationToken)
     {
         tally.Preferences++;
         var contacts = directory.Match(forms, Trim(preference.WaUserId));
+        if (contacts.Count == 0 && forms.Any(form => erased.Contains(PhoneHash.Of(form))))
+        {
+            // An erased number's preference changes nothing (it stays suppressed) and keeps nothing of the person.
+            await store.ScrubErasedAsync(connection, transaction, preference.Id, preference: true, forms, now, cancellationToken);
+            tally.SkippedErased++;
+            await store.MarkPreferenceAsync(connection, transaction, preference.Id, $"preference={preference.Value} contacts=0 changed=0 skipped_erased", null, now, cancellationToken);
+            return;
+        }
+
         var changed = 0;
         if (preference.Value == "stop")
         {

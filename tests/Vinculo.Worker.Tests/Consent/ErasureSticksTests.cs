@@ -43,16 +43,19 @@ public abstract partial class ErasureTests
         ImportTestKit.DropText(db, "Contatos.vcf", "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Souza;Maria;;;\r\nFN:Maria Souza\r\nTEL;type=CELL:+55 11 98765-4321\r\nEND:VCARD\r\n");
         var again = await ImportTestKit.RunJobAsync(db, ImportTestKit.Now.AddDays(1));
         await seed.InboundAsync("5511987654321", "oi, tudo bem? aqui é a Maria", ImportTestKit.Now.AddDays(1));
+        await seed.PreferenceAsync("5511987654321", "stop", ImportTestKit.Now.AddDays(1));
+        // Her "Sair" through the webhook, with WhatsApp's profile name for her, arrives after the erasure.
+        await AcceptWebhookAsync(db, "webhook-message-text.json");
         var inbound = await seed.RunAsync(ProcessInboundJob.Key, ImportTestKit.Now.AddDays(1).AddMinutes(1));
 
         Assert.True(again.Status == JobRunStatus.Succeeded, again.Error);
         // 6 messages of the number-keyed chat, 3 of the name-keyed one, 1 spreadsheet row, 1 card.
         Assert.Equal(11L, again.Result!.Detail!["skipped_erased"]);
         Assert.Equal(2L, again.Result.Detail["erased_chats_deleted"]);
-        Assert.Equal(1L, inbound.Result!.Detail!["skipped_erased"]);
+        Assert.Equal(3L, inbound.Result!.Detail!["skipped_erased"]);
         Assert.Equal(0, await seed.ScalarAsync<long>("SELECT COUNT(*) FROM contacts WHERE erased_at IS NULL AND phone_e164 = @Maria", new { Maria }));
         Assert.Equal(1, await seed.ScalarAsync<long>("SELECT COUNT(*) FROM contacts WHERE erased_at IS NULL AND name = 'Rafael Lima'"));
-        var traces = await TracesAsync(db, ["Maria", "Souza", "987654321", "8765-4321", "87654321"]);
+        var traces = await TracesAsync(db, ["Maria", "Souza", "Carla Mendes", "987654321", "8765-4321", "87654321"]);
         Assert.True(traces.Count == 0, string.Join("\n", traces));
         Assert.Equal(["Contatos.vcf", "Conversa do WhatsApp com Encomendas Natal 2026.txt", "clientes (velho).csv", "clientes.csv"], ImportTestKit.FilesIn(archive));
         var inboxTraces = Directory.EnumerateFiles(ImportTestKit.Inbox(db), "*", SearchOption.AllDirectories)
