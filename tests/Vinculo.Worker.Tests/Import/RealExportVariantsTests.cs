@@ -92,6 +92,63 @@ public abstract class RealExportVariantsTests(EngineFixture engine) : EngineSuit
         Assert.Equal(1, await CountAsync(db, "contacts"));
     }
 
+    /// <summary>
+    /// 10,000 spellings of one number per class of hidden character, each as the sender of one message, the file named by
+    /// yet another: every message is the interaction of the contact the base holds for that number.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData("\u2010\u2011\u2012\u2013\u2014\u2015\u2212-")]
+    [InlineData("\u00A0\u202F\u2009 ")]
+    [InlineData("\u200E\u200F\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069")]
+    public async Task TenThousandHiddenSpellingsOfTheNumber_AllResolveToTheContactOfTheBase(string hidden)
+    {
+        const int Spellings = 10_000;
+        await using var db = await NewMigratedDatabaseAsync();
+        var maria = await InsertContactAsync(db, "Maria Souza", "(11) 98765-4321", "+5511987654321");
+        var random = new Random(hidden.Length);
+        var text = new System.Text.StringBuilder("01/01/2026 08:00 - Doceria Bela: Olá!\n");
+        var start = new DateTime(2026, 1, 1, 8, 1, 0, DateTimeKind.Unspecified);
+        for (var i = 0; i < Spellings; i++)
+        {
+            var at = start.AddMinutes(i * 7);
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"{at:dd/MM/yyyy HH:mm} - {Spell(hidden, random)}: mensagem {i}\n");
+        }
+
+        DropText(db, $"Conversa do WhatsApp com {Spell(hidden, random)}.txt", text.ToString());
+
+        var outcome = await RunJobAsync(db);
+
+        Assert.True(outcome.Status == JobRunStatus.Succeeded, outcome.Error);
+        Assert.Equal((long)Spellings, outcome.Result!.Detail!["interactions_added"]);
+        Assert.Equal(Spellings, (await InteractionTimesAsync(db, maria)).Count);
+        Assert.Equal(1, await CountAsync(db, "contacts"));
+    }
+
+    /// <summary>+55 11 98765-4321 as a phone may show it, with the class's characters swapped in and one to three more anywhere.</summary>
+    private static string Spell(string hidden, Random random)
+    {
+        var shown = random.Next(4) switch
+        {
+            0 => "+55 11 98765-4321",
+            1 => "(11) 98765-4321",
+            2 => "+55 (11) 98765-4321",
+            _ => "+5511987654321",
+        };
+        var spelled = new System.Text.StringBuilder();
+        foreach (var c in shown)
+        {
+            var swap = (c == ' ' && hidden.Contains(' ', StringComparison.Ordinal)) || (c == '-' && hidden.Contains('-', StringComparison.Ordinal));
+            spelled.Append(swap && random.Next(2) == 0 ? hidden[random.Next(hidden.Length)] : c);
+        }
+
+        for (var extra = random.Next(1, 4); extra > 0; extra--)
+        {
+            spelled.Insert(random.Next(spelled.Length + 1), hidden[random.Next(hidden.Length)]);
+        }
+
+        return spelled.ToString();
+    }
+
     [SkippableFact]
     public async Task HiddenCharacters_InFileNameSenderAndMention_MatchTheContactsOfTheBase()
     {
