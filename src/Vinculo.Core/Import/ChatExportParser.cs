@@ -41,6 +41,9 @@ public sealed class ChatExportParser(PhoneClassifier phones)
     /// </param>
     /// <param name="fileName">The name of the file as dropped in the inbox (for a .zip, the archive's name), or null.</param>
     /// <exception cref="ChatExportException">The text is not a chat export, or its counterpart cannot be identified.</exception>
+    /// <summary>The number a chat export's file name shows ("Conversa do WhatsApp com +55 11 98765-4321 (2).txt"), E.164; null when it shows none.</summary>
+    public string? NumberInFileName(string fileName) => ChatFileName.Read(fileName, phones).Phone;
+
     public ChatExport Parse(Func<TextReader> openText, string? fileName)
     {
         ArgumentNullException.ThrowIfNull(openText);

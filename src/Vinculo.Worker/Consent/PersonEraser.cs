@@ -34,6 +34,8 @@ public sealed class PersonEraser(
 {
     private readonly PhoneClassifier classifier = new(new PhoneOptions { DefaultRegion = phones.Value.DefaultRegion, DefaultAreaCode = phones.Value.DefaultAreaCode });
 
+    private Import.ChatExportParser Chats => new(classifier);
+
     /// <summary>The E.164 number a user typed (any format the phone classifier reads); null when it is not a number.</summary>
     public string? ReadNumber(string? typed)
     {
@@ -96,7 +98,7 @@ public sealed class PersonEraser(
 
         var hashes = numbers.Select(PhoneHash.Of).ToList();
         var tombstones = await store.TombstoneAsync(connection, transaction, hashes, now, cancellationToken);
-        var exports = await DeleteArchivedChatsAsync(connection, transaction, hashes, cancellationToken);
+        var exports = await DeleteArchivedChatsAsync(connection, transaction, hashes, cancellationToken) + DeleteArchivedChatsNamed(numbers);
 
         var result = new Dictionary<string, object?>
         {
@@ -133,6 +135,34 @@ public sealed class PersonEraser(
             }
 
             await store.ForgetArchiveNameAsync(connection, transaction, chat.ImportId, cancellationToken);
+        }
+
+        return deleted;
+    }
+
+    /// <summary>
+    /// Chat exports in <c>archive/</c> whose file name shows one of the numbers: those archived before <c>import_files</c>
+    /// recorded where a file went. A file that cannot be deleted fails the erasure, which is then tried again.
+    /// </summary>
+    private int DeleteArchivedChatsNamed(List<string> numbers)
+    {
+        var archive = Path.Combine(Import.ImportChatsJob.InboxPath(import.Value, paths), Import.InboxFolder.Archive);
+        if (numbers.Count == 0 || !Directory.Exists(archive))
+        {
+            return 0;
+        }
+
+        var parser = Chats;
+        var inbox = Import.ImportChatsJob.InboxPath(import.Value, paths);
+        var deleted = 0;
+        foreach (var file in Directory.EnumerateFiles(archive).Select(Path.GetFileName).OfType<string>().ToList())
+        {
+            var chat = file.EndsWith(".txt", StringComparison.OrdinalIgnoreCase) || file.EndsWith(".zip", StringComparison.OrdinalIgnoreCase);
+            if (chat && parser.NumberInFileName(file) is { } number && numbers.Contains(number) &&
+                Import.ArchivePruner.DeleteArchived(inbox, file))
+            {
+                deleted++;
+            }
         }
 
         return deleted;

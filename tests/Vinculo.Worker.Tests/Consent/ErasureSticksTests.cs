@@ -27,6 +27,9 @@ public abstract partial class ErasureTests
         Assert.Contains(NameChat, ImportTestKit.FilesIn(archive));
         Assert.Equal(11, await seed.ScalarAsync<long>("SELECT COUNT(*) FROM interactions"));
 
+        // An export archived by a version that did not record where it went: found by the number in its name.
+        File.Copy(Path.Combine(ImportTestKit.SamplesFolder, NumberChat), Path.Combine(archive, "Conversa do WhatsApp com +55 11 98765\u20114321 (2).txt"));
+
         var erase = await db.CliAsync(["erase", "--phone", "+55 11 98765-4321", "--now", "2026-11-23T15:00:00Z"]);
 
         Assert.True(erase.ExitCode == 0, erase.All);
