@@ -42,15 +42,19 @@ public sealed record ChatCounterpart(string? Phone, string? Name);
 /// <summary>A chat export that has been recognised and surveyed; its messages are read when <see cref="Messages"/> is enumerated.</summary>
 public sealed class ChatExport
 {
+    private readonly Func<string?, IEnumerable<ChatMessage>> read;
+
+    /// <param name="read">The messages, keyed for the counterpart the parser found (null) or for the key given.</param>
     internal ChatExport(
-        ChatKind kind, string? title, ChatCounterpart? counterpart, ChatLayout layout, ChatDateOrder dateOrder, IEnumerable<ChatMessage> messages)
+        ChatKind kind, string? title, ChatCounterpart? counterpart, ChatLayout layout, ChatDateOrder dateOrder, Func<string?, IEnumerable<ChatMessage>> read)
     {
         Kind = kind;
         Title = title;
         Counterpart = counterpart;
         Layout = layout;
         DateOrder = dateOrder;
-        Messages = messages;
+        this.read = read;
+        Messages = read(null);
     }
 
     public ChatKind Kind { get; }
@@ -71,4 +75,13 @@ public sealed class ChatExport
     /// <see cref="ChatExportParser.Parse"/> and holds one message at a time. Never throws <see cref="ChatExportException"/>.
     /// </summary>
     public IEnumerable<ChatMessage> Messages { get; }
+
+    /// <summary>
+    /// The messages of a 1:1 chat with a saved contact, keyed as if the file had named the contact's number: the same
+    /// chat exported once under the number and once under the name then gives the same natural keys, so one person's
+    /// two exports add each message once. <see cref="Messages"/> for a chat that names a number, or a group.
+    /// </summary>
+    /// <param name="e164">The number of the one contact the name matched.</param>
+    public IEnumerable<ChatMessage> MessagesKeyedAs(string e164) =>
+        Kind == ChatKind.Direct && Counterpart is { Phone: null } ? read(e164) : Messages;
 }

@@ -41,6 +41,9 @@ public sealed class ChatExportParser(PhoneClassifier phones)
     /// </param>
     /// <param name="fileName">The name of the file as dropped in the inbox (for a .zip, the archive's name), or null.</param>
     /// <exception cref="ChatExportException">The text is not a chat export, or its counterpart cannot be identified.</exception>
+    /// <summary>The number a chat export's file name shows ("Conversa do WhatsApp com +55 11 98765-4321 (2).txt"), E.164; null when it shows none.</summary>
+    public string? NumberInFileName(string fileName) => ChatFileName.Read(fileName, phones).Phone;
+
     public ChatExport Parse(Func<TextReader> openText, string? fileName)
     {
         ArgumentNullException.ThrowIfNull(openText);
@@ -53,17 +56,19 @@ public sealed class ChatExportParser(PhoneClassifier phones)
         }
 
         var dateOrder = DateOrder(survey, file);
-        var candidates = senders.All.Where(sender => !sender.IsOwn).ToList();
+        // One number shown several ways (marks, dashes, spaces) is one sender.
+        var candidates = senders.All.Where(sender => !sender.IsOwn).DistinctBy(sender => sender.Phone ?? "shown:" + sender.Shown).ToList();
         if (file.Phone is null && (survey.GroupEvents || senders.Overflowed || candidates.Count > 2))
         {
             var group = new ChatPlan(ChatKind.Group, survey.Layout, dateOrder, null, "", senders, phones);
-            return new ChatExport(ChatKind.Group, file.Title, null, survey.Layout, dateOrder, Read(openText, group));
+            return new ChatExport(ChatKind.Group, file.Title, null, survey.Layout, dateOrder, _ => Read(openText, group));
         }
 
         var (sender, counterpart) = Counterpart(file, survey, candidates);
         var key = counterpart.Phone ?? "name:" + ChatNames.Fold(counterpart.Name);
         var plan = new ChatPlan(ChatKind.Direct, survey.Layout, dateOrder, sender, key, senders, phones);
-        return new ChatExport(ChatKind.Direct, file.Title, counterpart, survey.Layout, dateOrder, Read(openText, plan));
+        return new ChatExport(
+            ChatKind.Direct, file.Title, counterpart, survey.Layout, dateOrder, number => Read(openText, number is null ? plan : plan with { CounterpartKey = number }));
     }
 
     private static ChatDateOrder DateOrder(ChatSurvey survey, ChatFileName file)
@@ -78,9 +83,12 @@ public sealed class ChatExportParser(PhoneClassifier phones)
             return survey.DayFirstVotes > survey.MonthFirstVotes ? ChatDateOrder.DayMonthYear : ChatDateOrder.MonthDayYear;
         }
 
-        var portuguese = survey.PortugueseVotes + (file.Language == ChatLanguage.Portuguese ? 1 : 0);
+        // No date settles it: the language does. Portuguese and Spanish put the day first; English does on a 12-hour clock
+        // (en-US), or on a 24-hour one when the year has two digits (en-US set to 24 hours; en-GB writes four).
+        var dayFirst = survey.PortugueseVotes + survey.SpanishVotes + (file.Language is ChatLanguage.Portuguese or ChatLanguage.Spanish ? 1 : 0);
         var english = survey.EnglishVotes + (file.Language == ChatLanguage.English ? 1 : 0);
-        return portuguese <= english && survey.TwelveHour ? ChatDateOrder.MonthDayYear : ChatDateOrder.DayMonthYear;
+        var monthFirst = (english >= dayFirst && survey.TwelveHour) || (english > dayFirst && survey.ShortYear);
+        return monthFirst ? ChatDateOrder.MonthDayYear : ChatDateOrder.DayMonthYear;
     }
 
     /// <returns>The counterpart's sender (null when the counterpart named by the file never wrote), and who the counterpart is.</returns>

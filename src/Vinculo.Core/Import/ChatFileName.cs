@@ -5,7 +5,7 @@ namespace Vinculo.Import;
 /// <summary>
 /// What the name WhatsApp gives an export says about the chat: "Conversa do WhatsApp com +55 11 98765-4321.txt"
 /// (Android, pt), "WhatsApp Chat with Maria Souza.txt" (Android, en), "Conversa do WhatsApp - +55 48 99654-3210.zip"
-/// and "WhatsApp Chat - Maria Souza.zip" (iPhone). Any other name ("_chat.txt", "backup.txt") says nothing, except a
+/// and "WhatsApp Chat - Maria Souza.zip" (iPhone), "Chat de WhatsApp con …" (Spanish). Any other name ("_chat.txt", "backup.txt") says nothing, except a
 /// bare phone number; it is never taken for a contact's name.
 /// </summary>
 /// <param name="Title">The chat's name as WhatsApp showed it: a number, a saved contact or a group subject.</param>
@@ -16,6 +16,7 @@ internal sealed record ChatFileName(string? Title, string? Phone, ChatLanguage L
     [
         ("Conversa do WhatsApp com ", ChatLanguage.Portuguese), ("Conversa do WhatsApp - ", ChatLanguage.Portuguese),
         ("WhatsApp Chat with ", ChatLanguage.English), ("WhatsApp Chat - ", ChatLanguage.English),
+        ("Chat de WhatsApp con ", ChatLanguage.Spanish), ("Chat de WhatsApp - ", ChatLanguage.Spanish),
     ];
 
     public static ChatFileName Read(string? fileName, PhoneClassifier phones)
@@ -27,7 +28,8 @@ internal sealed record ChatFileName(string? Title, string? Phone, ChatLanguage L
             name = name[..^4];
         }
 
-        name = WithoutCopyNumber(ChatText.Trim(name));
+        // A name may carry the number as the phone shows it: wrapped in direction marks, with no-break spaces and dashes.
+        name = WithoutCopyNumber(ChatText.Trim(ChatText.Plain(name)));
         foreach (var (prefix, language) in Prefixes)
         {
             if (name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))

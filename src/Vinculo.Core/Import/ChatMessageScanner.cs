@@ -63,9 +63,11 @@ internal sealed class ChatMessageScanner(TextReader reader, ChatPlan plan)
             var member = plan.Senders.Find(shown);
             sender = member.Phone is not null ? member : null;
         }
-        else if (plan.Counterpart is not null && shown.SequenceEqual(plan.Counterpart.Shown))
+        else if (plan.Counterpart is { } counterpart &&
+                 (shown.SequenceEqual(counterpart.Shown) || (counterpart.Phone is not null && plan.Senders.Find(shown).Phone == counterpart.Phone)))
         {
-            sender = plan.Counterpart;
+            // One number may be shown several ways in one file ("98765-4321", "98765‑4321" with the iPhone's hyphen).
+            sender = counterpart;
         }
 
         if (sender is not null)

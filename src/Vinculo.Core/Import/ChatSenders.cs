@@ -9,8 +9,8 @@ internal sealed class ChatSenderInfo
     {
         Sender = new ChatSender(shown, phone);
         Folded = ChatNames.Fold(shown);
-        // An export may show the exporter's own messages as "Você" or "You": always the business.
-        IsOwn = phone is null && Folded is "voce" or "you";
+        // An export may show the exporter's own messages as "Você", "You" or "Tú": always the business.
+        IsOwn = phone is null && Folded is "voce" or "you" or "tu";
     }
 
     public ChatSender Sender { get; }

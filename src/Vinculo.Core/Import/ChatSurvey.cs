@@ -37,6 +37,11 @@ internal sealed class ChatSurvey
 
     public int EnglishVotes { get; private set; }
 
+    public int SpanishVotes { get; private set; }
+
+    /// <summary>Whether a date wrote its year in two digits ("11/3/26"), as en-US exports do; en-GB ones write four.</summary>
+    public bool ShortYear { get; private set; }
+
     public bool GroupEvents { get; private set; }
 
     /// <summary>The name an iPhone export puts the encryption notice under: the chat's, so the counterpart's in a 1:1 chat.</summary>
@@ -78,6 +83,7 @@ internal sealed class ChatSurvey
         if (!header.YearFirst)
         {
             DayMonthSeen = true;
+            ShortYear |= header.Part3 < 100;
             var dayFirst = header.ReadsDayFirst;
             var monthFirst = header.ReadsMonthFirst;
             if (dayFirst != monthFirst)
@@ -92,7 +98,7 @@ internal sealed class ChatSurvey
         if (kind == ChatLineKind.Message)
         {
             Senders.Record(sender);
-            if (PortugueseVotes + EnglishVotes < EnoughLanguageVotes)
+            if (PortugueseVotes + EnglishVotes + SpanishVotes < EnoughLanguageVotes)
             {
                 ChatPhrases.KindOf(text, out language);
             }
@@ -111,5 +117,6 @@ internal sealed class ChatSurvey
 
         PortugueseVotes += language == ChatLanguage.Portuguese ? 1 : 0;
         EnglishVotes += language == ChatLanguage.English ? 1 : 0;
+        SpanishVotes += language == ChatLanguage.Spanish ? 1 : 0;
     }
 }

@@ -126,5 +126,6 @@ internal static class MentionedPhones
 
     private static bool StartsNumber(char c) => char.IsAsciiDigit(c) || c is '+' or '(';
 
-    private static bool IsNumberChar(char c) => char.IsAsciiDigit(c) || c is '+' or '-' or '.' or '(' or ')';
+    /// <summary>Digits and what people and phones put between them: any dash, dots, brackets and invisible direction marks.</summary>
+    private static bool IsNumberChar(char c) => char.IsAsciiDigit(c) || c is '+' or '.' or '(' or ')' || ChatText.IsDash(c) || ChatText.IsMark(c);
 }

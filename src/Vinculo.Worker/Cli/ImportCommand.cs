@@ -97,6 +97,8 @@ internal static class ImportCommand
         {
             FileOutcome.Archived => $"{report.Name}: importado{where}. " + report.Kind switch
             {
+                ImportKind.Chat when c.ErasedChat =>
+                    $"Conversa com um titular que pediu a exclusão dos seus dados (LGPD): nada importado ({c.SkippedErased} mensagem(ns) ignorada(s)); arquivo apagado.",
                 ImportKind.Chat when c.UnmatchedChat =>
                     $"Conversa com um contato salvo cujo nome não corresponde a exatamente um contato da base: nenhuma interação registrada ({c.MessagesRead} mensagem(ns) lida(s)).",
                 ImportKind.Chat when c.GroupChat =>
@@ -107,7 +109,11 @@ internal static class ImportCommand
                     $"({c.MentionedContactsCreated} de números citados), {c.ConsentsGranted} consentimento(s) concedido(s).",
                 ImportKind.Contacts =>
                     $"Contatos: {c.RowsRead} linha(s), {c.ContactsCreated} criado(s), {c.ContactsUpdated} atualizado(s), " +
-                    $"{c.ConsentsGranted} consentimento(s) concedido(s), {c.ConsentsRenewed} renovado(s), {c.RowsRejected} linha(s) rejeitada(s).",
+                    $"{c.ConsentsGranted} consentimento(s) concedido(s), {c.ConsentsRenewed} renovado(s), {c.RowsRejected} linha(s) rejeitada(s)" +
+                    (c.SkippedErased > 0 ? $", {c.SkippedErased} ignorada(s) por serem de titulares que pediram a exclusão dos dados (LGPD)." : "."),
+                ImportKind.VCards =>
+                    $"Contatos (vCard): {c.RowsRead} cartão(ões), {c.ContactsCreated} contato(s) criado(s), {c.ContactsUpdated} atualizado(s), {c.RowsRejected} cartão(ões) rejeitado(s)" +
+                    (c.SkippedErased > 0 ? $", {c.SkippedErased} número(s) ignorado(s) por serem de titulares que pediram a exclusão dos dados (LGPD)." : "."),
                 _ => $"Lista de supressão: {c.RowsRead} número(s) lido(s), {c.SuppressionsAdded} novo(s) na lista, {c.RowsRejected} linha(s) rejeitada(s).",
             } + string.Concat(c.Rejections.Select(r => Environment.NewLine + "  " + r)) + (report.Reason is null ? "" : " " + report.Reason),
             FileOutcome.Quarantined => $"{report.Name}: em quarentena{where}. Motivo: {report.Reason}",

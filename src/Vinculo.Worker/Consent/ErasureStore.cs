@@ -74,6 +74,17 @@ public sealed class ErasureStore(Database database) : ISqlStatements
         "external_ref = NULL, whatsapp_id = NULL, whatsapp_user_id = NULL, preferred_hour = NULL, last_interaction_at = NULL, " +
         "erased_at = @now, updated_at = @now WHERE contact_id IN @ids";
 
+    /// <summary>The tombstone of one form of an erased number (V012): imports and inbound messages for it store nothing.</summary>
+    private const string TombstoneSql =
+        "INSERT INTO erased_numbers (phone_hash, erased_at) SELECT @hash, @now WHERE NOT EXISTS (SELECT 1 FROM erased_numbers WHERE phone_hash = @hash)";
+
+    /// <summary>The person's 1:1 chat exports still in the inbox's <c>archive/</c> folder.</summary>
+    private const string ArchivedChatsSql =
+        "SELECT import_id AS ImportId, archive_name AS ArchiveName FROM import_files WHERE counterpart_hash IN @hashes AND archive_name IS NOT NULL";
+
+    /// <summary>The row of a deleted export keeps its hashes only.</summary>
+    private const string ForgetArchiveNameSql = "UPDATE import_files SET archive_name = NULL WHERE import_id = @id";
+
     private const string CreateRequestSql = "INSERT INTO erasure_requests (phone, contact_id, requested_at, status) VALUES (@phone, @contactId, @now, 'pending')";
 
     private const string PendingRequestsSql =
@@ -96,6 +107,7 @@ public sealed class ErasureStore(Database database) : ISqlStatements
     {
         ContactsByNumberSql, UncheckedSql, ContactNumberSql, ErasedEventSql, RevokeConsentSql, StatusEventsSql, QueueSql, InteractionsSql,
         InboundByContactSql, InboundByNumberSql, PreferencesByContactSql, PreferencesByNumberSql, StatusesByRecipientSql, PayloadsSql, OldPayloadsSql, ContactsSql, CreateRequestSql,
+        TombstoneSql, ArchivedChatsSql, ForgetArchiveNameSql,
         PendingRequestsSql, FinishRequestSql, InactiveSql, CreateRequestReturningSql,
     }.Select(database.Sql);
 
@@ -184,6 +196,26 @@ public sealed class ErasureStore(Database database) : ISqlStatements
         return counts;
     }
 
+    /// <summary>Tombstones these hashes (every form of the erased number); returns how many were new.</summary>
+    public async Task<int> TombstoneAsync(DbConnection connection, DbTransaction transaction, IEnumerable<string> hashes, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var added = 0;
+        foreach (var hash in hashes)
+        {
+            added += await connection.ExecuteAsync(database.Command(TombstoneSql, new { hash, now }, cancellationToken, transaction));
+        }
+
+        return added;
+    }
+
+    /// <summary>The archived 1:1 chat exports whose counterpart had one of these hashes.</summary>
+    public async Task<List<ArchivedChat>> ArchivedChatsAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyCollection<string> hashes, CancellationToken cancellationToken) =>
+        (await connection.QueryAsync<ArchivedChat>(database.Command(database.Sql(ArchivedChatsSql), new { hashes = database.List(hashes) }, cancellationToken, transaction))).AsList();
+
+    public Task ForgetArchiveNameAsync(DbConnection connection, DbTransaction transaction, long importId, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(database.Command(ForgetArchiveNameSql, new { id = importId }, cancellationToken, transaction));
+
     /// <summary>Deletes the raw webhook bodies normalised and received before <paramref name="before"/>; returns how many.</summary>
     public async Task<int> DeleteOldPayloadsAsync(DateTimeOffset before, CancellationToken cancellationToken)
     {
@@ -221,4 +253,11 @@ public sealed class ErasureContact
     public string? PhoneE164 { get; set; }
 
     public string? WhatsAppUserId { get; set; }
+}
+
+public sealed class ArchivedChat
+{
+    public long ImportId { get; set; }
+
+    public string ArchiveName { get; set; } = "";
 }

@@ -42,6 +42,28 @@ public sealed class InboundStore(Database database) : ISqlStatements
     private const string ErasureRequestSql =
         "INSERT INTO erasure_requests (phone, contact_id, requested_at, status) VALUES (@phone, @contactId, @at, 'pending')";
 
+    /// <summary>Tombstones (V012) among a batch's senders.</summary>
+    private const string ErasedSql = "SELECT phone_hash FROM erased_numbers WHERE phone_hash IN @hashes";
+
+    /// <summary>A message from an erased number keeps no body, number or id: nothing of the person is stored again.</summary>
+    private const string ScrubErasedSql =
+        "UPDATE inbound_messages SET body = NULL, from_phone = NULL, wa_user_id = NULL, provider_message_id = NULL WHERE inbound_id = @id";
+
+    private const string ScrubErasedPreferenceSql = "UPDATE preference_events SET from_phone = NULL, wa_user_id = NULL WHERE preference_id = @id";
+
+    /// <summary>The raw webhook bodies that brought it (number, profile name, text): emptied, the row and its hash kept, as erasure does.</summary>
+    private const string ScrubErasedPayloadsSql =
+        "UPDATE webhook_payloads SET body = '', outcome = 'erased', processed_at = COALESCE(processed_at, @now) WHERE body LIKE @pattern AND body <> ''";
+
+    private const string LiftTombstoneSql = "DELETE FROM erased_numbers WHERE phone_hash IN @hashes";
+
+    /// <summary>
+    /// The person an opt-in from an erased number brings back, as a new contact: the number as WhatsApp gave it, unchecked,
+    /// so that <c>revalidate-phones</c> classifies it like any new row (phone_checked_at stays NULL).
+    /// </summary>
+    private string ReturningContactSql => database.Dialect.InsertReturningKey(
+        "contacts", "phone_raw, phone_e164, phone_hash, created_at, updated_at", "@e164, @e164, @hash, @now, @now", "contact_id");
+
     private string PendingInboundSql =>
         $"SELECT {database.Dialect.Top("@limit")} inbound_id AS Id, from_phone AS FromPhone, wa_user_id AS WaUserId, body AS Body, received_at AS ReceivedAt " +
         $"FROM inbound_messages WHERE processed_at IS NULL ORDER BY received_at, inbound_id {database.Dialect.Limit("@limit")}";
@@ -53,6 +75,7 @@ public sealed class InboundStore(Database database) : ISqlStatements
     public IEnumerable<string> Statements => new[]
     {
         MatchSql, MarkPreferenceSql, ReachableAgainSql, ErasureRequestSql, PendingInboundSql, PendingPreferencesSql,
+        ErasedSql, ScrubErasedSql, ScrubErasedPreferenceSql, ScrubErasedPayloadsSql, LiftTombstoneSql, ReturningContactSql,
     }.Select(database.Sql).Concat(new[] { InteractionInsert, LastInteractionWrite, LearnedIdsWrite, InboundProcessed }.SelectMany(database.Dialect.BulkWriteStatements));
 
     public async Task<List<PendingInbound>> ReadInboundAsync(DbConnection connection, DbTransaction transaction, int limit, CancellationToken cancellationToken) =>
@@ -110,6 +133,39 @@ public sealed class InboundStore(Database database) : ISqlStatements
         {
             await dialect.BulkWriteAsync(connection, transaction, InboundProcessed, effects.Processed, cancellationToken);
         }
+    }
+
+    /// <summary>The hashes among these that are tombstones of erased numbers.</summary>
+    public async Task<HashSet<string>> ErasedAmongAsync(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<string> hashes, CancellationToken cancellationToken)
+    {
+        var erased = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var chunk in hashes.Chunk(ErasureStore.MaxIdsPerStatement))
+        {
+            erased.UnionWith(await connection.QueryAsync<string>(database.Command(database.Sql(ErasedSql), new { hashes = database.List(chunk) }, cancellationToken, transaction)));
+        }
+
+        return erased;
+    }
+
+    /// <summary>
+    /// A message (or, with <paramref name="preference"/>, a preference event) from an erased number: the row keeps no number,
+    /// id or body, and the raw webhook bodies that carry the number are emptied.
+    /// </summary>
+    public async Task ScrubErasedAsync(
+        DbConnection connection, DbTransaction transaction, long id, bool preference, IReadOnlyList<string> forms, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync(database.Command(preference ? ScrubErasedPreferenceSql : ScrubErasedSql, new { id }, cancellationToken, transaction));
+        foreach (var digits in forms.Select(form => form.TrimStart('+')).Where(form => form.Length >= 8 && form.All(char.IsAsciiDigit)).Distinct(StringComparer.Ordinal))
+        {
+            await connection.ExecuteAsync(database.Command(ScrubErasedPayloadsSql, new { pattern = "%" + digits + "%", now }, cancellationToken, transaction));
+        }
+    }
+
+    /// <summary>An opt-in from an erased number: the tombstones go, and the person comes back as a new contact (returned).</summary>
+    public async Task<long> BringBackAsync(DbConnection connection, DbTransaction transaction, string e164, IReadOnlyCollection<string> hashes, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync(database.Command(database.Sql(LiftTombstoneSql), new { hashes = database.List(hashes) }, cancellationToken, transaction));
+        return await connection.ExecuteScalarAsync<long>(database.Command(ReturningContactSql, new { e164, hash = Privacy.PhoneHash.Of(e164), now }, cancellationToken, transaction));
     }
 
     /// <summary>An erasure request (LGPD art. 18) for the <c>retention</c> job to carry out.</summary>

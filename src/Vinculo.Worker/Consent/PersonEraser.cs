@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,12 +19,22 @@ public sealed record ErasureOutcome(bool Found, int Contacts, IReadOnlyDictionar
 /// Carries out erasure requests (LGPD art. 18, SPEC section 4): every contact row of the person's number is
 /// anonymised, with their interactions, inbound bodies and queued bodies; consent events stay (they hold no personal
 /// data) with one <c>erased</c> event more, and the number's hash goes on the suppression list so that a later import
-/// of it, even "with consent", is never messaged.
+/// of it, even "with consent", is never messaged. Every form of the number is tombstoned (<c>erased_numbers</c>): a later
+/// import of it, or a message from it other than an opt-in keyword, stores nothing. The person's archived 1:1 chat exports
+/// are deleted from the inbox's <c>archive/</c> folder.
 /// </summary>
 public sealed class PersonEraser(
-    Database database, ErasureStore store, ConsentLedger ledger, IOptions<PhonesOptions> phones, ILogger<PersonEraser> logger)
+    Database database,
+    ErasureStore store,
+    ConsentLedger ledger,
+    IOptions<PhonesOptions> phones,
+    IOptions<Import.ImportOptions> import,
+    VinculoPaths paths,
+    ILogger<PersonEraser> logger)
 {
     private readonly PhoneClassifier classifier = new(new PhoneOptions { DefaultRegion = phones.Value.DefaultRegion, DefaultAreaCode = phones.Value.DefaultAreaCode });
+
+    private Import.ChatExportParser Chats => new(classifier);
 
     /// <summary>The E.164 number a user typed (any format the phone classifier reads); null when it is not a number.</summary>
     public string? ReadNumber(string? typed)
@@ -85,16 +96,76 @@ public sealed class PersonEraser(
             await ledger.SuppressAsync(connection, transaction, PhoneHash.Of(e164), "erasure", now, cancellationToken);
         }
 
+        var hashes = numbers.Select(PhoneHash.Of).ToList();
+        var tombstones = await store.TombstoneAsync(connection, transaction, hashes, now, cancellationToken);
+        var exports = await DeleteArchivedChatsAsync(connection, transaction, hashes, cancellationToken) + DeleteArchivedChatsNamed(numbers);
+
         var result = new Dictionary<string, object?>
         {
             ["contacts"] = contacts.Count,
             ["rows"] = rows,
+            ["tombstones"] = tombstones,
+            ["archived_chats_deleted"] = exports,
             ["suppressed_hash"] = numbers.Count == 0 ? null : PhoneHash.Of(numbers.MaxBy(n => n.Length)!),
         };
         await store.FinishRequestAsync(connection, transaction, request.RequestId, "done", JsonSerializer.Serialize(result), now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         Log.Erased(logger, request.RequestId, contacts.Count, number is null ? "-" : PhoneMask.Mask(number));
         return new ErasureOutcome(true, contacts.Count, rows);
+    }
+
+    /// <summary>
+    /// Deletes the person's archived 1:1 chat exports (their <c>import_files</c> rows keep hashes only). Inside the
+    /// erasure's transaction: a file that cannot be deleted fails the erasure, which is then tried again whole.
+    /// </summary>
+    private async Task<int> DeleteArchivedChatsAsync(DbConnection connection, DbTransaction transaction, List<string> hashes, CancellationToken cancellationToken)
+    {
+        if (hashes.Count == 0)
+        {
+            return 0;
+        }
+
+        var inbox = Import.ImportChatsJob.InboxPath(import.Value, paths);
+        var deleted = 0;
+        foreach (var chat in await store.ArchivedChatsAsync(connection, transaction, hashes, cancellationToken))
+        {
+            if (Import.ArchivePruner.DeleteArchived(inbox, chat.ArchiveName))
+            {
+                deleted++;
+            }
+
+            await store.ForgetArchiveNameAsync(connection, transaction, chat.ImportId, cancellationToken);
+        }
+
+        return deleted;
+    }
+
+    /// <summary>
+    /// Chat exports in <c>archive/</c> whose file name shows one of the numbers: those archived before <c>import_files</c>
+    /// recorded where a file went. A file that cannot be deleted fails the erasure, which is then tried again.
+    /// </summary>
+    private int DeleteArchivedChatsNamed(List<string> numbers)
+    {
+        var archive = Path.Combine(Import.ImportChatsJob.InboxPath(import.Value, paths), Import.InboxFolder.Archive);
+        if (numbers.Count == 0 || !Directory.Exists(archive))
+        {
+            return 0;
+        }
+
+        var parser = Chats;
+        var inbox = Import.ImportChatsJob.InboxPath(import.Value, paths);
+        var deleted = 0;
+        foreach (var file in Directory.EnumerateFiles(archive).Select(Path.GetFileName).OfType<string>().ToList())
+        {
+            var chat = file.EndsWith(".txt", StringComparison.OrdinalIgnoreCase) || file.EndsWith(".zip", StringComparison.OrdinalIgnoreCase);
+            if (chat && parser.NumberInFileName(file) is { } number && numbers.Contains(number) &&
+                Import.ArchivePruner.DeleteArchived(inbox, file))
+            {
+                deleted++;
+            }
+        }
+
+        return deleted;
     }
 
     /// <summary>

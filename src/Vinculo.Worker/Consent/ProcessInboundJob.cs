@@ -96,7 +96,9 @@ public sealed class ProcessInboundJob(
             var intents = Enumerable.Range(0, work.Count).Where(i => read[i].Intent is not null).ToDictionary(i => work[i].Id, i => read[i].Intent!.Value);
             var userIds = work.Select(w => Trim(w.Message is { } m ? m.WaUserId : w.Preference!.WaUserId)).OfType<string>().ToHashSet(StringComparer.Ordinal);
             tally.Phase("read_numbers", phase);
-            var directory = new InboundDirectory(await store.MatchAllAsync(connection, transaction, forms.Values.SelectMany(f => f).ToHashSet(StringComparer.Ordinal), userIds, cancellationToken));
+            var allForms = forms.Values.SelectMany(f => f).ToHashSet(StringComparer.Ordinal);
+            var directory = new InboundDirectory(await store.MatchAllAsync(connection, transaction, allForms, userIds, cancellationToken));
+            var erased = await store.ErasedAmongAsync(connection, transaction, allForms.Select(PhoneHash.Of).ToList(), cancellationToken);
             tally.Phase("match", phase);
             var effects = new InboundEffects(context.Now);
             foreach (var item in work)
@@ -104,11 +106,11 @@ public sealed class ProcessInboundJob(
                 var itemForms = forms[(item.Order, item.Id)];
                 if (item.Message is { } message)
                 {
-                    await ApplyMessageAsync(connection, transaction, message, itemForms, intents[message.Id], directory, effects, context.Now, tally, cancellationToken);
+                    await ApplyMessageAsync(connection, transaction, message, itemForms, intents[message.Id], directory, erased, effects, context.Now, tally, cancellationToken);
                 }
                 else
                 {
-                    await ApplyPreferenceAsync(connection, transaction, item.Preference!, itemForms, directory, context.Now, tally, cancellationToken);
+                    await ApplyPreferenceAsync(connection, transaction, item.Preference!, itemForms, directory, erased, context.Now, tally, cancellationToken);
                 }
             }
 
@@ -157,10 +159,17 @@ public sealed class ProcessInboundJob(
 
     private async Task ApplyMessageAsync(
         DbConnection connection, DbTransaction transaction, PendingInbound message, IReadOnlyList<string> forms, InboundIntent intent, InboundDirectory directory,
-        InboundEffects effects, DateTimeOffset now, InboundTally tally, CancellationToken cancellationToken)
+        HashSet<string> erased, InboundEffects effects, DateTimeOffset now, InboundTally tally, CancellationToken cancellationToken)
     {
         tally.Messages++;
         var contacts = directory.Match(forms, Trim(message.WaUserId));
+        var erasedHashes = contacts.Count == 0 ? forms.Select(PhoneHash.Of).Where(erased.Contains).ToList() : [];
+        if (erasedHashes.Count > 0)
+        {
+            await ApplyErasedAsync(connection, transaction, message, forms, intent, erased, erasedHashes, effects, now, tally, cancellationToken);
+            return;
+        }
+
         var ids = contacts.Select(c => c.ContactId).ToList();
         var at = message.ReceivedAt;
         var changed = 0;
@@ -209,12 +218,51 @@ public sealed class ProcessInboundJob(
         effects.MarkProcessed(message.Id, Fit(outcome), contacts.Count > 0 ? ids[0] : null);
     }
 
+    /// <summary>
+    /// A message from a number erased at its owner's request (a tombstone, LGPD art. 18). Only an opt-in keyword from the
+    /// number itself brings the person back, as a new contact with consent (source <c>whatsapp</c>); anything else is
+    /// stored as nothing: the row keeps no body, number or id, only its outcome.
+    /// </summary>
+    private async Task ApplyErasedAsync(
+        DbConnection connection, DbTransaction transaction, PendingInbound message, IReadOnlyList<string> forms, InboundIntent intent, HashSet<string> erased,
+        List<string> erasedHashes, InboundEffects effects, DateTimeOffset now, InboundTally tally, CancellationToken cancellationToken)
+    {
+        if (intent.Kind == InboundIntentKind.OptIn)
+        {
+            var hashes = forms.Select(PhoneHash.Of).ToList();
+            var contactId = await store.BringBackAsync(connection, transaction, Canonical(forms)!, hashes, now, cancellationToken);
+            erased.ExceptWith(hashes);
+            var returning = new InboundContact { ContactId = contactId, PhoneE164 = Canonical(forms) };
+            var detail = new Dictionary<string, object?> { ["rule"] = intent.Rule, ["inbound_id"] = message.Id, ["after_erasure"] = true };
+            var changed = await GrantAsync(connection, transaction, [returning], forms, message.ReceivedAt, detail, cancellationToken);
+            tally.OptIns++;
+            tally.Granted += changed;
+            tally.ReturnedAfterErasure++;
+            effects.MarkProcessed(message.Id, Fit($"intent=opt_in rule={intent.Rule} contacts=1 changed={changed} erased=returned"), contactId);
+            return;
+        }
+
+        await store.ScrubErasedAsync(connection, transaction, message.Id, preference: false, forms, now, cancellationToken);
+        tally.Unmatched++;
+        tally.SkippedErased++;
+        effects.MarkProcessed(message.Id, $"intent={Intent(intent.Kind)} contacts=0 changed=0 skipped_erased={erasedHashes.Count}", null);
+    }
+
     private async Task ApplyPreferenceAsync(
-        DbConnection connection, DbTransaction transaction, PendingPreference preference, IReadOnlyList<string> forms, InboundDirectory directory, DateTimeOffset now,
-        InboundTally tally, CancellationToken cancellationToken)
+        DbConnection connection, DbTransaction transaction, PendingPreference preference, IReadOnlyList<string> forms, InboundDirectory directory,
+        HashSet<string> erased, DateTimeOffset now, InboundTally tally, CancellationToken cancellationToken)
     {
         tally.Preferences++;
         var contacts = directory.Match(forms, Trim(preference.WaUserId));
+        if (contacts.Count == 0 && forms.Any(form => erased.Contains(PhoneHash.Of(form))))
+        {
+            // An erased number's preference changes nothing (it stays suppressed) and keeps nothing of the person.
+            await store.ScrubErasedAsync(connection, transaction, preference.Id, preference: true, forms, now, cancellationToken);
+            tally.SkippedErased++;
+            await store.MarkPreferenceAsync(connection, transaction, preference.Id, $"preference={preference.Value} contacts=0 changed=0 skipped_erased", null, now, cancellationToken);
+            return;
+        }
+
         var changed = 0;
         if (preference.Value == "stop")
         {
@@ -335,6 +383,12 @@ internal sealed class InboundTally
 
     public long ErasureRequests { get; set; }
 
+    /// <summary>Messages from erased numbers, stored as nothing.</summary>
+    public long SkippedErased { get; set; }
+
+    /// <summary>Erased numbers that opted in again, and came back as new contacts.</summary>
+    public long ReturnedAfterErasure { get; set; }
+
     private readonly SortedDictionary<string, long> timings = new(StringComparer.Ordinal);
 
     /// <summary>Adds the time since the stopwatch's last restart to the phase, and restarts it.</summary>
@@ -357,6 +411,8 @@ internal sealed class InboundTally
         ["consents_revoked"] = Revoked,
         ["consents_granted_or_renewed"] = Granted,
         ["erasure_requests"] = ErasureRequests,
+        ["skipped_erased"] = SkippedErased,
+        ["returned_after_erasure"] = ReturnedAfterErasure,
         ["timing_ms"] = timings,
     };
 }

@@ -54,6 +54,25 @@ public static class ArchivePruner
         return new ArchivePruneResult(deleted, reports, failed);
     }
 
+    /// <summary>
+    /// Deletes one archived file by its name in <c>archive/</c>, with its report (an erasure). A file already gone is
+    /// fine; one that cannot be deleted throws, so that the erasure fails and is tried again rather than half done.
+    /// </summary>
+    /// <returns>Whether the file was there.</returns>
+    public static bool DeleteArchived(string inboxRoot, string archiveName)
+    {
+        if (archiveName.Length == 0 || Path.GetFileName(archiveName) != archiveName || archiveName is "." or "..")
+        {
+            return false;
+        }
+
+        var file = Path.Combine(Path.GetFullPath(inboxRoot), InboxFolder.Archive, archiveName);
+        var existed = File.Exists(file);
+        File.Delete(file);
+        File.Delete(file + ReportSuffix);
+        return existed;
+    }
+
     private static bool IsReportOf(string file, HashSet<string> present) =>
         file.EndsWith(ReportSuffix, StringComparison.Ordinal) && present.Contains(file[..^ReportSuffix.Length]);
 

@@ -28,17 +28,27 @@ internal sealed class ChatImporter(ImportStore store, ChatExportParser parser, C
         var counts = run.Counts;
         counts.GroupChat = export.Kind == ChatKind.Group;
         long? counterpart = null;
+        var messages = export.Messages;
         if (export.Kind == ChatKind.Direct)
         {
-            counterpart = await CounterpartAsync(run, export, cancellationToken);
-            counts.UnmatchedChat = counterpart is null;
+            var found = await CounterpartAsync(run, export, cancellationToken);
+            counterpart = found.ContactId;
+            if (found.ContactId is not null && found.E164 is { } number)
+            {
+                // A chat under a saved name is keyed by the contact's number: the same chat exported under the number adds nothing.
+                messages = export.MessagesKeyedAs(number);
+            }
+
+            counts.ErasedChat = found.Erased;
+            counts.UnmatchedChat = counterpart is null && !found.Erased;
+            counts.CounterpartHash = found.E164 is null ? null : Privacy.PhoneHash.Of(found.E164);
         }
 
         // Reading and hashing the text on one core while the database writes on the other: the file's messages come
         // through a short queue of batches, so memory stays the same whatever the file's length.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var batches = Channel.CreateBounded<List<ReadMessage>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
-        var reader = Task.Run(() => ReadAsync(export, run.TimeZone, batches.Writer, stop.Token), CancellationToken.None);
+        var reader = Task.Run(() => ReadAsync(export.Kind, messages, run.TimeZone, batches.Writer, stop.Token), CancellationToken.None);
         var latest = new Dictionary<long, DateTimeOffset>();
         var rows = new List<object?[]>(BatchSize);
         try
@@ -48,6 +58,13 @@ internal sealed class ChatImporter(ImportStore store, ChatExportParser parser, C
                 foreach (var message in batch)
                 {
                     counts.MessagesRead++;
+                    if (counts.ErasedChat)
+                    {
+                        // What an erased person wrote, numbers they mentioned included, is not read into the base at all.
+                        counts.SkippedErased++;
+                        continue;
+                    }
+
                     var contactId = message.Member is { } member
                         ? await run.Contacts.ForNumberAsync(member.Phone!, member.Name, mentioned: false, cancellationToken)
                         : counterpart;
@@ -59,10 +76,17 @@ internal sealed class ChatImporter(ImportStore store, ChatExportParser parser, C
                             latest[id] = message.At;
                         }
                     }
+                    else if (message.Member is not null)
+                    {
+                        counts.SkippedErased++;
+                    }
 
                     foreach (var mentioned in message.Mentioned)
                     {
-                        await run.Contacts.ForNumberAsync(mentioned, mentioned, mentioned: true, cancellationToken);
+                        if (await run.Contacts.ForNumberAsync(mentioned, mentioned, mentioned: true, cancellationToken) is null)
+                        {
+                            counts.SkippedErased++;
+                        }
                     }
                 }
 
@@ -94,18 +118,19 @@ internal sealed class ChatImporter(ImportStore store, ChatExportParser parser, C
     }
 
     /// <summary>The messages of the export in batches, keyed and placed in time; the writer resolves who they are.</summary>
-    private static async Task ReadAsync(ChatExport export, TimeZoneInfo zone, ChannelWriter<List<ReadMessage>> batches, CancellationToken cancellationToken)
+    private static async Task ReadAsync(
+        ChatKind kind, IEnumerable<ChatMessage> messages, TimeZoneInfo zone, ChannelWriter<List<ReadMessage>> batches, CancellationToken cancellationToken)
     {
         try
         {
             var batch = new List<ReadMessage>(BatchSize);
-            foreach (var message in export.Messages)
+            foreach (var message in messages)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 batch.Add(new ReadMessage(
                     KeyPrefix + message.NaturalKey,
                     ToUtc(message.LocalTime, zone),
-                    export.Kind == ChatKind.Group ? message.Sender : null,
+                    kind == ChatKind.Group ? message.Sender : null,
                     message.MentionedPhones));
                 if (batch.Count == BatchSize)
                 {
@@ -134,19 +159,33 @@ internal sealed class ChatImporter(ImportStore store, ChatExportParser parser, C
         return new DateTimeOffset(unspecified, offset).ToUniversalTime();
     }
 
-    private async Task<long?> CounterpartAsync(ImportRun run, ChatExport export, CancellationToken cancellationToken)
+    /// <summary>
+    /// The 1:1 chat's counterpart: by number, or by a saved name that exactly one live contact has. Erased when the number
+    /// is tombstoned, or when these very bytes were once imported as the chat of a person erased since.
+    /// </summary>
+    private async Task<(long? ContactId, string? E164, bool Erased)> CounterpartAsync(ImportRun run, ChatExport export, CancellationToken cancellationToken)
     {
         var counterpart = export.Counterpart!;
+        if (await store.IsErasedFileAsync(run.Session, run.Sha256, cancellationToken))
+        {
+            return (null, null, true);
+        }
+
         if (counterpart.Phone is { } phone)
         {
+            if (await run.Contacts.IsErasedAsync(phone, cancellationToken))
+            {
+                return (null, phone, true);
+            }
+
             // The number as the file name shows it, when it does: what the business would have typed.
             var raw = export.Title is { } title && run.Contacts.Classify(title).E164 == phone ? title : phone;
-            return await run.Contacts.ForNumberAsync(phone, raw, mentioned: false, cancellationToken);
+            return (await run.Contacts.ForNumberAsync(phone, raw, mentioned: false, cancellationToken), phone, false);
         }
 
         // A saved contact's name: exactly one live contact of that name, or none at all (EXPECTED.md: reported, archived).
         var matches = await store.FindByFoldedNameAsync(run.Session, ChatNames.Fold(counterpart.Name), atMost: 2, cancellationToken);
-        return matches.Count == 1 ? matches[0] : null;
+        return matches.Count == 1 ? (matches[0], await store.ContactNumberAsync(run.Session, matches[0], cancellationToken), false) : (null, null, false);
     }
 
     /// <summary>A chat has no consent time of its own: it gives consent only to whom has none, never over an opt-out.</summary>

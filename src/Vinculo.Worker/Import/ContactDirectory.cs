@@ -14,16 +14,35 @@ internal sealed class ContactDirectory(ImportStore store, ImportSession session,
 
     private static readonly StoredPhone Unchecked = new(PhoneStatuses.Unchecked, null, null, null, null, null, null, null, 0);
 
-    private readonly Dictionary<string, long> byNumber = new(StringComparer.Ordinal);
+    /// <summary>Contact ids by number; null for a number erased at its owner's request.</summary>
+    private readonly Dictionary<string, long?> byNumber = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// The live contact with this number (in either Brazilian form), or a new one. For a counterpart, a group member or a
-    /// number mentioned in a message.
+    /// The live contact with this number (in either Brazilian form), or a new one; null when the number was erased at its
+    /// owner's request (LGPD art. 18), which the caller counts in <see cref="ImportCounts.SkippedErased"/> and stores
+    /// nothing of. For a counterpart, a group member or a number mentioned in a message.
     /// </summary>
     /// <param name="e164">A number the classifier accepted.</param>
     /// <param name="raw">The number as the file shows it, kept as <c>phone_raw</c> of a new contact.</param>
-    public ValueTask<long> ForNumberAsync(string e164, string raw, bool mentioned, CancellationToken cancellationToken) =>
-        byNumber.TryGetValue(e164, out var known) ? ValueTask.FromResult(known) : new ValueTask<long>(LookUpAsync(e164, raw, mentioned, cancellationToken));
+    public ValueTask<long?> ForNumberAsync(string e164, string raw, bool mentioned, CancellationToken cancellationToken) =>
+        byNumber.TryGetValue(e164, out var known) ? ValueTask.FromResult(known) : new ValueTask<long?>(LookUpAsync(e164, raw, mentioned, cancellationToken));
+
+    /// <summary>Whether the number was erased at its owner's request (remembered per file).</summary>
+    public async ValueTask<bool> IsErasedAsync(string e164, CancellationToken cancellationToken)
+    {
+        if (byNumber.TryGetValue(e164, out var known))
+        {
+            return known is null;
+        }
+
+        var erased = await store.IsErasedAsync(session, e164, cancellationToken);
+        if (erased && byNumber.Count < MaxRemembered)
+        {
+            byNumber[e164] = null;
+        }
+
+        return erased;
+    }
 
     /// <summary>Whether the number is one this file already resolved.</summary>
     public bool Knows(string e164) => byNumber.ContainsKey(e164);
@@ -45,8 +64,14 @@ internal sealed class ContactDirectory(ImportStore store, ImportSession session,
         }
     }
 
-    private async Task<long> LookUpAsync(string e164, string raw, bool mentioned, CancellationToken cancellationToken)
+    private async Task<long?> LookUpAsync(string e164, string raw, bool mentioned, CancellationToken cancellationToken)
     {
+        // A tombstone wins over any row: the person asked to be forgotten, and only their own opt-in brings them back.
+        if (await IsErasedAsync(e164, cancellationToken))
+        {
+            return null;
+        }
+
         var found = await store.FindByPhoneAsync(session, e164, externalRef: null, cancellationToken);
         long id;
         if (found is not null)

@@ -9,6 +9,9 @@ public enum ImportKind
     /// <summary>A contact CSV (<c>name, phone, external_ref, consent, consent_source, consent_at</c>).</summary>
     Contacts,
 
+    /// <summary>Contacts from a phone or Google as vCards (<c>.vcf</c>: 2.1, 3.0 or 4.0).</summary>
+    VCards,
+
     /// <summary>A list of numbers never to message ("Não Me Ligue"): one per line, or a CSV with a phone column.</summary>
     Suppression,
 }
@@ -65,6 +68,17 @@ public sealed class ImportCounts
     /// <summary>The chat was a group: its interactions are those of members shown as numbers.</summary>
     public bool GroupChat { get; set; }
 
+    /// <summary>
+    /// Messages, rows or cards of people erased at their request (LGPD art. 18, <c>erased_numbers</c>): nothing of them stored.
+    /// </summary>
+    public long SkippedErased { get; set; }
+
+    /// <summary>A 1:1 chat with an erased person: nothing of it is stored, and the file is deleted rather than archived.</summary>
+    public bool ErasedChat { get; set; }
+
+    /// <summary>The hash of a 1:1 chat's counterpart (<c>import_files.counterpart_hash</c>), so that their erasure finds the archived file.</summary>
+    public string? CounterpartHash { get; set; }
+
     public void Reject(long line, string reason)
     {
         RowsRejected++;
@@ -86,7 +100,7 @@ public sealed record FileReport(string Name, ImportKind? Kind, FileOutcome Outco
     public string KindName => Kind switch
     {
         ImportKind.Chat => "chat",
-        ImportKind.Contacts => "contacts",
+        ImportKind.Contacts or ImportKind.VCards => "contacts",
         ImportKind.Suppression => "suppression",
         _ => "unknown",
     };

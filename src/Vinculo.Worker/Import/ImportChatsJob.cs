@@ -76,6 +76,12 @@ public sealed class ImportTally
 
     public long RowsRejected { get; private set; }
 
+    /// <summary>Messages, rows and cards of people erased at their request: nothing of them stored.</summary>
+    public long SkippedErased { get; private set; }
+
+    /// <summary>1:1 chats with an erased person: deleted from the inbox instead of archived.</summary>
+    public long ErasedChatsDeleted { get; private set; }
+
     public long Changed => InteractionsAdded + ContactsCreated + ContactsUpdated + ConsentsGranted + ConsentsRenewed + SuppressionsAdded;
 
     public void Add(FileReport report)
@@ -107,6 +113,8 @@ public sealed class ImportTally
         ConsentsRenewed += counts.ConsentsRenewed;
         SuppressionsAdded += counts.SuppressionsAdded;
         RowsRejected += counts.RowsRejected;
+        SkippedErased += counts.SkippedErased;
+        ErasedChatsDeleted += counts.ErasedChat ? 1 : 0;
         foreach (var rejection in counts.Rejections.Take(ImportCounts.MaxListedRejections - rejections.Count))
         {
             rejections.Add($"arquivo {Files}, {rejection}");
@@ -128,6 +136,8 @@ public sealed class ImportTally
         ["consents_renewed"] = ConsentsRenewed,
         ["suppressions_added"] = SuppressionsAdded,
         ["rows_rejected"] = RowsRejected,
+        ["skipped_erased"] = SkippedErased,
+        ["erased_chats_deleted"] = ErasedChatsDeleted,
         ["rejections"] = rejections,
     };
 }

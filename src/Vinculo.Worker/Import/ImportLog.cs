@@ -29,6 +29,12 @@ internal static partial class ImportLog
     [LoggerMessage(6006, LogLevel.Warning, "Import file {Index}: a 1:1 chat with a saved contact whose name matches no contact, or several; archived without interactions")]
     public static partial void Unmatched(ILogger logger, int index);
 
+    [LoggerMessage(6008, LogLevel.Information, "Import file {Index}: a 1:1 chat with a person erased at their request; nothing stored, file deleted")]
+    public static partial void ErasedChat(ILogger logger, int index);
+
+    [LoggerMessage(6009, LogLevel.Error, "Import file {Index}: a 1:1 chat with an erased person could not be deleted from the inbox ({Error}); delete it")]
+    public static partial void NotDeleted(ILogger logger, int index, string error);
+
     [LoggerMessage(6007, LogLevel.Debug, "Import file {Index} hit an unexpected error and was quarantined; exception detail")]
     public static partial void Unexpected(ILogger logger, Exception exception, int index);
 }

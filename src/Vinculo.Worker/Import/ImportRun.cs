@@ -7,8 +7,9 @@ namespace Vinculo.Import;
 /// <param name="Now">The run's instant (the job's <c>Now</c>, or the clock for the command line): never the database's clock.</param>
 /// <param name="TimeZone"><c>Scheduler:TimeZone</c>: the zone local times in files are read in.</param>
 /// <param name="Progress">The run's progress: the importers report what they have read of the file, once per batch.</param>
+/// <param name="Sha256">The file's content hash (<c>import_files.content_sha256</c>).</param>
 internal sealed record ImportRun(
-    ImportSession Session, ContactDirectory Contacts, ImportCounts Counts, DateTimeOffset Now, TimeZoneInfo TimeZone, bool ChatGrantsConsent, JobProgress Progress)
+    ImportSession Session, ContactDirectory Contacts, ImportCounts Counts, DateTimeOffset Now, TimeZoneInfo TimeZone, bool ChatGrantsConsent, JobProgress Progress, string Sha256)
 {
     /// <summary>Messages or rows of the file read so far.</summary>
     public void ReportRead(long records) => Progress.Report(InboxProcessor.Reading, records);

@@ -40,6 +40,8 @@ public sealed class ImportStore(Database database) : ISqlStatements
         "ORDER BY created_at, contact_id " +
         database.Dialect.Limit("@limit");
 
+    private const string ContactNumberSql = "SELECT phone_e164 FROM contacts WHERE contact_id = @contactId";
+
     private const string NamedContactsSql = "SELECT contact_id AS ContactId, name AS Name FROM contacts WHERE erased_at IS NULL AND name IS NOT NULL";
 
     private const string ContactValues =
@@ -71,8 +73,20 @@ public sealed class ImportStore(Database database) : ISqlStatements
         "WHERE contact_id = @contactId AND (last_interaction_at IS NULL OR last_interaction_at < @at)";
 
     private const string InsertFileSql =
-        "INSERT INTO import_files (content_sha256, kind, outcome, interactions_added, contacts_created, contacts_updated, rows_rejected, imported_at) " +
-        "VALUES (@sha256, @kind, @outcome, @interactions, @created, @updated, @rejected, @now)";
+        "INSERT INTO import_files (content_sha256, kind, outcome, interactions_added, contacts_created, contacts_updated, rows_rejected, imported_at, counterpart_hash) " +
+        "VALUES (@sha256, @kind, @outcome, @interactions, @created, @updated, @rejected, @now, @counterpartHash)";
+
+    /// <summary>Where a 1:1 chat export went in <c>archive/</c>, so that an erasure of its counterpart can delete it.</summary>
+    private const string ArchiveNameSql =
+        "UPDATE import_files SET archive_name = @name WHERE content_sha256 = @sha256 AND counterpart_hash = @counterpartHash AND archive_name IS NULL";
+
+    /// <summary>Tombstones (V012) among the hashes of a number's forms.</summary>
+    private const string ErasedSql = "SELECT COUNT(*) FROM erased_numbers WHERE phone_hash IN @hashes";
+
+    /// <summary>The same bytes were once imported as the 1:1 chat of a person erased since (their saved name is gone, their file's hash is not).</summary>
+    private const string ErasedFileSql =
+        "SELECT COUNT(*) FROM import_files f WHERE f.content_sha256 = @sha256 AND f.counterpart_hash IS NOT NULL " +
+        "AND EXISTS (SELECT 1 FROM erased_numbers e WHERE e.phone_hash = f.counterpart_hash)";
 
     /// <summary>One row per counterpart message: the natural key (hashed: no number, name or text in clear) first.</summary>
     public static readonly BulkInsertIfAbsent InteractionInsert = new(
@@ -98,8 +112,8 @@ public sealed class ImportStore(Database database) : ISqlStatements
 
     public IEnumerable<string> Statements =>
     [
-        ByExternalRefSql, ByPhoneSql, ByRawPhoneSql, NamedContactsSql, InsertContactSql, UpdateIdentitySql, UpdatePhoneSql, TouchLastInteractionSql,
-        InsertFileSql,
+        ByExternalRefSql, ByPhoneSql, ByRawPhoneSql, ContactNumberSql, NamedContactsSql, InsertContactSql, UpdateIdentitySql, UpdatePhoneSql, TouchLastInteractionSql,
+        InsertFileSql, ArchiveNameSql, database.Sql(ErasedSql), ErasedFileSql,
         .. InteractionInsert.Statements(database.Dialect), .. SuppressionInsert.Statements(database.Dialect),
     ];
 
@@ -157,6 +171,9 @@ public sealed class ImportStore(Database database) : ISqlStatements
 
         return found;
     }
+
+    public Task<string?> ContactNumberAsync(ImportSession session, long contactId, CancellationToken cancellationToken) =>
+        session.Connection.ExecuteScalarAsync<string?>(session.Command(database, ContactNumberSql, new { contactId }, cancellationToken));
 
     public Task<long> InsertContactAsync(ImportSession session, string? externalRef, string? name, string? phoneRaw, StoredPhone phone, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -217,6 +234,7 @@ public sealed class ImportStore(Database database) : ISqlStatements
             updated = report.Counts.ContactsUpdated,
             rejected = report.Counts.RowsRejected,
             now,
+            counterpartHash = report.Counts.CounterpartHash,
         };
         if (session is not null)
         {
@@ -226,6 +244,23 @@ public sealed class ImportStore(Database database) : ISqlStatements
 
         await using var connection = await database.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(database.Command(InsertFileSql, parameters, cancellationToken));
+    }
+
+    /// <summary>Whether a number (E.164, either Brazilian form) was erased at its owner's request and not opted in again since.</summary>
+    public async Task<bool> IsErasedAsync(ImportSession session, string e164, CancellationToken cancellationToken)
+    {
+        var hashes = WhatsAppNumbers.MatchingE164(e164).Append(e164).Distinct(StringComparer.Ordinal).Select(Privacy.PhoneHash.Of).ToList();
+        return await session.Connection.ExecuteScalarAsync<long>(session.Command(database, database.Sql(ErasedSql), new { hashes = database.List(hashes) }, cancellationToken)) > 0;
+    }
+
+    public async Task<bool> IsErasedFileAsync(ImportSession session, string sha256, CancellationToken cancellationToken) =>
+        await session.Connection.ExecuteScalarAsync<long>(session.Command(database, ErasedFileSql, new { sha256 }, cancellationToken)) > 0;
+
+    /// <summary>Records where an archived 1:1 chat went; outside the file's transaction, which committed before the move.</summary>
+    public async Task RecordArchiveNameAsync(string sha256, string counterpartHash, string archiveName, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(database.Command(ArchiveNameSql, new { sha256, counterpartHash, name = archiveName }, cancellationToken));
     }
 }
 

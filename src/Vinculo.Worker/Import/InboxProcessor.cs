@@ -31,6 +31,7 @@ public sealed class InboxProcessor
     private readonly ChatImporter chats;
     private readonly ContactCsvImporter contacts;
     private readonly SuppressionImporter suppressions;
+    private readonly VCardImporter vcards;
 
     public InboxProcessor(
         ImportStore store,
@@ -48,6 +49,7 @@ public sealed class InboxProcessor
         chats = new ChatImporter(store, new ChatExportParser(phones), ledger);
         contacts = new ContactCsvImporter(store, ledger);
         suppressions = new SuppressionImporter(store);
+        vcards = new VCardImporter(contacts);
     }
 
     /// <summary>What a file is, by where it was dropped and its extension; null when it is none of them.</summary>
@@ -55,6 +57,7 @@ public sealed class InboxProcessor
     {
         ".txt" or ".zip" => ImportKind.Chat,
         ".csv" => ImportKind.Contacts,
+        ".vcf" or ".vcard" => ImportKind.VCards,
         _ => null,
     };
 
@@ -86,7 +89,7 @@ public sealed class InboxProcessor
         {
             return await QuarantineAsync(folder, path, null, index, counts, now,
                 $"Tipo de arquivo não reconhecido ('{Path.GetExtension(path)}'). A importação aceita conversas exportadas do WhatsApp (.txt ou .zip), " +
-                "planilhas de contatos (.csv) e, na pasta suppression/, listas de números que não devem receber mensagens.");
+                "planilhas de contatos (.csv, também as exportadas do Google Contatos), contatos do celular (.vcf) e, na pasta suppression/, listas de números que não devem receber mensagens.");
         }
 
         string sha256;
@@ -106,7 +109,7 @@ public sealed class InboxProcessor
             await using (var session = await store.BeginAsync(cancellationToken))
             {
                 var run = new ImportRun(
-                    session, new ContactDirectory(store, session, phones, scheduler.TimeZone, now, counts), counts, now, scheduler.TimeZoneInfo, options.ChatGrantsConsent, progress);
+                    session, new ContactDirectory(store, session, phones, scheduler.TimeZone, now, counts), counts, now, scheduler.TimeZoneInfo, options.ChatGrantsConsent, progress, sha256);
                 run.ReportRead(0);
                 await ImportAsync(run, path, kind.Value, cancellationToken);
                 run.ReportRead(counts.MessagesRead + counts.RowsRead);
@@ -121,7 +124,7 @@ public sealed class InboxProcessor
                 await session.CommitAsync(cancellationToken);
             }
 
-            return Archive(folder, path, report, index);
+            return report.Counts.ErasedChat ? DeleteErasedChat(path, report, index) : await ArchiveAsync(folder, path, report, sha256, index);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -163,6 +166,9 @@ public sealed class InboxProcessor
             case ImportKind.Contacts:
                 await contacts.ImportAsync(run, path, cancellationToken);
                 break;
+            case ImportKind.VCards:
+                await vcards.ImportAsync(run, path, cancellationToken);
+                break;
             case ImportKind.Suppression:
                 await suppressions.ImportAsync(run, path, cancellationToken);
                 break;
@@ -185,7 +191,24 @@ public sealed class InboxProcessor
     private bool IsDatabaseFailure(Exception e) =>
         e is DatabaseUnavailableException || (e is DbException or TimeoutException && store.Dialect.IsTransient(e));
 
-    private FileReport Archive(InboxFolder folder, string path, FileReport report, int index)
+    /// <summary>A 1:1 chat with a person erased at their request (LGPD art. 18): nothing of it was stored, and the file is not kept.</summary>
+    private FileReport DeleteErasedChat(string path, FileReport report, int index)
+    {
+        ImportLog.ErasedChat(logger, index);
+        try
+        {
+            File.Delete(path);
+            return report;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The exception's text names the path, and so the person: only its kind is logged.
+            ImportLog.NotDeleted(logger, index, e.GetType().Name);
+            return report with { Reason = $"O arquivo não pôde ser apagado ({ErrorText.Describe(e)}); apague-o." };
+        }
+    }
+
+    private async Task<FileReport> ArchiveAsync(InboxFolder folder, string path, FileReport report, string sha256, int index)
     {
         var counts = report.Counts;
         ImportLog.Archived(logger, index, report.KindName, counts.InteractionsAdded, counts.ContactsCreated, counts.ContactsUpdated, counts.ConsentsGranted, counts.SuppressionsAdded, counts.RowsRejected);
@@ -197,6 +220,11 @@ public sealed class InboxProcessor
         try
         {
             var moved = folder.MoveToArchive(path);
+            if (counts.CounterpartHash is { } counterpart)
+            {
+                await RecordArchiveNameAsync(sha256, counterpart, moved, index);
+            }
+
             if (counts.RowsRejected > 0)
             {
                 InboxFolder.WriteBeside(moved, ".report.txt", RejectionReport(counts));
@@ -208,6 +236,19 @@ public sealed class InboxProcessor
         {
             ImportLog.NotMoved(logger, index, InboxFolder.Archive, ErrorText.Describe(e));
             return report with { Reason = $"importado, mas não pôde ser movido para {InboxFolder.Archive}/ ({ErrorText.Describe(e)})." };
+        }
+    }
+
+    /// <summary>Where a 1:1 chat was archived, for its counterpart's erasure; a failure here leaves the file imported and archived.</summary>
+    private async Task RecordArchiveNameAsync(string sha256, string counterpartHash, string moved, int index)
+    {
+        try
+        {
+            await store.RecordArchiveNameAsync(sha256, counterpartHash, Path.GetFileName(moved), CancellationToken.None);
+        }
+        catch (Exception e) when (e is DbException or DatabaseUnavailableException)
+        {
+            ImportLog.Failed(logger, index, ErrorText.Describe(e));
         }
     }
 

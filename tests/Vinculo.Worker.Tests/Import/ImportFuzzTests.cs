@@ -8,9 +8,11 @@ using static Vinculo.Import.ImportTestKit;
 namespace Vinculo.Import;
 
 /// <summary>
-/// Thousands of damaged exports (truncated, shuffled, overwritten with random bytes, re-encoded, zipped or half-zipped,
-/// renamed to .csv) go through <c>import-chats</c> in one SQLite database: the job never fails, every file ends in
-/// <c>archive/</c> or <c>quarantine/</c>, and no interaction imported before is ever lost.
+/// Thousands of damaged exports, contact cards and Google Contacts files (truncated, shuffled, overwritten with random
+/// bytes, sprinkled with hidden characters, re-encoded, zipped or half-zipped, renamed to .csv or .vcf) go through
+/// <c>import-chats</c> in one SQLite database: the job never fails, every file ends in <c>archive/</c> or
+/// <c>quarantine/</c>, no interaction imported before is ever lost, and no file is half imported (what is in the base
+/// is exactly what the archived files' records say they added).
 /// </summary>
 public sealed class ImportFuzzTests(SqliteEngine engine) : IClassFixture<SqliteEngine>
 {
@@ -30,7 +32,22 @@ public sealed class ImportFuzzTests(SqliteEngine engine) : IClassFixture<SqliteE
         Zipped,
         BrokenZip,
         AsCsv,
+        HiddenCharacters,
+        AsVCard,
     }
+
+    /// <summary>Marks, dashes and spaces phones put into numbers and names.</summary>
+    private const string Hidden = "\u200E\u200F\u2011\u2013\u2212\u00A0\u202F\u2009\u202A\u202C\u2066\u2069\uFEFF";
+
+    private const string GoogleCsv =
+        "Name,Given Name,Family Name,Phone 1 - Type,Phone 1 - Value,Phone 2 - Type,Phone 2 - Value\n" +
+        "Beto Alves,Beto,Alves,Home,(41) 3222-1111,Mobile,+55 41 99111-2222 ::: +55 41 99333-4444\n" +
+        "Carla Dias,Carla,Dias,Mobile,(51) 98888-7777,,\n";
+
+    private const string SpanishChat =
+        "3/11/26, 9:12\u00A0p.\u00A0m. - Los mensajes y las llamadas están cifrados de extremo a extremo.\n" +
+        "3/11/26, 9:13\u00A0p.\u00A0m. - +55 11 98765\u20114321: Hola\n" +
+        "4/11/26, 12:05\u00A0a.\u00A0m. - +55 11 98765\u20114321: <Multimedia omitido>\n";
 
     [Fact]
     public async Task DamagedExports_NeverCrashTheJob_EveryFileEndsSomewhere_AndNothingImportedIsLost()
@@ -73,13 +90,26 @@ public sealed class ImportFuzzTests(SqliteEngine engine) : IClassFixture<SqliteE
         Assert.All(quarantined, f => Assert.True(File.Exists(Path.Combine(Inbox(db), InboxFolder.Quarantine, f + ".reason.txt"))));
         Assert.True(archived > Files / 4 && quarantined.Count > Files / 20, $"{archived} archived, {quarantined.Count} quarantined: the mutations miss a side");
         Assert.True(keys.Count >= 19, "the intact samples were not imported");
+
+        // Nothing half imported: the base holds exactly what the archived files' records say they added.
+        Assert.Equal(
+            await QueryAsync<long>(db, "SELECT COALESCE(SUM(interactions_added), 0) FROM import_files WHERE outcome = 'archived'"),
+            await QueryAsync<long>(db, "SELECT COUNT(*) FROM interactions"));
+        Assert.Equal(
+            (await QueryAsync<long>(db, "SELECT COALESCE(SUM(contacts_created), 0) FROM import_files WHERE outcome = 'archived'"))[0] + 1,
+            await CountAsync(db, "contacts"));
+        Assert.Equal(0, await CountAsync(db, "import_files", "outcome = 'quarantined' AND (interactions_added > 0 OR contacts_created > 0 OR contacts_updated > 0)"));
     }
 
-    /// <summary>The shared samples' texts (the iPhone one out of its archive) with their names.</summary>
+    /// <summary>The shared samples' texts (the iPhone one out of its archive) with their names, and contacts as phones and Google export them.</summary>
     private static List<(string Name, string Text)> Seeds() =>
-        SampleFiles.Select(file => file.EndsWith(".zip", StringComparison.Ordinal)
+    [
+        .. SampleFiles.Select(file => file.EndsWith(".zip", StringComparison.Ordinal)
             ? (Path.ChangeExtension(Path.GetFileName(file), ".txt"), ReadZipped(file))
-            : (Path.GetFileName(file), File.ReadAllText(file))).ToList();
+            : (Path.GetFileName(file), File.ReadAllText(file))),
+        ("Contatos.vcf", VCardSamples.Android21), ("iPhone.vcf", VCardSamples.IPhone30), ("Ana.vcf", VCardSamples.Version40),
+        ("contacts.csv", GoogleCsv), ("Chat de WhatsApp con +55 11 98765-4321.txt", SpanishChat),
+    ];
 
     private static string ReadZipped(string file)
     {
@@ -123,6 +153,16 @@ public sealed class ImportFuzzTests(SqliteEngine engine) : IClassFixture<SqliteE
                 return (Path.ChangeExtension(seed.Name, ".zip"), zip[..random.Next(zip.Length)]);
             case Mutation.AsCsv:
                 return (Path.ChangeExtension(seed.Name, ".csv"), utf8[..random.Next(utf8.Length + 1)]);
+            case Mutation.AsVCard:
+                return (Path.ChangeExtension(seed.Name, ".vcf"), utf8[..random.Next(utf8.Length + 1)]);
+            case Mutation.HiddenCharacters:
+                var text = new StringBuilder(seed.Text);
+                foreach (var value in noise)
+                {
+                    text.Insert(random.Next(text.Length + 1), Hidden[value % Hidden.Length]);
+                }
+
+                return (seed.Name, Encoding.UTF8.GetBytes(text.ToString()));
             default:
                 return (seed.Name, utf8);
         }
