@@ -5,6 +5,10 @@ namespace Vinculo.Bench;
 /// <summary>What the benchmarks do to the scratch databases they fill: write rows in batches, then give the engine its statistics.</summary>
 internal static class BenchDatabase
 {
+    /// <summary>The name of a benchmark's scratch database: its kind and the moment, by the configured clock.</summary>
+    public static string ScratchName(string kind, DateTimeOffset now) =>
+        "vinculo_bench_" + (kind.Length == 0 ? "" : kind + "_") + now.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>Writes every non-empty batch (in the dictionary's order: referenced tables first) in one transaction, adds to the totals and clears them.</summary>
     public static async Task WriteBatchesAsync(
         Database database, Dictionary<BulkWrite, List<object?[]>> batches, Dictionary<BulkWrite, long> totals, CancellationToken cancellationToken)

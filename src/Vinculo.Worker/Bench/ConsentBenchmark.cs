@@ -42,7 +42,7 @@ public static class ConsentBenchmark
     {
         var dialect = configured.GetRequiredService<SqlDialect>();
         var now = configured.GetRequiredService<TimeProvider>().GetUtcNow();
-        var name = "vinculo_bench_consents_" + now.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+        var name = BenchDatabase.ScratchName("consents", now);
         var scratch = await dialect.CreateScratchDatabaseAsync(name, cancellationToken);
         await output.WriteLineAsync($"Vinculo bench: {consents:N0} consentimentos, {dialect.Provider}, banco descartável '{name}', {Environment.ProcessorCount} núcleos");
         try

@@ -83,7 +83,7 @@ public static class DispatchBenchmark
         int? concurrency, TextWriter output, CancellationToken cancellationToken)
     {
         var dialect = configured.GetRequiredService<SqlDialect>();
-        var name = "vinculo_bench_dispatch_" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+        var name = BenchDatabase.ScratchName("dispatch", configured.GetRequiredService<TimeProvider>().GetUtcNow());
         var scratch = await dialect.CreateScratchDatabaseAsync(name, cancellationToken);
         var perSecond = rate ?? 1000;
         var inFlight = concurrency ?? Math.Clamp((int)Math.Ceiling(perSecond * latencyMs / 1000.0 * 1.5) + 4, 4, 256);

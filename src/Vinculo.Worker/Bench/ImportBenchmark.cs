@@ -22,7 +22,7 @@ public static class ImportBenchmark
     {
         var dialect = configured.GetRequiredService<SqlDialect>();
         var clock = configured.GetRequiredService<TimeProvider>();
-        var name = "vinculo_bench_import_" + clock.GetUtcNow().ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+        var name = BenchDatabase.ScratchName("import", clock.GetUtcNow());
         var folder = Directory.CreateTempSubdirectory("vinculo-bench-import-").FullName;
         var scratch = await dialect.CreateScratchDatabaseAsync(name, cancellationToken);
         await output.WriteLineAsync($"Vinculo bench: importação de uma conversa de {lines:N0} linhas, {dialect.Provider}, banco descartável '{name}', {Environment.ProcessorCount} núcleos");

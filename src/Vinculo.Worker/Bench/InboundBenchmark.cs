@@ -39,7 +39,7 @@ public static class InboundBenchmark
     public static async Task<int> RunAsync(IServiceProvider configured, Func<string, IReadOnlyList<string>, TimeProvider, IServiceProvider> hostFor, int people, TextWriter output, CancellationToken cancellationToken)
     {
         var dialect = configured.GetRequiredService<SqlDialect>();
-        var name = "vinculo_bench_inbound_" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+        var name = BenchDatabase.ScratchName("inbound", configured.GetRequiredService<TimeProvider>().GetUtcNow());
         var scratch = await dialect.CreateScratchDatabaseAsync(name, cancellationToken);
         await output.WriteLineAsync($"Vinculo bench: {people:N0} pessoas, {dialect.Provider}, banco descartável '{name}', {Environment.ProcessorCount} núcleos");
         try

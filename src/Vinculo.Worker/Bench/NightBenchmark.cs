@@ -79,7 +79,7 @@ public static class NightBenchmark
         CancellationToken cancellationToken)
     {
         var dialect = configured.GetRequiredService<SqlDialect>();
-        var name = "vinculo_bench_night_" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+        var name = BenchDatabase.ScratchName("night", configured.GetRequiredService<TimeProvider>().GetUtcNow());
         var scratch = await dialect.CreateScratchDatabaseAsync(name, cancellationToken);
         var outbox = Directory.CreateTempSubdirectory("vinculo-bench-outbox-").FullName;
         await output.WriteLineAsync(

@@ -28,7 +28,7 @@ public static class PhoneBenchmark
     {
         var dialect = configured.GetRequiredService<SqlDialect>();
         var clock = configured.GetRequiredService<TimeProvider>();
-        var name = "vinculo_bench_" + clock.GetUtcNow().ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+        var name = BenchDatabase.ScratchName("", clock.GetUtcNow());
         var scratch = await dialect.CreateScratchDatabaseAsync(name, cancellationToken);
         await output.WriteLineAsync($"Vinculo bench: {contacts:N0} contatos, {dialect.Provider}, banco descartável '{name}', {Environment.ProcessorCount} núcleos");
         try

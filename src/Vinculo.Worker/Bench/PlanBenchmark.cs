@@ -72,7 +72,7 @@ public static class PlanBenchmark
     {
         var dialect = configured.GetRequiredService<SqlDialect>();
         var now = configured.GetRequiredService<TimeProvider>().GetUtcNow();
-        var name = "vinculo_bench_plan_" + now.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+        var name = BenchDatabase.ScratchName("plan", now);
         var scratch = await dialect.CreateScratchDatabaseAsync(name, cancellationToken);
         await output.WriteLineAsync(
             $"Vinculo bench: plan-messages sobre {contacts:N0} contatos com histórico e {ContentCount} conteúdos, {dialect.Provider}, banco descartável '{name}', {Environment.ProcessorCount} núcleos");

@@ -30,7 +30,7 @@ public static class WebhookBenchmark
         IServiceProvider configured, Func<string, IReadOnlyList<string>, TimeProvider, IServiceProvider> hostFor, int posts, TextWriter output, CancellationToken cancellationToken)
     {
         var dialect = configured.GetRequiredService<SqlDialect>();
-        var name = "vinculo_bench_webhook_" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+        var name = BenchDatabase.ScratchName("webhook", configured.GetRequiredService<TimeProvider>().GetUtcNow());
         var scratch = await dialect.CreateScratchDatabaseAsync(name, cancellationToken);
         await output.WriteLineAsync($"Vinculo bench: {posts:N0} POSTs assinados ao webhook, {Senders} remetentes simultâneos, {dialect.Provider}, banco descartável '{name}', {Environment.ProcessorCount} núcleos");
         try
