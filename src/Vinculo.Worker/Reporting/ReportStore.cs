@@ -36,7 +36,7 @@ public sealed class ReportStore(Database database) : ISqlStatements
         "SELECT content_id AS ContentId, COUNT(DISTINCT phone_e164) AS Recipients FROM message_queue " +
         "WHERE sent_at IS NOT NULL AND phone_e164 <> 'erased' GROUP BY content_id";
 
-    private const string FirstRunSql = "SELECT MIN(started_at) AS StartedAt FROM job_runs";
+    private const string FirstRunSql = "SELECT MIN(started_at) FROM job_runs";
 
     private const string RunColumns =
         "run_id AS RunId, job_key AS JobKey, node AS Node, status AS Status, started_at AS StartedAt, finished_at AS FinishedAt, error AS Error";
@@ -80,7 +80,7 @@ public sealed class ReportStore(Database database) : ISqlStatements
 
     /// <summary>When the first run still on record, of any job, started: roughly when the scheduler first ran here. Null when none has.</summary>
     public async Task<DateTimeOffset?> FirstRunStartedAsync(DbConnection connection, CancellationToken cancellationToken) =>
-        (await connection.QuerySingleAsync<FirstRunRow>(database.Command(FirstRunSql, null, cancellationToken))).StartedAt;
+        await connection.ExecuteScalarAsync<DateTimeOffset?>(database.Command(FirstRunSql, null, cancellationToken));
 
     /// <summary>The job's latest run whatever its status (a run in progress included).</summary>
     public Task<JobRunRow?> LatestRunAsync(DbConnection connection, string jobKey, CancellationToken cancellationToken) =>
@@ -143,11 +143,6 @@ public sealed class ReportStore(Database database) : ISqlStatements
     }
 }
 
-/// <summary>One row of <c>v_contact_health</c>.</summary>
-internal sealed class FirstRunRow
-{
-    public DateTimeOffset? StartedAt { get; set; }
-}
 
 public sealed class PhoneStatusRow
 {
