@@ -116,7 +116,9 @@ public sealed class ProcessInboundJob(
 
             tally.Phase("decide_and_consent", phase);
             await store.WriteEffectsAsync(connection, transaction, effects, cancellationToken);
+            Hosting.Failpoints.Hit("inbound.before_commit");
             await transaction.CommitAsync(cancellationToken);
+            Hosting.Failpoints.Hit("inbound.after_commit");
             tally.Phase("write", phase);
             context.Progress.Report(Applying, tally.Messages + tally.Preferences);
         }

@@ -133,8 +133,10 @@ public sealed class RevalidatePhonesJob(PhoneStore store, IOptions<PhonesOptions
                 new ParallelOptions { MaxDegreeOfParallelism = store.ConcurrentWriters, CancellationToken = stop.Token },
                 async (batch, token) =>
                 {
+                    Hosting.Failpoints.Hit("phones.before_write");
                     await store.WriteClassificationsAsync(batch.Classified, token);
                     await store.WriteDuplicatesAsync(batch.DuplicateLinks, token);
+                    Hosting.Failpoints.Hit("phones.after_write");
                 });
         }
         finally
