@@ -98,7 +98,7 @@ foreach (var scenario in scenarios)
     Console.WriteLine(
         $"{scenario.Name}: {log.Kills} kills ({log.HarnessKills} SIGKILL at random moments, {log.FailpointKills} at named failpoints), " +
         $"{(scenario.Name == "sqlite" ? $"{log.Cycles} kill/restart cycles, " : "")}{log.Pauses} pauses past the failure threshold, {log.PostgresRestarts} PostgreSQL restarts, " +
-        $"{log.Outages} outages, {log.Storms} five-node start-up storms, {log.Starts} worker starts, {log.UnexpectedExits} unexpected exits; drained in {scenario.DrainSeconds:0} s");
+        $"{log.Outages} outages, {log.Storms} five-node start-up storms, {log.Starts} worker starts, {log.ExitsWhileDatabaseDown} start-ups given up while PostgreSQL was down, {log.UnexpectedExits} unexpected exits; drained in {scenario.DrainSeconds:0} s");
     if (!log.FailpointsFired.IsEmpty)
     {
         Console.WriteLine("  failpoint kills: " + string.Join(", ", log.FailpointsFired.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value}")));

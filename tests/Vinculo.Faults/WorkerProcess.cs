@@ -19,9 +19,12 @@ internal sealed class WorkerProcess : IDisposable
     private readonly Process process;
     private readonly StreamWriter log;
     private readonly TaskCompletionSource started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource schedulerStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool killedByHarness;
     private volatile bool stopping;
     private volatile string? failpointKill;
+    private volatile bool disposed;
+    private int exitCode;
 
     private WorkerProcess(Process process, StreamWriter log, string slot, string? failpoints)
     {
@@ -44,12 +47,15 @@ internal sealed class WorkerProcess : IDisposable
 
     public int Pid => process.Id;
 
-    public bool HasExited => process.HasExited;
+    public bool HasExited => disposed || process.HasExited;
 
     public bool Paused { get; private set; }
 
-    /// <summary>Completes once the scheduler says it is starting (its first log line after start-up checks).</summary>
+    /// <summary>Completes once the process began its first job run.</summary>
     public Task Started => started.Task;
+
+    /// <summary>Completes once the scheduler says it is starting (its first log line after start-up checks).</summary>
+    public Task SchedulerStarted => schedulerStarted.Task;
 
     public string? LastLines { get; private set; }
 
@@ -91,7 +97,7 @@ internal sealed class WorkerProcess : IDisposable
     /// <summary>SIGKILL: no shutdown, no last write. True when this call killed a live process (not one already dying).</summary>
     public bool Kill()
     {
-        if (killedByHarness || process.HasExited)
+        if (killedByHarness || HasExited)
         {
             return false;
         }
@@ -142,7 +148,7 @@ internal sealed class WorkerProcess : IDisposable
     public Task WaitForExitAsync(CancellationToken cancellationToken = default) => process.WaitForExitAsync(cancellationToken);
 
     public Ending Ending =>
-        !process.HasExited ? Ending.Running
+        !HasExited ? Ending.Running
         : failpointKill is not null && !killedByHarness ? Ending.KilledAtFailpoint
         : killedByHarness ? Ending.KilledByHarness
         : stopping ? Ending.Stopped
@@ -150,10 +156,15 @@ internal sealed class WorkerProcess : IDisposable
 
     public string? FailpointKill => failpointKill;
 
-    public int ExitCode => process.HasExited ? process.ExitCode : 0;
+    public int ExitCode => disposed ? exitCode : process.HasExited ? process.ExitCode : 0;
 
     public void Dispose()
     {
+        if (disposed)
+        {
+            return;
+        }
+
         if (!process.HasExited)
         {
             Kill();
@@ -167,12 +178,14 @@ internal sealed class WorkerProcess : IDisposable
             log.Dispose();
         }
 
+        exitCode = process.ExitCode;
+        disposed = true;
         process.Dispose();
     }
 
     private void Signal(string name)
     {
-        if (process.HasExited)
+        if (HasExited)
         {
             return;
         }
@@ -194,6 +207,12 @@ internal sealed class WorkerProcess : IDisposable
         }
 
         if (line.Contains("Scheduler starting on node", StringComparison.Ordinal))
+        {
+            schedulerStarted.TrySetResult();
+        }
+
+        // The first run of a job this process began: from then on it has work in hand.
+        if (line.Contains("Vinculo.Jobs.JobRunner[1000]", StringComparison.Ordinal))
         {
             started.TrySetResult();
         }
