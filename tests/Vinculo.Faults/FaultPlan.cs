@@ -72,7 +72,9 @@ internal sealed class FaultPlan
             for (var i = 0; i < 4000; i++)
             {
                 var life = random.NextDouble() < 0.15 ? -(0.2 + (random.NextDouble() * 2)) : 0.5 + (random.NextDouble() * (form.MaxLife - 0.5));
-                list.Add((DrawFailpoint(random), Math.Round(life, 2)));
+                var failpoint = DrawFailpoint(random);
+                // A start that carries a kill point lives longer, so that the point, not the clock, usually ends it.
+                list.Add((failpoint, Math.Round(failpoint?.Contains("=kill", StringComparison.Ordinal) == true ? Math.Abs(life) + (2 * form.MaxLife) : life, 2)));
             }
         }
     }
@@ -120,7 +122,7 @@ internal sealed class FaultPlan
         var nth = 1 + random.Next(3);
         return roll switch
         {
-            < 0.85 => $"{point}=kill@{nth}",
+            < 0.85 => $"{point}=kill",
             < 0.95 => $"{point}=throw@{nth}",
             _ => $"{point}=pause:{1 + random.Next(4)}s@{nth}",
         };
