@@ -92,6 +92,7 @@ public sealed class PhoneStore(Database database) : ISqlStatements
         ])
     {
         SkipSqliteChecks = true,
+        Redoable = true,
     };
 
     public static readonly BulkWrite DuplicateWrite = new(
@@ -100,6 +101,7 @@ public sealed class PhoneStore(Database database) : ISqlStatements
         [new("phone_status", BulkType.Text), new("duplicate_of", BulkType.Identifier), new("updated_at", BulkType.Timestamp)])
     {
         SkipSqliteChecks = true,
+        Redoable = true,
     };
 
     public int ConcurrentWriters => database.Dialect.ConcurrentWriters;
