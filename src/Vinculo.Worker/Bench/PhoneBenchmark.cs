@@ -42,13 +42,36 @@ public static class PhoneBenchmark
             await Report(output, "gerar e inserir", watch.Elapsed, contacts, "contatos/s");
 
             var runner = services.GetRequiredService<JobRunner>();
+            var serverBefore = await ServerProcessorTimesAsync(database, cancellationToken);
+            var cpu = ProcessorTime();
             watch.Restart();
             var first = await runner.RunAsync(RevalidatePhonesJob.Key, cancellationToken);
             var firstTime = watch.Elapsed;
+            cpu = ProcessorTime() - cpu;
+            var serverAfter = await ServerProcessorTimesAsync(database, cancellationToken);
             await Report(output, "varredura completa", firstTime, first.Result?.Scanned ?? 0, "contatos/s", $"{first.Result?.Changed:N0} alterados");
+            // Processor time is far less sensitive than elapsed time to other work on the machine; on a server engine it
+            // counts this process only (reading, classifying, sending), not the server's.
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"    CPU deste processo: {cpu.TotalSeconds:N2} s ({first.Result?.Scanned / Math.Max(cpu.TotalSeconds, 1e-9):N0} contatos por segundo de CPU)"));
+            if (serverBefore is not null && serverAfter is not null)
+            {
+                var server = serverAfter.Sum(p => (p.Value - serverBefore.GetValueOrDefault(p.Key)).TotalSeconds);
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"    CPU das sessões do servidor: {server:N2} s (sem vacuum automático nem checkpoints)"));
+            }
+
             if (first.Result?.Detail?.GetValueOrDefault("phase_seconds") is IReadOnlyDictionary<string, double> phases)
             {
                 await output.WriteLineAsync("    fases: " + string.Join(", ", phases.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value:N2} s"))));
+            }
+
+            if (first.Result?.Detail?.GetValueOrDefault("busy_seconds") is IReadOnlyDictionary<string, double> busy)
+            {
+                await output.WriteLineAsync("    ocupado (sobrepostos): " + string.Join(", ", busy.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value:N2} s"))));
+            }
+
+            if (first.Result?.Detail?.GetValueOrDefault("checked_by_status") is IReadOnlyDictionary<string, long> statuses)
+            {
+                await output.WriteLineAsync("    estados: " + string.Join(", ", statuses.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Key} {s.Value:N0}"))));
             }
 
             watch.Restart();
@@ -128,6 +151,52 @@ public static class PhoneBenchmark
         watch.Restart();
         Parallel.For(0, strings.Length, i => classifier.Classify(strings[i]));
         await Report(output, $"classificador, {Environment.ProcessorCount} threads", watch.Elapsed, strings.Length, "telefones/s");
+    }
+
+    /// <summary>
+    /// Processor time of the PostgreSQL server processes serving the scratch database, by process id, when the server runs
+    /// on this machine (read from <c>/proc</c>); null otherwise. Pooled sessions live through the sweep, so the difference
+    /// of two readings is what the server spent on it.
+    /// </summary>
+    private static async Task<Dictionary<int, TimeSpan>?> ServerProcessorTimesAsync(Database database, CancellationToken cancellationToken)
+    {
+        if (database.Dialect.Provider != DatabaseProvider.Postgres || !OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var pids = await Dapper.SqlMapper.QueryAsync<int>(connection, "SELECT pid FROM pg_stat_activity WHERE datname = current_database()");
+        var times = new Dictionary<int, TimeSpan>();
+        foreach (var pid in pids)
+        {
+            string stat;
+            try
+            {
+                stat = await File.ReadAllTextAsync($"/proc/{pid}/stat", cancellationToken);
+            }
+            catch (IOException)
+            {
+                return null;
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return null;
+            }
+
+            // Fields after the command name: state is the first, utime the 12th and stime the 13th, in ticks of 1/100 s.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            times[pid] = TimeSpan.FromSeconds(ticks / 100.0);
+        }
+
+        return times;
+    }
+
+    private static TimeSpan ProcessorTime()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
     }
 
     private static Task Report(TextWriter output, string what, TimeSpan elapsed, long count, string unit, string? extra = null) =>

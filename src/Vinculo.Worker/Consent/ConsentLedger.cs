@@ -35,11 +35,51 @@ public sealed class ConsentLedger(Database database) : ISqlStatements
         "INSERT INTO suppression_list (phone_hash, reason, added_at) SELECT @hash, @reason, @addedAt " +
         "WHERE NOT EXISTS (SELECT 1 FROM suppression_list WHERE phone_hash = @hash)";
 
-    private const string LiftSuppressionSql = "DELETE FROM suppression_list WHERE phone_hash = @hash";
-
     private const string IsSuppressedSql = "SELECT COUNT(*) FROM suppression_list WHERE phone_hash = @hash";
 
-    public IEnumerable<string> Statements => new[] { ReadSql, UpdateSql, InsertSql, EventSql, CancelQueuedSql, SuppressSql, LiftSuppressionSql, IsSuppressedSql }.Select(database.Sql);
+    private const string LiftSuppressionsSql = "DELETE FROM suppression_list WHERE phone_hash IN @hashes";
+
+    /// <summary>Consent rows a batch creates (<see cref="ConsentBatch"/>).</summary>
+    internal static readonly BulkWrite ConsentInsert = new(
+        "consents",
+        null,
+        [
+            new("contact_id", BulkType.Identifier), new("status", BulkType.Text), new("source", BulkType.Text), new("granted_at", BulkType.Timestamp),
+            new("last_confirmed_at", BulkType.Timestamp), new("expires_at", BulkType.Timestamp), new("changed_at", BulkType.Timestamp), new("reason", BulkType.Text),
+        ]);
+
+    /// <summary>Consent rows a batch changes, keyed by contact.</summary>
+    internal static readonly BulkWrite ConsentUpdate = new(
+        "consents",
+        new BulkColumn("contact_id", BulkType.Identifier),
+        [
+            new("status", BulkType.Text), new("source", BulkType.Text), new("granted_at", BulkType.Timestamp), new("last_confirmed_at", BulkType.Timestamp),
+            new("expires_at", BulkType.Timestamp), new("changed_at", BulkType.Timestamp), new("reason", BulkType.Text),
+        ]);
+
+    /// <summary>A batch's consent events, in the order they happened.</summary>
+    internal static readonly BulkWrite EventInsert = new(
+        "consent_events",
+        null,
+        [new("contact_id", BulkType.Identifier), new("event", BulkType.Text), new("source", BulkType.Text), new("detail", BulkType.Text), new("occurred_at", BulkType.Timestamp)]);
+
+    /// <summary>Numbers a batch suppresses; a number already on the list keeps its row (reason and date).</summary>
+    internal static readonly BulkInsertIfAbsent SuppressionInsert = new(
+        "suppression_list", new BulkColumn("phone_hash", BulkType.Text), [new("reason", BulkType.Text), new("added_at", BulkType.Timestamp)]);
+
+    public IEnumerable<string> Statements => new[] { ReadSql, UpdateSql, InsertSql, EventSql, CancelQueuedSql, SuppressSql, IsSuppressedSql, LiftSuppressionsSql }
+        .Select(database.Sql)
+        .Concat(new[] { ConsentInsert, ConsentUpdate, EventInsert }.SelectMany(database.Dialect.BulkWriteStatements))
+        .Concat(SuppressionInsert.Statements(database.Dialect));
+
+    /// <summary>Takes these numbers off <c>suppression_list</c> in one statement per chunk.</summary>
+    internal async Task LiftSuppressionsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<string> hashes, CancellationToken cancellationToken)
+    {
+        foreach (var chunk in hashes.Chunk(ErasureStore.MaxIdsPerStatement))
+        {
+            await connection.ExecuteAsync(database.Command(database.Sql(LiftSuppressionsSql), new { hashes = database.List(chunk) }, cancellationToken, transaction));
+        }
+    }
 
     /// <summary>The consents of these contacts; a contact without a row is absent from the result.</summary>
     public async Task<Dictionary<long, ConsentRecord>> ReadAsync(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<long> contactIds, CancellationToken cancellationToken)
@@ -126,10 +166,6 @@ public sealed class ConsentLedger(Database database) : ISqlStatements
     /// <summary>Adds a number's hash to <c>suppression_list</c>; false when it was there already.</summary>
     public async Task<bool> SuppressAsync(DbConnection connection, DbTransaction transaction, string phoneHash, string reason, DateTimeOffset at, CancellationToken cancellationToken) =>
         await connection.ExecuteAsync(database.Command(SuppressSql, new { hash = phoneHash, reason, addedAt = at }, cancellationToken, transaction)) > 0;
-
-    /// <summary>Takes a number off <c>suppression_list</c> (an explicit opt-in from that number); false when it was not on it.</summary>
-    public async Task<bool> LiftSuppressionAsync(DbConnection connection, DbTransaction transaction, string phoneHash, CancellationToken cancellationToken) =>
-        await connection.ExecuteAsync(database.Command(LiftSuppressionSql, new { hash = phoneHash }, cancellationToken, transaction)) > 0;
 
     public async Task<bool> IsSuppressedAsync(DbConnection connection, DbTransaction? transaction, string phoneHash, CancellationToken cancellationToken) =>
         await connection.ExecuteScalarAsync<long>(database.Command(IsSuppressedSql, new { hash = phoneHash }, cancellationToken, transaction)) > 0;

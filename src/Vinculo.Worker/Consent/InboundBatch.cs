@@ -75,7 +75,7 @@ internal sealed class InboundDirectory
 /// <summary>
 /// What the plain part of a batch's inbound messages does, gathered to be written in bulk: a <c>message_in</c> interaction
 /// per message on the number's main row, the latest sign of life of every row of the number, unreachable marks cleared,
-/// WhatsApp ids learned (only where a row has none yet), and each inbound row marked processed with its outcome.
+/// WhatsApp ids learned (only where a row has none yet), and each inbound row and preference event marked processed with its outcome.
 /// </summary>
 internal sealed class InboundEffects(DateTimeOffset now)
 {
@@ -120,5 +120,10 @@ internal sealed class InboundEffects(DateTimeOffset now)
         }
     }
 
+    /// <summary>(preference_id, processed_at, outcome, contact_id).</summary>
+    public List<object?[]> PreferencesProcessed { get; } = [];
+
     public void MarkProcessed(long inboundId, string outcome, long? contactId) => Processed.Add([inboundId, Now, outcome, contactId]);
+
+    public void MarkPreference(long preferenceId, string outcome, long? contactId) => PreferencesProcessed.Add([preferenceId, Now, outcome, contactId]);
 }

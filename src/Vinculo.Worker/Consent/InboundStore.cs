@@ -28,11 +28,13 @@ public sealed class InboundStore(Database database) : ISqlStatements
         new BulkColumn("inbound_id", BulkType.Identifier),
         [new("processed_at", BulkType.Timestamp), new("outcome", BulkType.Text), new("contact_id", BulkType.Identifier)]);
 
+    public static readonly BulkWrite PreferenceProcessed = new(
+        "preference_events",
+        new BulkColumn("preference_id", BulkType.Identifier),
+        [new("processed_at", BulkType.Timestamp), new("outcome", BulkType.Text), new("contact_id", BulkType.Identifier)]);
+
     private const string MatchSql =
         $"SELECT {ContactColumns} FROM contacts WHERE erased_at IS NULL AND (phone_e164 IN @forms OR whatsapp_user_id IN @userIds)";
-
-    private const string MarkPreferenceSql =
-        "UPDATE preference_events SET processed_at = @now, outcome = @outcome, contact_id = @contactId WHERE preference_id = @id AND processed_at IS NULL";
 
     /// <summary>SPEC section 3: an unreachable mark is cleared when the number writes to the business again.</summary>
     private const string ReachableAgainSql =
@@ -74,9 +76,9 @@ public sealed class InboundStore(Database database) : ISqlStatements
 
     public IEnumerable<string> Statements => new[]
     {
-        MatchSql, MarkPreferenceSql, ReachableAgainSql, ErasureRequestSql, PendingInboundSql, PendingPreferencesSql,
+        MatchSql, ReachableAgainSql, ErasureRequestSql, PendingInboundSql, PendingPreferencesSql,
         ErasedSql, ScrubErasedSql, ScrubErasedPreferenceSql, ScrubErasedPayloadsSql, LiftTombstoneSql, ReturningContactSql,
-    }.Select(database.Sql).Concat(new[] { InteractionInsert, LastInteractionWrite, LearnedIdsWrite, InboundProcessed }.SelectMany(database.Dialect.BulkWriteStatements));
+    }.Select(database.Sql).Concat(new[] { InteractionInsert, LastInteractionWrite, LearnedIdsWrite, InboundProcessed, PreferenceProcessed }.SelectMany(database.Dialect.BulkWriteStatements));
 
     public async Task<List<PendingInbound>> ReadInboundAsync(DbConnection connection, DbTransaction transaction, int limit, CancellationToken cancellationToken) =>
         (await connection.QueryAsync<PendingInbound>(database.Command(PendingInboundSql, new { limit }, cancellationToken, transaction))).AsList();
@@ -96,9 +98,6 @@ public sealed class InboundStore(Database database) : ISqlStatements
         var rows = await connection.QueryAsync<InboundContact>(database.Command(database.Sql(MatchSql), new { forms = database.List(e164Forms), userIds = database.List(userIds) }, cancellationToken, transaction));
         return rows.AsList();
     }
-
-    public Task MarkPreferenceAsync(DbConnection connection, DbTransaction transaction, long id, string outcome, long? contactId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(database.Command(MarkPreferenceSql, new { id, outcome, contactId, now }, cancellationToken, transaction));
 
     /// <summary>Writes a batch's plain effects (<see cref="InboundEffects"/>): a handful of set-based statements, whatever the batch's size.</summary>
     internal async Task WriteEffectsAsync(DbConnection connection, DbTransaction transaction, InboundEffects effects, CancellationToken cancellationToken)
@@ -132,6 +131,11 @@ public sealed class InboundStore(Database database) : ISqlStatements
         if (effects.Processed.Count > 0)
         {
             await dialect.BulkWriteAsync(connection, transaction, InboundProcessed, effects.Processed, cancellationToken);
+        }
+
+        if (effects.PreferencesProcessed.Count > 0)
+        {
+            await dialect.BulkWriteAsync(connection, transaction, PreferenceProcessed, effects.PreferencesProcessed, cancellationToken);
         }
     }
 

@@ -101,20 +101,29 @@ public sealed class ProcessInboundJob(
             var erased = await store.ErasedAmongAsync(connection, transaction, allForms.Select(PhoneHash.Of).ToList(), cancellationToken);
             tally.Phase("match", phase);
             var effects = new InboundEffects(context.Now);
+            // Opt-outs and opt-ins are decided in arrival order against the batch's own view of each consent, read up front
+            // in one query, and written with the plain effects: a burst of "sair" costs a few statements, not a few per row.
+            var consents = new ConsentBatch(database, ledger);
+            var relevant = work
+                .Where(w => w.Message is { } m ? intents[m.Id].Kind != InboundIntentKind.Interaction : w.Preference!.Value == "stop")
+                .SelectMany(w => directory.Match(forms[(w.Order, w.Id)], Trim(w.Message is { } m ? m.WaUserId : w.Preference!.WaUserId)))
+                .Select(c => c.ContactId);
+            await consents.LoadAsync(connection, transaction, relevant, cancellationToken);
             foreach (var item in work)
             {
                 var itemForms = forms[(item.Order, item.Id)];
                 if (item.Message is { } message)
                 {
-                    await ApplyMessageAsync(connection, transaction, message, itemForms, intents[message.Id], directory, erased, effects, context.Now, tally, cancellationToken);
+                    await ApplyMessageAsync(connection, transaction, message, itemForms, intents[message.Id], directory, erased, effects, consents, context.Now, tally, cancellationToken);
                 }
                 else
                 {
-                    await ApplyPreferenceAsync(connection, transaction, item.Preference!, itemForms, directory, erased, context.Now, tally, cancellationToken);
+                    await ApplyPreferenceAsync(connection, transaction, item.Preference!, itemForms, directory, erased, effects, consents, context.Now, tally, cancellationToken);
                 }
             }
 
             tally.Phase("decide_and_consent", phase);
+            await consents.WriteAsync(connection, transaction, OptedOutReason, context.Now, cancellationToken);
             await store.WriteEffectsAsync(connection, transaction, effects, cancellationToken);
             Hosting.Failpoints.Hit("inbound.before_commit");
             await transaction.CommitAsync(cancellationToken);
@@ -161,14 +170,14 @@ public sealed class ProcessInboundJob(
 
     private async Task ApplyMessageAsync(
         DbConnection connection, DbTransaction transaction, PendingInbound message, IReadOnlyList<string> forms, InboundIntent intent, InboundDirectory directory,
-        HashSet<string> erased, InboundEffects effects, DateTimeOffset now, InboundTally tally, CancellationToken cancellationToken)
+        HashSet<string> erased, InboundEffects effects, ConsentBatch consents, DateTimeOffset now, InboundTally tally, CancellationToken cancellationToken)
     {
         tally.Messages++;
         var contacts = directory.Match(forms, Trim(message.WaUserId));
         var erasedHashes = contacts.Count == 0 ? forms.Select(PhoneHash.Of).Where(erased.Contains).ToList() : [];
         if (erasedHashes.Count > 0)
         {
-            await ApplyErasedAsync(connection, transaction, message, forms, intent, erased, erasedHashes, effects, now, tally, cancellationToken);
+            await ApplyErasedAsync(connection, transaction, message, forms, intent, erased, erasedHashes, effects, consents, now, tally, cancellationToken);
             return;
         }
 
@@ -192,7 +201,7 @@ public sealed class ProcessInboundJob(
         switch (intent.Kind)
         {
             case InboundIntentKind.OptOut:
-                changed = await RevokeAsync(connection, transaction, contacts, forms, at, intent.Rule, detail, now, cancellationToken);
+                changed = await consents.RevokeAsync(connection, transaction, ids, Hashes(contacts, forms), at, intent.Rule, detail, cancellationToken);
                 tally.OptOuts++;
                 tally.Revoked += changed;
                 if (intent.Rule == InboundRules.EraseData && (forms.Count > 0 || contacts.Count > 0))
@@ -204,7 +213,7 @@ public sealed class ProcessInboundJob(
 
                 break;
             case InboundIntentKind.OptIn when contacts.Count > 0:
-                changed = await GrantAsync(connection, transaction, contacts, forms, at, detail, cancellationToken);
+                changed = await consents.GrantAsync(connection, transaction, ids, Hashes(contacts, forms), at, detail, cancellationToken);
                 tally.OptIns++;
                 tally.Granted += changed;
                 break;
@@ -227,7 +236,7 @@ public sealed class ProcessInboundJob(
     /// </summary>
     private async Task ApplyErasedAsync(
         DbConnection connection, DbTransaction transaction, PendingInbound message, IReadOnlyList<string> forms, InboundIntent intent, HashSet<string> erased,
-        List<string> erasedHashes, InboundEffects effects, DateTimeOffset now, InboundTally tally, CancellationToken cancellationToken)
+        List<string> erasedHashes, InboundEffects effects, ConsentBatch consents, DateTimeOffset now, InboundTally tally, CancellationToken cancellationToken)
     {
         if (intent.Kind == InboundIntentKind.OptIn)
         {
@@ -236,7 +245,7 @@ public sealed class ProcessInboundJob(
             erased.ExceptWith(hashes);
             var returning = new InboundContact { ContactId = contactId, PhoneE164 = Canonical(forms) };
             var detail = new Dictionary<string, object?> { ["rule"] = intent.Rule, ["inbound_id"] = message.Id, ["after_erasure"] = true };
-            var changed = await GrantAsync(connection, transaction, [returning], forms, message.ReceivedAt, detail, cancellationToken);
+            var changed = await consents.GrantAsync(connection, transaction, [contactId], Hashes([returning], forms), message.ReceivedAt, detail, cancellationToken);
             tally.OptIns++;
             tally.Granted += changed;
             tally.ReturnedAfterErasure++;
@@ -252,7 +261,7 @@ public sealed class ProcessInboundJob(
 
     private async Task ApplyPreferenceAsync(
         DbConnection connection, DbTransaction transaction, PendingPreference preference, IReadOnlyList<string> forms, InboundDirectory directory,
-        HashSet<string> erased, DateTimeOffset now, InboundTally tally, CancellationToken cancellationToken)
+        HashSet<string> erased, InboundEffects effects, ConsentBatch consents, DateTimeOffset now, InboundTally tally, CancellationToken cancellationToken)
     {
         tally.Preferences++;
         var contacts = directory.Match(forms, Trim(preference.WaUserId));
@@ -261,7 +270,7 @@ public sealed class ProcessInboundJob(
             // An erased number's preference changes nothing (it stays suppressed) and keeps nothing of the person.
             await store.ScrubErasedAsync(connection, transaction, preference.Id, preference: true, forms, now, cancellationToken);
             tally.SkippedErased++;
-            await store.MarkPreferenceAsync(connection, transaction, preference.Id, $"preference={preference.Value} contacts=0 changed=0 skipped_erased", null, now, cancellationToken);
+            effects.MarkPreference(preference.Id, $"preference={preference.Value} contacts=0 changed=0 skipped_erased", null);
             return;
         }
 
@@ -269,44 +278,14 @@ public sealed class ProcessInboundJob(
         if (preference.Value == "stop")
         {
             var detail = new Dictionary<string, object?> { ["rule"] = "whatsapp:marketing-stop", ["preference_id"] = preference.Id };
-            changed = await RevokeAsync(connection, transaction, contacts, forms, preference.ReceivedAt, "whatsapp:marketing-stop", detail, now, cancellationToken);
+            changed = await consents.RevokeAsync(
+                connection, transaction, contacts.Select(c => c.ContactId).ToList(), Hashes(contacts, forms), preference.ReceivedAt, "whatsapp:marketing-stop", detail, cancellationToken);
             tally.Revoked += changed;
         }
 
         // "resume" is recorded and nothing more: SPEC section 4, it does not grant consent by itself.
         var outcome = string.Create(CultureInfo.InvariantCulture, $"preference={preference.Value} contacts={contacts.Count} changed={changed}");
-        await store.MarkPreferenceAsync(connection, transaction, preference.Id, outcome, contacts.Count > 0 ? contacts[0].ContactId : null, now, cancellationToken);
-    }
-
-    private Task<int> RevokeAsync(
-        DbConnection connection, DbTransaction transaction, List<InboundContact> contacts, IReadOnlyList<string> forms, DateTimeOffset at, string reason,
-        Dictionary<string, object?> detail, DateTimeOffset now, CancellationToken cancellationToken) =>
-        ledger.RevokeNumberAsync(
-            connection, transaction, contacts.Select(c => c.ContactId).ToList(), Hashes(contacts, forms), at, reason, detail, OptedOutReason, now, cancellationToken);
-
-    private async Task<int> GrantAsync(
-        DbConnection connection, DbTransaction transaction, List<InboundContact> contacts, IReadOnlyList<string> forms, DateTimeOffset at,
-        Dictionary<string, object?> detail, CancellationToken cancellationToken)
-    {
-        var ids = contacts.Select(c => c.ContactId).ToList();
-        var current = await ledger.ReadAsync(connection, transaction, ids, cancellationToken);
-        var changed = 0;
-        foreach (var id in ids)
-        {
-            var before = current.GetValueOrDefault(id);
-            if (await ledger.ApplyAsync(connection, transaction, id, before, ConsentTransitions.Grant(before, ConsentSources.WhatsApp, at), ConsentSources.WhatsApp, detail, cancellationToken))
-            {
-                changed++;
-            }
-        }
-
-        // An explicit opt-in from the number itself is the one thing that lifts a suppression (SPEC section 4).
-        foreach (var hash in Hashes(contacts, forms))
-        {
-            await ledger.LiftSuppressionAsync(connection, transaction, hash, cancellationToken);
-        }
-
-        return changed;
+        effects.MarkPreference(preference.Id, outcome, contacts.Count > 0 ? contacts[0].ContactId : null);
     }
 
     /// <summary>

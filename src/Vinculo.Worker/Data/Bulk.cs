@@ -49,6 +49,16 @@ public sealed partial record BulkWrite(string Table, BulkColumn? Key, IReadOnlyL
     /// </summary>
     public bool SkipSqliteChecks { get; init; }
 
+    /// <summary>
+    /// A write that the next run makes again if a crash loses it, because it only records a result that is derived from
+    /// the table and recomputed whenever it is missing (a sweep's classification: a row whose check was not recorded is
+    /// simply checked again). PostgreSQL then commits it without waiting for its WAL to reach the disk
+    /// (<c>synchronous_commit = off</c>, for that transaction only). A crash can lose only the last such commits, never
+    /// leave the table inconsistent, and any later ordinary commit (the run's own record, a plan built on the new
+    /// statuses) waits for them too: nothing that depends on the result can outlive it.
+    /// </summary>
+    public bool Redoable { get; init; }
+
     internal static string Identifier(string name) =>
         PlainIdentifier().IsMatch(name) ? name : throw new ArgumentException($"'{name}' is not a plain SQL identifier.", nameof(name));
 

@@ -34,9 +34,11 @@ internal static partial class PostgresBulk
         var statements = Statements(write, staging);
         var columns = write.AllColumns.ToList();
 
-        await using (var create = new NpgsqlCommand(statements[0], npgsql, (NpgsqlTransaction)transaction))
+        // See BulkWrite.Redoable: this transaction's commit does not wait for the WAL flush.
+        var create = write.Redoable ? "SET LOCAL synchronous_commit = off; " + statements[0] : statements[0];
+        await using (var command = new NpgsqlCommand(create, npgsql, (NpgsqlTransaction)transaction))
         {
-            await create.ExecuteNonQueryAsync(cancellationToken);
+            await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await CopyAsync(npgsql, statements[1], columns, rows, cancellationToken);
@@ -70,11 +72,36 @@ internal static partial class PostgresBulk
             await importer.StartRowAsync(cancellationToken);
             for (var i = 0; i < columns.Count; i++)
             {
-                await WriteValueAsync(importer, rows.Value(row, i), columns[i].Type, cancellationToken);
+                if (!rows.Typed || !await TryWriteTypedAsync(importer, rows, row, i, columns[i].Type, cancellationToken))
+                {
+                    await WriteValueAsync(importer, rows.Value(row, i), columns[i].Type, cancellationToken);
+                }
             }
         }
 
         await importer.CompleteAsync(cancellationToken);
+    }
+
+    /// <summary>Writes a value through the rows' typed readers (no boxing); false when this form does not keep the column that way.</summary>
+    private static async ValueTask<bool> TryWriteTypedAsync(NpgsqlBinaryImporter importer, BulkRows rows, int row, int column, BulkType type, CancellationToken cancellationToken)
+    {
+        switch (type)
+        {
+            case BulkType.Identifier when rows.TryInt64(row, column, out var key):
+                await importer.WriteAsync(key, NpgsqlDbType.Bigint, cancellationToken);
+                return true;
+            case BulkType.Number when rows.TryInt64(row, column, out var number):
+                await importer.WriteAsync(checked((int)number), NpgsqlDbType.Integer, cancellationToken);
+                return true;
+            case BulkType.Text when rows.TryText(row, column, out var text):
+                await (text is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(text, NpgsqlDbType.Text, cancellationToken));
+                return true;
+            case BulkType.Timestamp when rows.TryInstant(row, column, out var instant):
+                await importer.WriteAsync(UtcTimestampHandler.Truncate(instant), NpgsqlDbType.TimestampTz, cancellationToken);
+                return true;
+            default:
+                return false;
+        }
     }
 
     private static Task WriteValueAsync(NpgsqlBinaryImporter importer, object? value, BulkType type, CancellationToken cancellationToken) => value switch

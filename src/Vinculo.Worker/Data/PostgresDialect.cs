@@ -111,6 +111,10 @@ public sealed class PostgresDialect(string connectionString) : SqlDialect(connec
     public override Task<int> BulkWriteAsync(DbConnection connection, DbTransaction transaction, BulkWrite write, BulkRows rows, CancellationToken cancellationToken) =>
         PostgresBulk.WriteAsync(connection, transaction, write, rows, cancellationToken);
 
+    /// <remarks>A hash index, as in V010: a B-tree refuses entries longer than about 2,700 bytes.</remarks>
+    protected override string CreateUnclassifiedRawIndex() =>
+        "CREATE INDEX IF NOT EXISTS ix_contacts_unclassified_raw ON contacts USING hash (phone_raw) WHERE phone_e164 IS NULL AND erased_at IS NULL";
+
     /// <remarks>Runs outside any transaction (VACUUM refuses one).</remarks>
     protected override string? AfterRewrite(string table) => $"VACUUM (ANALYZE) {table}";
 

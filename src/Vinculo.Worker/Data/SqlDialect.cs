@@ -36,6 +36,15 @@ public abstract class SqlDialect(string connectionString)
             string.Join(", ", columns.Split(',', StringSplitOptions.TrimEntries).Select(BulkWrite.Identifier)));
 
     /// <summary>
+    /// Creates, unless it exists, the index of <c>contacts</c> whose number no classifier accepted (migration V010), as
+    /// this engine defines it there: a sweep that rewrites most of the base drops it and builds it again afterwards.
+    /// </summary>
+    public string CreateUnclassifiedRawIndexSql => CreateUnclassifiedRawIndex();
+
+    protected virtual string CreateUnclassifiedRawIndex() =>
+        "CREATE INDEX IF NOT EXISTS ix_contacts_unclassified_raw ON contacts (phone_raw) WHERE phone_e164 IS NULL AND erased_at IS NULL";
+
+    /// <summary>
     /// Housekeeping after a statement-by-statement rewrite of most of a table, or null when the engine needs none.
     /// PostgreSQL: <c>VACUUM (ANALYZE)</c>, so that the old row versions go, index-only scans work again and the planner
     /// sees the new values (the duplicate pass's grouping ran three times faster after it on a million contacts).

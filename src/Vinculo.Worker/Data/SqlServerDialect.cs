@@ -37,6 +37,11 @@ public sealed class SqlServerDialect(string connectionString) : SqlDialect(conne
     protected override string CreateIndexIfMissing(string index, string table, string columns) =>
         $"IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = '{index}' AND object_id = OBJECT_ID('{table}')) CREATE INDEX {index} ON {table} ({columns})";
 
+    /// <remarks>On the persisted hash of <c>phone_raw</c>, as in V010: an index key holds at most 1,700 bytes.</remarks>
+    protected override string CreateUnclassifiedRawIndex() =>
+        "IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = 'ix_contacts_unclassified_raw' AND object_id = OBJECT_ID('contacts')) " +
+        "CREATE INDEX ix_contacts_unclassified_raw ON contacts (phone_raw_hash) WHERE phone_e164 IS NULL AND erased_at IS NULL";
+
     /// <remarks>OUTPUT INTO a table variable, then a SELECT: a bare OUTPUT is refused on a table with any enabled trigger.</remarks>
     public override string ClaimSql(string table, string key, string where, string orderBy, string assignments) =>
         $"DECLARE @claimed TABLE ({key} bigint NOT NULL); " +

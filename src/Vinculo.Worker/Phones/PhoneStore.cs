@@ -53,6 +53,13 @@ public sealed class PhoneStore(Database database) : ISqlStatements
 
     private const string NumberIndexColumns = "phone_e164, erased_at";
 
+    /// <summary>
+    /// The index of numbers no classifier accepts, dropped and built again with <see cref="NumberIndex"/>: before a first
+    /// sweep every contact is in it, and each row the sweep classifies left it, one delete in the random order of
+    /// <c>phone_raw</c>; afterwards it holds only the few invalid numbers, and building it takes a fraction of a second.
+    /// </summary>
+    private const string UnclassifiedIndex = "ix_contacts_unclassified_raw";
+
     private const string LiveCountSql = "SELECT COUNT(*) FROM contacts WHERE erased_at IS NULL";
 
     private const string CandidateCountSql =
@@ -85,6 +92,7 @@ public sealed class PhoneStore(Database database) : ISqlStatements
         ])
     {
         SkipSqliteChecks = true,
+        Redoable = true,
     };
 
     public static readonly BulkWrite DuplicateWrite = new(
@@ -93,6 +101,7 @@ public sealed class PhoneStore(Database database) : ISqlStatements
         [new("phone_status", BulkType.Text), new("duplicate_of", BulkType.Identifier), new("updated_at", BulkType.Timestamp)])
     {
         SkipSqliteChecks = true,
+        Redoable = true,
     };
 
     public int ConcurrentWriters => database.Dialect.ConcurrentWriters;
@@ -101,10 +110,14 @@ public sealed class PhoneStore(Database database) : ISqlStatements
 
     private string CreateNumberIndexSql => database.Dialect.CreateIndexIfMissingSql(NumberIndex, "contacts", NumberIndexColumns);
 
+    private string DropUnclassifiedIndexSql => database.Dialect.DropIndexIfExistsSql(UnclassifiedIndex, "contacts");
+
+    private string CreateUnclassifiedIndexSql => database.Dialect.CreateUnclassifiedRawIndexSql;
+
     private string? AfterRewriteSql => database.Dialect.AfterRewriteSql("contacts");
 
     public IEnumerable<string> Statements =>
-        [.. AfterRewriteSql is null ? [] : new[] { AfterRewriteSql }, LiveCountSql, CandidateCountSql, DropNumberIndexSql, CreateNumberIndexSql, CandidatesSql, DuplicateChangesSql, OrphanDuplicatesSql, CountByStatusSql, .. database.Dialect.BulkWriteStatements(ClassificationWrite), .. database.Dialect.BulkWriteStatements(DuplicateWrite)];
+        [.. AfterRewriteSql is null ? [] : new[] { AfterRewriteSql }, LiveCountSql, CandidateCountSql, DropNumberIndexSql, CreateNumberIndexSql, DropUnclassifiedIndexSql, CreateUnclassifiedIndexSql, CandidatesSql, DuplicateChangesSql, OrphanDuplicatesSql, CountByStatusSql, .. database.Dialect.BulkWriteStatements(ClassificationWrite), .. database.Dialect.BulkWriteStatements(DuplicateWrite)];
 
     /// <remarks>Read through a <see cref="RowReader"/>: the sweep reads every row of the base, and mapping them took longer than classifying them.</remarks>
     public async Task<List<PhoneCandidate>> ReadCandidatesAsync(long after, int limit, DateTimeOffset staleBefore, string version, CancellationToken cancellationToken)
@@ -148,11 +161,19 @@ public sealed class PhoneStore(Database database) : ISqlStatements
         return (live, candidates);
     }
 
-    /// <summary>Drops the number index for a large rewrite (see <see cref="NumberIndex"/>).</summary>
-    public Task DropNumberIndexAsync(CancellationToken cancellationToken) => ExecuteAsync(DropNumberIndexSql, cancellationToken);
+    /// <summary>Drops the number indexes for a large rewrite (see <see cref="NumberIndex"/> and <see cref="UnclassifiedIndex"/>).</summary>
+    public async Task DropNumberIndexAsync(CancellationToken cancellationToken)
+    {
+        await ExecuteAsync(DropNumberIndexSql, cancellationToken);
+        await ExecuteAsync(DropUnclassifiedIndexSql, cancellationToken);
+    }
 
-    /// <summary>Builds the number index when it is missing: after a large rewrite, or after a run that died during one.</summary>
-    public Task EnsureNumberIndexAsync(CancellationToken cancellationToken) => ExecuteAsync(CreateNumberIndexSql, cancellationToken);
+    /// <summary>Builds the number indexes that are missing: after a large rewrite, or after a run that died during one.</summary>
+    public async Task EnsureNumberIndexAsync(CancellationToken cancellationToken)
+    {
+        await ExecuteAsync(CreateNumberIndexSql, cancellationToken);
+        await ExecuteAsync(CreateUnclassifiedIndexSql, cancellationToken);
+    }
 
     /// <summary>The engine's housekeeping after a large rewrite of <c>contacts</c> (see <see cref="SqlDialect.AfterRewriteSql"/>); true when it had any.</summary>
     public async Task<bool> AfterLargeRewriteAsync(CancellationToken cancellationToken)

@@ -97,7 +97,9 @@ public sealed class RevalidatePhonesJob(PhoneStore store, IOptions<PhonesOptions
                     long? due = null;
                     while (true)
                     {
+                        var reading = System.Diagnostics.Stopwatch.GetTimestamp();
                         var candidates = await store.ReadCandidatesAsync(after, options.BatchSize, staleBefore, PhoneClassifier.LibraryVersion, stop.Token);
+                        tally.Busy(PhoneTally.Reading, reading);
                         if (candidates.Count == 0)
                         {
                             break;
@@ -111,7 +113,9 @@ public sealed class RevalidatePhonesJob(PhoneStore store, IOptions<PhonesOptions
                         }
 
                         after = candidates[^1].ContactId;
+                        var classifying = System.Diagnostics.Stopwatch.GetTimestamp();
                         var batch = Recheck(candidates, classifier, context.Now, tally);
+                        tally.Busy(PhoneTally.Classifying, classifying);
                         context.Progress.Report(Classifying, tally.Scanned, due);
                         await batches.Writer.WriteAsync(batch, stop.Token);
                     }
@@ -133,10 +137,12 @@ public sealed class RevalidatePhonesJob(PhoneStore store, IOptions<PhonesOptions
                 new ParallelOptions { MaxDegreeOfParallelism = store.ConcurrentWriters, CancellationToken = stop.Token },
                 async (batch, token) =>
                 {
+                    var writing = System.Diagnostics.Stopwatch.GetTimestamp();
                     Hosting.Failpoints.Hit("phones.before_write");
                     await store.WriteClassificationsAsync(batch.Classified, token);
                     await store.WriteDuplicatesAsync(batch.DuplicateLinks, token);
                     Hosting.Failpoints.Hit("phones.after_write");
+                    tally.Busy(PhoneTally.Writing, writing);
                 });
         }
         finally
@@ -262,6 +268,23 @@ internal sealed class PhoneTally
 
     private readonly Dictionary<string, double> seconds = [];
 
+    public const int Reading = 0;
+    public const int Classifying = 1;
+    public const int Writing = 2;
+
+    /// <summary>Elapsed ticks spent reading, classifying and writing batches; they overlap (the writer works while the next batch is read).</summary>
+    private readonly long[] busy = new long[3];
+
+    /// <summary>Adds the time since <paramref name="started"/> (a <see cref="System.Diagnostics.Stopwatch"/> timestamp) to a stage; safe from several writers.</summary>
+    public void Busy(int stage, long started) => Interlocked.Add(ref busy[stage], System.Diagnostics.Stopwatch.GetTimestamp() - started);
+
+    private Dictionary<string, double> BusySeconds() => new()
+    {
+        ["read"] = Math.Round((double)busy[Reading] / System.Diagnostics.Stopwatch.Frequency, 3),
+        ["classify"] = Math.Round((double)busy[Classifying] / System.Diagnostics.Stopwatch.Frequency, 3),
+        ["write"] = Math.Round((double)busy[Writing] / System.Diagnostics.Stopwatch.Frequency, 3),
+    };
+
     /// <summary>Records the time since the last phase (where a sweep's time goes, in <c>job_runs.detail</c>).</summary>
     public void Phase(string name, System.Diagnostics.Stopwatch watch)
     {
@@ -316,5 +339,6 @@ internal sealed class PhoneTally
         ["library_version"] = libraryVersion,
         ["rebuilt_number_index"] = RebuiltNumberIndex,
         ["phase_seconds"] = seconds,
+        ["busy_seconds"] = BusySeconds(),
     };
 }

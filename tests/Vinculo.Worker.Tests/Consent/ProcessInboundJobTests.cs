@@ -184,6 +184,77 @@ public abstract class ProcessInboundJobTests(EngineFixture engine) : EngineSuite
     }
 
     [SkippableFact]
+    public async Task OptInThenOptOut_InOneBatch_EndsRevoked_SuppressedFromTheOptOut_AndATwiceSaidSairCountsOnce()
+    {
+        await using var db = await NewMigratedDatabaseAsync();
+        var seed = new ConsentSeed(db);
+        var carla = await seed.ContactAsync(Carla, Now.AddDays(-90));
+        await seed.ConsentAsync(carla, "granted", Now.AddDays(-60));
+        var bruno = await seed.ContactAsync("+5521998765432", Now.AddDays(-90));
+        await seed.ConsentAsync(bruno, "granted", Now.AddDays(-60));
+        await seed.ExecuteAsync(
+            "INSERT INTO suppression_list (phone_hash, reason, added_at) VALUES (@hash, 'import', @at)", new { hash = Privacy.PhoneHash.Of(Carla), at = Now.AddDays(-10) });
+        await seed.InboundAsync("5511987654321", "sim", Now.AddMinutes(-5));
+        await seed.InboundAsync("5511987654321", "sair", Now.AddMinutes(-4));
+        await seed.InboundAsync("5521998765432", "sair", Now.AddMinutes(-3));
+        await seed.InboundAsync("5521998765432", "SAIR!!", Now.AddMinutes(-2));
+
+        await seed.RunAsync(ProcessInboundJob.Key, Now);
+
+        Assert.Equal("revoked", await seed.ConsentStatusAsync(carla));
+        Assert.Equal(1, await seed.EventsAsync(carla, "renewed"));
+        Assert.Equal(1, await seed.EventsAsync(carla, "revoked"));
+        // The opt-in lifted the import's suppression; the opt-out after it put the number back, as of its own time.
+        Assert.Equal("opt_out", await seed.ScalarAsync<string>("SELECT reason FROM suppression_list WHERE phone_hash = @hash", new { hash = Privacy.PhoneHash.Of(Carla) }));
+        Assert.Equal(
+            Now.AddMinutes(-4),
+            await seed.ScalarAsync<DateTimeOffset>("SELECT added_at FROM suppression_list WHERE phone_hash = @hash", new { hash = Privacy.PhoneHash.Of(Carla) }));
+        Assert.Equal("revoked", await seed.ConsentStatusAsync(bruno));
+        Assert.Equal(1, await seed.EventsAsync(bruno, "revoked"));
+        Assert.Equal(
+            Now.AddMinutes(-3),
+            await seed.ScalarAsync<DateTimeOffset>("SELECT added_at FROM suppression_list WHERE phone_hash = @hash", new { hash = Privacy.PhoneHash.Of("+5521998765432") }));
+        // Events in the order things happened.
+        Assert.Equal(
+            ["renewed", "revoked", "revoked"],
+            (await seed.QueryAsync<string>("SELECT event FROM consent_events ORDER BY event_id")).ToArray());
+    }
+
+    [SkippableFact]
+    public async Task ABurstOfOptOuts_AcrossBatches_RevokesCancelsAndSuppressesEveryOne()
+    {
+        await using var db = await NewMigratedDatabaseAsync();
+        var seed = new ConsentSeed(db);
+        const int People = 120;
+        for (var i = 0; i < People; i++)
+        {
+            var number = "+55119" + (70_000_000 + i).ToString(CultureInfo.InvariantCulture);
+            var contact = await seed.ContactAsync(number, Now.AddDays(-90));
+            if (i % 3 != 0)
+            {
+                // A third have no consent row at all: the opt-out still leaves one, revoked.
+                await seed.ConsentAsync(contact, "granted", Now.AddDays(-60));
+            }
+
+            await seed.QueuedMessageAsync(contact, number, Now.AddHours(20));
+            await seed.InboundAsync(number.TrimStart('+'), i % 2 == 0 ? "sair" : "Pare de mandar mensagem", Now.AddMinutes(-60).AddSeconds(i));
+        }
+
+        // And a stranger, whose number is suppressed though nobody here has it.
+        await seed.InboundAsync("5585998761234", "sair", Now.AddMinutes(-1));
+
+        var run = await seed.RunAsync(ProcessInboundJob.Key, Now, "--Consent:InboundBatchSize=25");
+
+        Assert.True(run.Status == JobRunStatus.Succeeded, run.Error);
+        Assert.Equal(People, await seed.ScalarAsync<long>("SELECT COUNT(*) FROM consents WHERE status = 'revoked'"));
+        Assert.Equal(People, await seed.ScalarAsync<long>("SELECT COUNT(*) FROM consent_events WHERE event = 'revoked'"));
+        Assert.Equal(People, await seed.ScalarAsync<long>("SELECT COUNT(*) FROM message_queue WHERE status = 'cancelled' AND status_reason = 'opted_out'"));
+        Assert.Equal(People + 1, await seed.CountAsync("suppression_list"));
+        Assert.True(await seed.IsSuppressedAsync("+5585998761234"));
+        Assert.Equal(People + 1, await seed.ScalarAsync<long>("SELECT COUNT(*) FROM inbound_messages WHERE outcome LIKE 'intent=opt_out%'"));
+    }
+
+    [SkippableFact]
     public async Task PreferenceStop_Revokes_AndResumeDoesNotGrant()
     {
         await using var db = await NewMigratedDatabaseAsync();
