@@ -80,6 +80,17 @@ if ! grep -qE '(Passed|Failed)! +- +Failed:' "$LOG"; then
   [ "$status" -ne 0 ] && exit "$status" || exit 1
 fi
 
+# The fault harness's short form (README, "Faults"), on a full run only (no arguments such as a --filter): real worker
+# processes killed, paused and restarted on a PostgreSQL cluster of its own and on a SQLite file, then SPEC section 10's
+# invariants. It prints its seed; the same seed replays the same schedule of faults.
+faults_status=0
+if [ "$#" -eq 0 ] && [ "$status" -eq 0 ]; then
+  set +e
+  dotnet tests/Vinculo.Faults/bin/Release/net10.0/vinculo-faults.dll short --pg-bin "$PG_BIN" 2>&1 | tee -a "$LOG"
+  faults_status=${PIPESTATUS[0]}
+  set -e
+fi
+
 # One closing line with the totals of every test assembly.
 awk '
   /(Passed|Failed)! +- +Failed: +[0-9]+, +Passed: +[0-9]+, +Skipped: +[0-9]+/ {
@@ -89,4 +100,5 @@ awk '
   }
   END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$LOG"
 rm -f "$LOG"
+[ "$faults_status" -ne 0 ] && echo "fault harness: invariants violated (see its seed above)" && exit "$faults_status"
 exit "$status"

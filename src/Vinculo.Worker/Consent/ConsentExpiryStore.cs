@@ -85,7 +85,9 @@ public sealed class ConsentExpiryStore(Database database) : ISqlStatements
         }
 
         var cancelled = await connection.ExecuteAsync(database.Command(CancelSql, parameters, cancellationToken, transaction));
+        Hosting.Failpoints.Hit("consents.before_commit");
         await transaction.CommitAsync(cancellationToken);
+        Hosting.Failpoints.Hit("consents.after_commit");
         return (expired, cancelled);
     }
 

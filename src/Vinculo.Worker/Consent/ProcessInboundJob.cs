@@ -125,7 +125,9 @@ public sealed class ProcessInboundJob(
             tally.Phase("decide_and_consent", phase);
             await consents.WriteAsync(connection, transaction, OptedOutReason, context.Now, cancellationToken);
             await store.WriteEffectsAsync(connection, transaction, effects, cancellationToken);
+            Hosting.Failpoints.Hit("inbound.before_commit");
             await transaction.CommitAsync(cancellationToken);
+            Hosting.Failpoints.Hit("inbound.after_commit");
             tally.Phase("write", phase);
             context.Progress.Report(Applying, tally.Messages + tally.Preferences);
         }

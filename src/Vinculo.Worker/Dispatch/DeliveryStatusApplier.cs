@@ -73,7 +73,9 @@ internal sealed class DeliveryStatusApplier(Database database, DeliveryStatusSto
             (afterAt, afterId) = (pending[^1].OccurredAt, pending[^1].EventId);
             tally.Read += pending.Count;
             await ApplyBatchAsync(new RecordContext(messages, connection, transaction, [], cancellationToken), pending, now, tally);
+            Hosting.Failpoints.Hit("status.before_commit");
             await transaction.CommitAsync(cancellationToken);
+            Hosting.Failpoints.Hit("status.after_commit");
             progress.Report(Applying, tally.Read);
         }
     }

@@ -119,6 +119,7 @@ internal sealed class DispatchRun(
             claiming.Start();
             var batch = await store.ClaimAsync(node, now, limit, window, facts => recheck.Decide(facts, now), CancellationToken.None);
             claiming.Stop();
+            Hosting.Failpoints.Hit("dispatch.after_claim");
             if (batch.Claimed == 0)
             {
                 return;
@@ -168,7 +169,9 @@ internal sealed class DispatchRun(
 
         await throttle.WaitTurnAsync(stop);
         var sent = message.Message;
+        Hosting.Failpoints.Hit("dispatch.before_send");
         var result = await SendAsync(sent, stop);
+        Hosting.Failpoints.Hit("dispatch.after_send");
         if (result.Status == SendStatus.Refused
             && SendErrorPolicy.Classify(result.HttpStatus ?? 0, result.ErrorCode) == SendErrorAction.RetryAsTemplate
             && message.AsTemplate is { } template)

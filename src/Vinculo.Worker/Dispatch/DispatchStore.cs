@@ -227,6 +227,7 @@ public sealed class DispatchStore(Database database) : ISqlStatements
             await connection.ExecuteAsync(database.Command(ReleaseSql, new { id, notBefore, code = (int?)null, now }, cancellationToken, transaction));
         }
 
+        Hosting.Failpoints.Hit("dispatch.before_claim");
         await transaction.CommitAsync(cancellationToken);
         return new ClaimedBatch(ids.Count, verdicts);
     }
@@ -309,7 +310,9 @@ public sealed class DispatchStore(Database database) : ISqlStatements
             await recorder.ApplyAsync(context, outcome);
         }
 
+        Hosting.Failpoints.Hit("dispatch.before_record");
         await transaction.CommitAsync(cancellationToken);
+        Hosting.Failpoints.Hit("dispatch.after_record");
         return context.Counts;
     }
 

@@ -121,7 +121,9 @@ public sealed class InboxProcessor
                 }
 
                 await store.RecordFileAsync(session, sha256, report, now, cancellationToken);
+                Hosting.Failpoints.Hit("import.before_commit");
                 await session.CommitAsync(cancellationToken);
+                Hosting.Failpoints.Hit("import.after_commit");
             }
 
             return report.Counts.ErasedChat ? DeleteErasedChat(path, report, index) : await ArchiveAsync(folder, path, report, sha256, index);

@@ -77,6 +77,7 @@ public sealed class JobRunner(
         var node = scheduler.Value.Node;
         var runId = await runs.StartAsync(jobKey, node, startedAt, cancellationToken);
         Log.JobStarted(logger, jobKey, runId, startedAt);
+        Failpoints.Hit("job.after_start");
         using var progress = progressFeed.Begin(jobKey);
 
         // A lease the engine dropped (a dead session) stops the job: it must not go on unprotected.
@@ -115,6 +116,7 @@ public sealed class JobRunner(
         var finishedAt = timeProvider.GetUtcNow();
         try
         {
+            Failpoints.Hit("job.before_finish");
             await runs.FinishAsync(runId, finishedAt, result, error, CancellationToken.None);
         }
         catch (Exception e) when (e is DatabaseUnavailableException or System.Data.Common.DbException)

@@ -23,7 +23,7 @@ public sealed class ProgressFeed(TimeProvider? clock = null)
     }
 
     /// <summary>The runs in progress, oldest first.</summary>
-    public IReadOnlyList<JobProgress> Running => [.. running.OrderBy(r => r.Value).Select(r => r.Key)];
+    public IReadOnlyList<JobProgress> Running => [.. running.ToArray().OrderBy(r => r.Value).Select(r => r.Key)];
 
     /// <summary>Starts following a run; disposing the returned progress ends it.</summary>
     public JobProgress Begin(string jobKey)

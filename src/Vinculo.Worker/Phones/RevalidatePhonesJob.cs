@@ -138,8 +138,10 @@ public sealed class RevalidatePhonesJob(PhoneStore store, IOptions<PhonesOptions
                 async (batch, token) =>
                 {
                     var writing = System.Diagnostics.Stopwatch.GetTimestamp();
+                    Hosting.Failpoints.Hit("phones.before_write");
                     await store.WriteClassificationsAsync(batch.Classified, token);
                     await store.WriteDuplicatesAsync(batch.DuplicateLinks, token);
+                    Hosting.Failpoints.Hit("phones.after_write");
                     tally.Busy(PhoneTally.Writing, writing);
                 });
         }

@@ -286,7 +286,9 @@ public sealed class PlanStore(Database database) : ISqlStatements
         await using DbTransaction transaction = await connection.BeginTransactionAsync(cancellationToken);
         var inserted = await database.Dialect.BulkWriteAsync(connection, transaction, QueueInsert, rows, cancellationToken);
         var cancelled = await connection.ExecuteAsync(database.Command(CancelSuppressedSql, new { day, now }, cancellationToken, transaction));
+        Hosting.Failpoints.Hit("plan.before_commit");
         await transaction.CommitAsync(cancellationToken);
+        Hosting.Failpoints.Hit("plan.after_commit");
         return (inserted, cancelled);
     }
 
