@@ -76,6 +76,27 @@ public sealed class ImportStore(Database database) : ISqlStatements
         "INSERT INTO import_files (content_sha256, kind, outcome, interactions_added, contacts_created, contacts_updated, rows_rejected, imported_at, counterpart_hash) " +
         "VALUES (@sha256, @kind, @outcome, @interactions, @created, @updated, @rejected, @now, @counterpartHash)";
 
+    /// <summary>A file's counts once it is done; its row was written as it went when it was imported in batches (V013).</summary>
+    private const string FinishFileSql =
+        "UPDATE import_files SET kind = @kind, outcome = @outcome, interactions_added = @interactions, contacts_created = @created, " +
+        "contacts_updated = @updated, rows_rejected = @rejected, imported_at = @now, counterpart_hash = @counterpartHash, progress = NULL " +
+        "WHERE import_id = @importId";
+
+    /// <summary>Where a file imported in batches stopped: the records committed and the counts so far.</summary>
+    private const string ProgressSql =
+        "SELECT import_id AS ImportId, rows_committed AS RowsCommitted, progress AS Progress FROM import_files " +
+        "WHERE content_sha256 = @sha256 AND outcome = 'importing' AND rows_committed IS NOT NULL ORDER BY import_id DESC";
+
+    private string InsertProgressSql => database.Dialect.InsertReturningKey(
+        "import_files",
+        "content_sha256, kind, outcome, interactions_added, contacts_created, contacts_updated, rows_rejected, imported_at, rows_committed, progress",
+        "@sha256, @kind, 'importing', @interactions, @created, @updated, @rejected, @now, @rows, @progress",
+        "import_id");
+
+    private const string UpdateProgressSql =
+        "UPDATE import_files SET interactions_added = @interactions, contacts_created = @created, contacts_updated = @updated, " +
+        "rows_rejected = @rejected, imported_at = @now, rows_committed = @rows, progress = @progress WHERE import_id = @importId";
+
     /// <summary>Where a 1:1 chat export went in <c>archive/</c>, so that an erasure of its counterpart can delete it.</summary>
     private const string ArchiveNameSql =
         "UPDATE import_files SET archive_name = @name WHERE content_sha256 = @sha256 AND counterpart_hash = @counterpartHash AND archive_name IS NULL";
@@ -113,7 +134,7 @@ public sealed class ImportStore(Database database) : ISqlStatements
     public IEnumerable<string> Statements =>
     [
         ByExternalRefSql, ByPhoneSql, ByRawPhoneSql, ContactNumberSql, NamedContactsSql, InsertContactSql, UpdateIdentitySql, UpdatePhoneSql, TouchLastInteractionSql,
-        InsertFileSql, ArchiveNameSql, database.Sql(ErasedSql), ErasedFileSql,
+        InsertFileSql, ArchiveNameSql, database.Sql(ErasedSql), ErasedFileSql, FinishFileSql, ProgressSql, InsertProgressSql, UpdateProgressSql,
         .. InteractionInsert.Statements(database.Dialect), .. SuppressionInsert.Statements(database.Dialect),
     ];
 
@@ -221,11 +242,45 @@ public sealed class ImportStore(Database database) : ISqlStatements
     public Task<int> InsertSuppressionsAsync(ImportSession session, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken) =>
         SuppressionInsert.WriteAsync(database.Dialect, session.Connection, session.Transaction, rows, cancellationToken);
 
-    /// <summary>Records a file the import finished with; in the file's own transaction when it was imported.</summary>
-    public async Task RecordFileAsync(ImportSession? session, string sha256, FileReport report, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Where an earlier run of these bytes stopped, when it was imported in batches and did not finish.</summary>
+    public Task<ImportProgress?> ProgressAsync(ImportSession session, string sha256, CancellationToken cancellationToken) =>
+        session.Connection.QueryFirstOrDefaultAsync<ImportProgress>(session.Command(database, ProgressSql, new { sha256 }, cancellationToken));
+
+    /// <summary>Records how far a file imported in batches got, in the batch's own transaction; returns its <c>import_id</c>.</summary>
+    public async Task<long> SaveProgressAsync(
+        ImportSession session, long? importId, string sha256, string kind, ImportCounts counts, long rowsCommitted, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var parameters = new
         {
+            importId,
+            sha256,
+            kind,
+            interactions = counts.InteractionsAdded,
+            created = counts.ContactsCreated,
+            updated = counts.ContactsUpdated,
+            rejected = counts.RowsRejected,
+            now,
+            rows = rowsCommitted,
+            progress = counts.ToProgressJson(),
+        };
+        if (importId is { } id)
+        {
+            await session.Connection.ExecuteAsync(session.Command(database, UpdateProgressSql, parameters, cancellationToken));
+            return id;
+        }
+
+        return await session.Connection.ExecuteScalarAsync<long>(session.Command(database, InsertProgressSql, parameters, cancellationToken));
+    }
+
+    /// <summary>
+    /// Records a file the import finished with; in the file's own transaction when it was imported, over the row its
+    /// batches wrote (<paramref name="importId"/>) when it was imported in batches.
+    /// </summary>
+    public async Task RecordFileAsync(ImportSession? session, string sha256, FileReport report, DateTimeOffset now, CancellationToken cancellationToken, long? importId = null)
+    {
+        var parameters = new
+        {
+            importId,
             sha256,
             kind = report.KindName,
             outcome = report.Outcome == FileOutcome.Archived ? "archived" : "quarantined",
@@ -238,7 +293,7 @@ public sealed class ImportStore(Database database) : ISqlStatements
         };
         if (session is not null)
         {
-            await session.Connection.ExecuteAsync(session.Command(database, InsertFileSql, parameters, cancellationToken));
+            await session.Connection.ExecuteAsync(session.Command(database, importId is null ? InsertFileSql : FinishFileSql, parameters, cancellationToken));
             return;
         }
 
@@ -270,12 +325,25 @@ public sealed class ImportSession(DbConnection connection, DbTransaction transac
 {
     public DbConnection Connection { get; } = connection;
 
-    public DbTransaction Transaction { get; } = transaction;
+    /// <summary>The open transaction: a file imported in batches gets a new one after each commit.</summary>
+    public DbTransaction Transaction { get; private set; } = transaction;
 
     internal CommandDefinition Command(Database database, string sql, object? parameters, CancellationToken cancellationToken) =>
         database.Command(sql, parameters, cancellationToken, Transaction);
 
     public Task CommitAsync(CancellationToken cancellationToken) => Transaction.CommitAsync(cancellationToken);
+
+    /// <summary>
+    /// Commits what the file wrote so far, runs <paramref name="between"/> with no transaction open (on SQLite, no write
+    /// lock held: other writers go first), then opens the next transaction on the same connection.
+    /// </summary>
+    public async Task CommitAndContinueAsync(Func<CancellationToken, Task> between, CancellationToken cancellationToken)
+    {
+        await Transaction.CommitAsync(cancellationToken);
+        await Transaction.DisposeAsync();
+        await between(cancellationToken);
+        Transaction = await Connection.BeginTransactionAsync(cancellationToken);
+    }
 
     /// <summary>Without a commit, the transaction rolls back here.</summary>
     public async ValueTask DisposeAsync()
@@ -309,4 +377,14 @@ public sealed class StoredContact
     public string? PhoneE164 { get; set; }
 
     public DateTimeOffset? ErasedAt { get; set; }
+}
+
+/// <summary>How far an earlier run of a file imported in batches got (<c>import_files</c>, outcome <c>importing</c>).</summary>
+public sealed class ImportProgress
+{
+    public long ImportId { get; set; }
+
+    public long RowsCommitted { get; set; }
+
+    public string? Progress { get; set; }
 }
