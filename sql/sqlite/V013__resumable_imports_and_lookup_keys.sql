@@ -7,9 +7,10 @@
 -- contacts.name_key: SHA-256 of the contact's name folded as a saved-contact chat is matched (case and accents aside), so
 -- that such a chat finds its contact through an index. Written by the import with the name; a name written by another tool
 -- (or changed without its key) has none, and is keyed by the next lookup.
--- contacts.raw_phone_key: for a row whose number awaits classification (phone_checked_at NULL), the hash of the number the
--- worker's classifier reads from phone_raw, prefixed by the classifier's settings, so that an erasure finds the person
--- through an index instead of classifying every such row. Filled by the erasure; cleared when phone_raw changes.
+-- contacts.raw_phone_key, raw_phone_keyed_by: for a row whose number awaits classification (phone_checked_at NULL), the
+-- hash of the number the worker's classifier reads from phone_raw ('-' for none) and a digest of the classifier's version
+-- and settings that read it, so that an erasure finds the person through an index instead of classifying every such row.
+-- Filled by the erasure (again when the classifier changes); cleared when phone_raw changes.
 -- SQLite cannot change a CHECK of an existing table: import_files is rebuilt as V009 did (foreign keys off, one transaction,
 -- indexes created again).
 
@@ -55,10 +56,11 @@ CREATE INDEX ix_import_files_content_sha256 ON import_files (content_sha256);
 
 ALTER TABLE contacts ADD COLUMN name_key TEXT NULL;
 ALTER TABLE contacts ADD COLUMN raw_phone_key TEXT NULL;
+ALTER TABLE contacts ADD COLUMN raw_phone_keyed_by TEXT NULL;
 
 CREATE INDEX ix_contacts_name_key ON contacts (name_key) WHERE name_key IS NOT NULL AND erased_at IS NULL;
 CREATE INDEX ix_contacts_name_unkeyed ON contacts (contact_id) WHERE name IS NOT NULL AND name_key IS NULL AND erased_at IS NULL;
-CREATE INDEX ix_contacts_raw_phone_key ON contacts (raw_phone_key) WHERE phone_checked_at IS NULL AND phone_raw IS NOT NULL AND erased_at IS NULL;
+CREATE INDEX ix_contacts_raw_phone_key ON contacts (raw_phone_keyed_by, raw_phone_key) WHERE phone_checked_at IS NULL AND phone_raw IS NOT NULL AND erased_at IS NULL;
 
 DROP TRIGGER tr_contacts_phone_raw_changed;
 
@@ -66,7 +68,7 @@ CREATE TRIGGER tr_contacts_phone_raw_changed
 AFTER UPDATE OF phone_raw ON contacts
 FOR EACH ROW WHEN OLD.phone_raw IS NOT NEW.phone_raw
 BEGIN
-    UPDATE contacts SET phone_checked_at = NULL, raw_phone_key = NULL WHERE contact_id = NEW.contact_id;
+    UPDATE contacts SET phone_checked_at = NULL, raw_phone_key = NULL, raw_phone_keyed_by = NULL WHERE contact_id = NEW.contact_id;
 END;
 
 -- A name changed without its key (by another tool) loses the key, to be keyed again by the next lookup.

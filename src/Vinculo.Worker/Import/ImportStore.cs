@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Security.Cryptography;
+using System.Text;
 using Dapper;
 using Vinculo.Data;
 using Vinculo.Phones;
@@ -42,21 +44,31 @@ public sealed class ImportStore(Database database) : ISqlStatements
 
     private const string ContactNumberSql = "SELECT phone_e164 FROM contacts WHERE contact_id = @contactId";
 
-    private const string NamedContactsSql = "SELECT contact_id AS ContactId, name AS Name FROM contacts WHERE erased_at IS NULL AND name IS NOT NULL";
+    /// <summary>Named live contacts whose <c>name_key</c> (V013) is missing: written by another tool, or renamed without it.</summary>
+    private string UnkeyedNamesSql =>
+        $"SELECT {database.Dialect.Top("@limit")} contact_id AS ContactId, name AS Name FROM contacts " +
+        $"WHERE name IS NOT NULL AND name_key IS NULL AND erased_at IS NULL {database.Dialect.Limit("@limit")}";
+
+    private static readonly BulkWrite NameKeyWrite = new("contacts", new BulkColumn("contact_id", BulkType.Identifier), [new("name_key", BulkType.Text)]);
+
+    private const string ByNameKeySql = "SELECT contact_id FROM contacts WHERE name_key = @key AND erased_at IS NULL ORDER BY contact_id";
+
+    /// <summary>Names keyed per statement when the lookup keys the names other tools wrote.</summary>
+    private const int NameKeyBatch = 5_000;
 
     private const string ContactValues =
-        "@externalRef, @name, @phoneRaw, @phoneE164, @phoneHash, @phoneStatus, @phoneType, @phoneRegion, @timeZone, @phoneNote, @phoneError, " +
+        "@externalRef, @name, @nameKey, @phoneRaw, @phoneE164, @phoneHash, @phoneStatus, @phoneType, @phoneRegion, @timeZone, @phoneNote, @phoneError, " +
         "@checkedAt, @checkedVersion, @now, @now";
 
     private string InsertContactSql => database.Dialect.InsertReturningKey(
         "contacts",
-        "external_ref, name, phone_raw, phone_e164, phone_hash, phone_status, phone_type, phone_region, time_zone, phone_note, phone_error, " +
+        "external_ref, name, name_key, phone_raw, phone_e164, phone_hash, phone_status, phone_type, phone_region, time_zone, phone_note, phone_error, " +
         "phone_checked_at, phone_checked_version, created_at, updated_at",
         ContactValues,
         "contact_id");
 
     private const string UpdateIdentitySql =
-        "UPDATE contacts SET name = @name, external_ref = @externalRef, updated_at = @now WHERE contact_id = @contactId";
+        "UPDATE contacts SET name = @name, name_key = @nameKey, external_ref = @externalRef, updated_at = @now WHERE contact_id = @contactId";
 
     /// <summary>
     /// A new <c>phone_raw</c> with its fresh classification, so later rows and chats match the new number at once; the
@@ -133,9 +145,9 @@ public sealed class ImportStore(Database database) : ISqlStatements
 
     public IEnumerable<string> Statements =>
     [
-        ByExternalRefSql, ByPhoneSql, ByRawPhoneSql, ContactNumberSql, NamedContactsSql, InsertContactSql, UpdateIdentitySql, UpdatePhoneSql, TouchLastInteractionSql,
+        ByExternalRefSql, ByPhoneSql, ByRawPhoneSql, ContactNumberSql, UnkeyedNamesSql, ByNameKeySql, InsertContactSql, UpdateIdentitySql, UpdatePhoneSql, TouchLastInteractionSql,
         InsertFileSql, ArchiveNameSql, database.Sql(ErasedSql), ErasedFileSql, FinishFileSql, ProgressSql, InsertProgressSql, UpdateProgressSql,
-        .. InteractionInsert.Statements(database.Dialect), .. SuppressionInsert.Statements(database.Dialect),
+        .. InteractionInsert.Statements(database.Dialect), .. SuppressionInsert.Statements(database.Dialect), .. database.Dialect.BulkWriteStatements(NameKeyWrite),
     ];
 
     /// <summary>A connection with a write transaction open (IMMEDIATE on SQLite), for one file.</summary>
@@ -177,21 +189,33 @@ public sealed class ImportStore(Database database) : ISqlStatements
         session.Connection.QueryFirstOrDefaultAsync<StoredContact>(
             session.Command(database, ByRawPhoneSql, new { raw, externalRef, limit = 1 }, cancellationToken));
 
-    /// <summary>The live contacts whose name folds to <paramref name="folded"/> (<see cref="ChatNames.Fold"/>), streamed and compared here: accents are not something every engine can ignore in SQL.</summary>
+    /// <summary>
+    /// The live contacts whose name folds to <paramref name="folded"/> (<see cref="ChatNames.Fold"/>), through the index on
+    /// <c>name_key</c>; names another tool wrote without a key are keyed first (once: the key stays until the name changes).
+    /// </summary>
     public async Task<List<long>> FindByFoldedNameAsync(ImportSession session, string folded, int atMost, CancellationToken cancellationToken)
     {
-        var found = new List<long>();
-        await using var reader = await session.Connection.ExecuteReaderAsync(session.Command(database, NamedContactsSql, null, cancellationToken));
-        while (found.Count < atMost && await reader.ReadAsync(cancellationToken))
+        while (true)
         {
-            if (ChatNames.Fold(reader.GetString(1)) == folded)
+            var unkeyed = (await session.Connection.QueryAsync<(long ContactId, string Name)>(
+                session.Command(database, UnkeyedNamesSql, new { limit = NameKeyBatch }, cancellationToken))).AsList();
+            if (unkeyed.Count == 0)
             {
-                found.Add(reader.GetInt64(0));
+                break;
             }
+
+            var rows = unkeyed.Select(c => new object?[] { c.ContactId, FoldedKey(ChatNames.Fold(c.Name)) }).ToList();
+            await database.Dialect.BulkWriteAsync(session.Connection, session.Transaction, NameKeyWrite, rows, cancellationToken);
         }
 
-        return found;
+        var found = await session.Connection.QueryAsync<long>(session.Command(database, ByNameKeySql, new { key = FoldedKey(folded) }, cancellationToken));
+        return [.. found.Take(atMost)];
     }
+
+    /// <summary><c>contacts.name_key</c>: the SHA-256 of the folded name (fixed length, so any name can be indexed on every engine).</summary>
+    public static string? NameKey(string? name) => name is null ? null : FoldedKey(ChatNames.Fold(name));
+
+    private static string FoldedKey(string folded) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(folded)));
 
     public Task<string?> ContactNumberAsync(ImportSession session, long contactId, CancellationToken cancellationToken) =>
         session.Connection.ExecuteScalarAsync<string?>(session.Command(database, ContactNumberSql, new { contactId }, cancellationToken));
@@ -201,13 +225,14 @@ public sealed class ImportStore(Database database) : ISqlStatements
         var parameters = PhoneParameters(phoneRaw, phone, now);
         parameters.Add("externalRef", externalRef);
         parameters.Add("name", name);
+        parameters.Add("nameKey", NameKey(name));
         parameters.Add("checkedAt", now);
         parameters.Add("checkedVersion", PhoneClassifier.LibraryVersion);
         return session.Connection.ExecuteScalarAsync<long>(session.Command(database, InsertContactSql, parameters, cancellationToken));
     }
 
     public Task UpdateIdentityAsync(ImportSession session, long contactId, string? name, string? externalRef, DateTimeOffset now, CancellationToken cancellationToken) =>
-        session.Connection.ExecuteAsync(session.Command(database, UpdateIdentitySql, new { contactId, name, externalRef, now }, cancellationToken));
+        session.Connection.ExecuteAsync(session.Command(database, UpdateIdentitySql, new { contactId, name, nameKey = NameKey(name), externalRef, now }, cancellationToken));
 
     public Task UpdatePhoneAsync(ImportSession session, long contactId, string phoneRaw, StoredPhone phone, DateTimeOffset now, CancellationToken cancellationToken)
     {
