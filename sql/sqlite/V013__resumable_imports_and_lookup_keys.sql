@@ -62,6 +62,15 @@ CREATE INDEX ix_contacts_name_key ON contacts (name_key) WHERE name_key IS NOT N
 CREATE INDEX ix_contacts_name_unkeyed ON contacts (contact_id) WHERE name IS NOT NULL AND name_key IS NULL AND erased_at IS NULL;
 CREATE INDEX ix_contacts_raw_phone_key ON contacts (raw_phone_keyed_by, raw_phone_key) WHERE phone_checked_at IS NULL AND phone_raw IS NOT NULL AND erased_at IS NULL;
 
+-- The erasure scrubs the rows a person's number or WhatsApp user id appears in, also those never matched to a contact:
+-- through these indexes, not a scan of the whole inbound and status history per request.
+CREATE INDEX ix_inbound_messages_from_phone ON inbound_messages (from_phone) WHERE from_phone IS NOT NULL;
+CREATE INDEX ix_inbound_messages_wa_user_id ON inbound_messages (wa_user_id) WHERE wa_user_id IS NOT NULL;
+CREATE INDEX ix_preference_events_from_phone ON preference_events (from_phone) WHERE from_phone IS NOT NULL;
+CREATE INDEX ix_preference_events_wa_user_id ON preference_events (wa_user_id) WHERE wa_user_id IS NOT NULL;
+CREATE INDEX ix_message_status_events_recipient_id ON message_status_events (recipient_id) WHERE recipient_id IS NOT NULL;
+CREATE INDEX ix_message_status_events_recipient_user_id ON message_status_events (recipient_user_id) WHERE recipient_user_id IS NOT NULL;
+
 DROP TRIGGER tr_contacts_phone_raw_changed;
 
 CREATE TRIGGER tr_contacts_phone_raw_changed

@@ -23,11 +23,13 @@ public sealed class ErasureStore(Database database) : ISqlStatements
     /// (<c>raw_phone_keyed_by</c>, V013): the caller classifies them once. "Not this classifier" is written as two ranges so
     /// that every engine seeks the index rather than reading all of it.
     /// </summary>
-    private string UnkeyedSql =>
+    private string UnkeyedSql(string keyedBy) =>
         $"SELECT {database.Dialect.Top("@limit")} contact_id AS ContactId, phone_raw AS PhoneRaw FROM contacts " +
-        "WHERE phone_checked_at IS NULL AND phone_raw IS NOT NULL AND erased_at IS NULL " +
-        "AND (raw_phone_keyed_by IS NULL OR raw_phone_keyed_by < @keyedBy OR raw_phone_keyed_by > @keyedBy) " +
+        $"WHERE phone_checked_at IS NULL AND phone_raw IS NOT NULL AND erased_at IS NULL AND {keyedBy} " +
         database.Dialect.Limit("@limit");
+
+    /// <summary>Not keyed by this classifier: one statement per range, so that each seeks the index (an OR of them scans it).</summary>
+    private static readonly string[] NotKeyedBy = ["raw_phone_keyed_by IS NULL", "raw_phone_keyed_by < @keyedBy", "raw_phone_keyed_by > @keyedBy"];
 
     /// <summary>Unclassified rows whose raw number this classifier read as one of these hashes.</summary>
     private const string ByRawKeySql =
@@ -122,7 +124,7 @@ public sealed class ErasureStore(Database database) : ISqlStatements
 
     public IEnumerable<string> Statements => new[]
     {
-        ContactsByNumberSql, UnkeyedSql, ByRawKeySql, ContactNumberSql, ErasedEventSql, RevokeConsentSql, StatusEventsSql, QueueSql, InteractionsSql,
+        ContactsByNumberSql, UnkeyedSql(NotKeyedBy[0]), UnkeyedSql(NotKeyedBy[1]), UnkeyedSql(NotKeyedBy[2]), ByRawKeySql, ContactNumberSql, ErasedEventSql, RevokeConsentSql, StatusEventsSql, QueueSql, InteractionsSql,
         InboundByContactSql, InboundByNumberSql, PreferencesByContactSql, PreferencesByNumberSql, StatusesByRecipientSql, PayloadsSql, OldPayloadsSql, ContactsSql, CreateRequestSql,
         TombstoneSql, ArchivedChatsSql, ForgetArchiveNameSql,
         PendingRequestsSql, FinishRequestSql, InactiveSql, CreateRequestReturningSql,
@@ -154,19 +156,24 @@ public sealed class ErasureStore(Database database) : ISqlStatements
     public async Task KeyUncheckedAsync(string keyedBy, Func<string, string> key, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        while (true)
+        foreach (var condition in NotKeyedBy)
         {
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            var rows = (await connection.QueryAsync<(long ContactId, string PhoneRaw)>(
-                database.Command(UnkeyedSql, new { keyedBy, limit = RawKeyBatch }, cancellationToken, transaction))).AsList();
-            if (rows.Count == 0)
+            var sql = UnkeyedSql(condition);
+            while (true)
             {
-                return;
-            }
+                var rows = (await connection.QueryAsync<(long ContactId, string PhoneRaw)>(
+                    database.Command(sql, new { keyedBy, limit = RawKeyBatch }, cancellationToken))).AsList();
+                if (rows.Count == 0)
+                {
+                    break;
+                }
 
-            await database.Dialect.BulkWriteAsync(
-                connection, transaction, RawKeyWrite, [.. rows.Select(r => new object?[] { r.ContactId, key(r.PhoneRaw), keyedBy })], cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+                // Each batch its own short transaction; a row another writer changed meanwhile loses its key again (trigger).
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                await database.Dialect.BulkWriteAsync(
+                    connection, transaction, RawKeyWrite, [.. rows.Select(r => new object?[] { r.ContactId, key(r.PhoneRaw), keyedBy })], cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
         }
     }
 
