@@ -7,10 +7,11 @@
 -- contacts.name_key: SHA-256 of the contact's name folded as a saved-contact chat is matched (case and accents aside), so
 -- that such a chat finds its contact through an index. Written by the import with the name; a name written by another tool
 -- (or changed without its key) has none, and is keyed by the next lookup.
--- contacts.raw_phone_key, raw_phone_keyed_by: for a row whose number awaits classification (phone_checked_at NULL), the
--- hash of the number the worker's classifier reads from phone_raw ('-' for none) and a digest of the classifier's version
--- and settings that read it, so that an erasure finds the person through an index instead of classifying every such row.
--- Filled by the erasure (again when the classifier changes); cleared when phone_raw changes.
+-- contacts.raw_phone_key, raw_phone_keyed_by: for a row whose number awaits classification (phone_checked_at NULL), a
+-- digest of the classifier's version and settings, and that digest, ':' and the hash of the number it reads from
+-- phone_raw ('-' for none), so that an erasure finds the person through an index instead of classifying every such row.
+-- Filled by the erasure (again when the classifier changes); cleared when phone_raw changes. Two indexes: the lookup
+-- names the key alone, so that no planner statistics can make it filter the rows of one classifier instead.
 -- SQLite cannot change a CHECK of an existing table: import_files is rebuilt as V009 did (foreign keys off, one transaction,
 -- indexes created again).
 
@@ -60,7 +61,8 @@ ALTER TABLE contacts ADD COLUMN raw_phone_keyed_by TEXT NULL;
 
 CREATE INDEX ix_contacts_name_key ON contacts (name_key) WHERE name_key IS NOT NULL AND erased_at IS NULL;
 CREATE INDEX ix_contacts_name_unkeyed ON contacts (contact_id) WHERE name IS NOT NULL AND name_key IS NULL AND erased_at IS NULL;
-CREATE INDEX ix_contacts_raw_phone_key ON contacts (raw_phone_keyed_by, raw_phone_key) WHERE phone_checked_at IS NULL AND phone_raw IS NOT NULL AND erased_at IS NULL;
+CREATE INDEX ix_contacts_raw_phone_key ON contacts (raw_phone_key) WHERE phone_checked_at IS NULL AND phone_raw IS NOT NULL AND erased_at IS NULL;
+CREATE INDEX ix_contacts_raw_phone_keyed_by ON contacts (raw_phone_keyed_by) WHERE phone_checked_at IS NULL AND phone_raw IS NOT NULL AND erased_at IS NULL;
 
 -- The erasure scrubs the rows a person's number or WhatsApp user id appears in, also those never matched to a contact:
 -- through these indexes, not a scan of the whole inbound and status history per request.

@@ -31,10 +31,10 @@ public sealed class ErasureStore(Database database) : ISqlStatements
     /// <summary>Not keyed by this classifier: one statement per range, so that each seeks the index (an OR of them scans it).</summary>
     private static readonly string[] NotKeyedBy = ["raw_phone_keyed_by IS NULL", "raw_phone_keyed_by < @keyedBy", "raw_phone_keyed_by > @keyedBy"];
 
-    /// <summary>Unclassified rows whose raw number this classifier read as one of these hashes.</summary>
+    /// <summary>Unclassified rows whose raw number this classifier read as one of these hashes (keys carry the classifier's digest).</summary>
     private const string ByRawKeySql =
         "SELECT contact_id FROM contacts WHERE phone_checked_at IS NULL AND phone_raw IS NOT NULL AND erased_at IS NULL " +
-        "AND raw_phone_keyed_by = @keyedBy AND raw_phone_key IN @keys";
+        "AND raw_phone_key IN @keys";
 
     private static readonly BulkWrite RawKeyWrite = new(
         "contacts", new BulkColumn("contact_id", BulkType.Identifier), [new("raw_phone_key", BulkType.Text), new("raw_phone_keyed_by", BulkType.Text)]);
@@ -171,7 +171,7 @@ public sealed class ErasureStore(Database database) : ISqlStatements
                 // Each batch its own short transaction; a row another writer changed meanwhile loses its key again (trigger).
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
                 await database.Dialect.BulkWriteAsync(
-                    connection, transaction, RawKeyWrite, [.. rows.Select(r => new object?[] { r.ContactId, key(r.PhoneRaw), keyedBy })], cancellationToken);
+                    connection, transaction, RawKeyWrite, [.. rows.Select(r => new object?[] { r.ContactId, keyedBy + ":" + key(r.PhoneRaw), keyedBy })], cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
             }
         }
@@ -181,7 +181,8 @@ public sealed class ErasureStore(Database database) : ISqlStatements
     public async Task<List<long>> UncheckedByKeyAsync(string keyedBy, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<long>(database.Command(database.Sql(ByRawKeySql), new { keyedBy, keys = database.List(keys) }, cancellationToken))).AsList();
+        var prefixed = keys.Select(key => keyedBy + ":" + key).ToList();
+        return (await connection.QueryAsync<long>(database.Command(database.Sql(ByRawKeySql), new { keys = database.List(prefixed) }, cancellationToken))).AsList();
     }
 
     /// <summary>Live contacts with one of these numbers, or with one of these ids.</summary>

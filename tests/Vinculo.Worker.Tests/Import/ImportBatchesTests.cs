@@ -138,6 +138,17 @@ public abstract class ImportBatchesTests(EngineFixture engine) : EngineSuite(eng
         Assert.Equal([("archived", 2L, (long?)null, (string?)null)], await QueryAsync<(string, long, long?, string?)>(db, "SELECT outcome, contacts_created, rows_committed, progress FROM import_files"));
     }
 
+    [SkippableFact]
+    public async Task CommitRows_OutOfRange_IsRefusedAtStart_NamingTheKey()
+    {
+        await using var db = await NewMigratedDatabaseAsync();
+
+        var result = await db.CliAsync(["run", JobCatalog.ImportChats, "--Import:CommitRows=5"]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Import:CommitRows: '5'", result.Error, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// A contact CSV of <paramref name="rows"/> distinct people (every tenth with consent), with one unreadable row in
     /// each thousand (an unknown consent); its first row is <see cref="OptingOut"/>, with consent.
