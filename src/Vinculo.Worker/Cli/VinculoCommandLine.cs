@@ -262,15 +262,28 @@ public static class VinculoCommandLine
                 result.AddError("--history-years: use um número entre 1 e 20.");
             }
         });
+        var erasureOption = new Option<int?>("--erasure")
+        {
+            Description = "Em vez dos telefones, mede esta quantidade de pedidos de exclusão (LGPD) numa base de um milhão de contatos.",
+        };
+        erasureOption.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 1 or > 50_000)
+            {
+                result.AddError("--erasure: use um número entre 1 e 50000.");
+            }
+        });
         var bench = new Command(
             "bench",
             "Mede a revalidação de telefones (ou, com --consents, a expiração de consentimentos; com --import-lines, a importação de conversas; com --plan, o planejamento de mensagens) numa base sintética, em um banco descartável do mesmo motor (a base configurada não é tocada).")
         {
             contactsOption, consentsOption, importLinesOption, planOption, dispatchOption, latencyOption, rateOption, concurrencyOption, inboundOption, webhookOption,
-            nightOption, historyYearsOption,
+            nightOption, historyYearsOption, erasureOption,
         };
         bench.SetAction((parse, ct) => Guard(context, () => (parse.GetValue(dispatchOption), parse.GetValue(inboundOption), parse.GetValue(webhookOption)) switch
         {
+            _ when parse.GetValue(erasureOption) is { } erasures => ScratchBenchAsync(
+                configurationArgs, context, (services, hostFor, output) => Bench.ErasureBenchmark.RunAsync(services, hostFor, erasures, output, ct)),
             _ when parse.GetValue(nightOption) is { } night => ScratchBenchAsync(
                 configurationArgs, context, (services, hostFor, output) => Bench.NightBenchmark.RunAsync(services, hostFor, night, parse.GetValue(historyYearsOption), output, ct)),
             (null, null, { } posts) => ScratchBenchAsync(configurationArgs, context, (services, hostFor, output) => Bench.WebhookBenchmark.RunAsync(services, hostFor, posts, output, ct)),

@@ -18,10 +18,29 @@ public sealed class ErasureStore(Database database) : ISqlStatements
         "SELECT contact_id AS ContactId, phone_e164 AS PhoneE164, whatsapp_user_id AS WhatsAppUserId FROM contacts " +
         "WHERE erased_at IS NULL AND (phone_e164 IN @forms OR contact_id IN @ids)";
 
-    /// <summary>Rows whose number has not been classified since <c>phone_raw</c> was written: the caller classifies them.</summary>
-    private const string UncheckedSql =
-        "SELECT contact_id AS ContactId, phone_raw AS PhoneRaw FROM contacts WHERE erased_at IS NULL AND phone_checked_at IS NULL AND phone_raw IS NOT NULL " +
-        "AND contact_id > @after ORDER BY contact_id";
+    /// <summary>
+    /// Rows whose number has not been classified since <c>phone_raw</c> was written, and not yet read by this classifier
+    /// (<c>raw_phone_keyed_by</c>, V013): the caller classifies them once. "Not this classifier" is written as two ranges so
+    /// that every engine seeks the index rather than reading all of it.
+    /// </summary>
+    private string UnkeyedSql(string keyedBy) =>
+        $"SELECT {database.Dialect.Top("@limit")} contact_id AS ContactId, phone_raw AS PhoneRaw FROM contacts " +
+        $"WHERE phone_checked_at IS NULL AND phone_raw IS NOT NULL AND erased_at IS NULL AND {keyedBy} " +
+        database.Dialect.Limit("@limit");
+
+    /// <summary>Not keyed by this classifier: one statement per range, so that each seeks the index (an OR of them scans it).</summary>
+    private static readonly string[] NotKeyedBy = ["raw_phone_keyed_by IS NULL", "raw_phone_keyed_by < @keyedBy", "raw_phone_keyed_by > @keyedBy"];
+
+    /// <summary>Unclassified rows whose raw number this classifier read as one of these hashes (keys carry the classifier's digest).</summary>
+    private const string ByRawKeySql =
+        "SELECT contact_id FROM contacts WHERE phone_checked_at IS NULL AND phone_raw IS NOT NULL AND erased_at IS NULL " +
+        "AND raw_phone_key IN @keys";
+
+    private static readonly BulkWrite RawKeyWrite = new(
+        "contacts", new BulkColumn("contact_id", BulkType.Identifier), [new("raw_phone_key", BulkType.Text), new("raw_phone_keyed_by", BulkType.Text)]);
+
+    /// <summary>Unclassified rows keyed per transaction.</summary>
+    private const int RawKeyBatch = 10_000;
 
     private const string ContactNumberSql = "SELECT phone_e164 FROM contacts WHERE contact_id = @id";
 
@@ -69,7 +88,7 @@ public sealed class ErasureStore(Database database) : ISqlStatements
     private const string OldPayloadsSql = "DELETE FROM webhook_payloads WHERE processed_at IS NOT NULL AND received_at < @before";
 
     private const string ContactsSql =
-        "UPDATE contacts SET name = NULL, phone_raw = NULL, phone_e164 = NULL, phone_hash = NULL, phone_status = 'invalid', phone_type = NULL, " +
+        "UPDATE contacts SET name = NULL, name_key = NULL, raw_phone_key = NULL, raw_phone_keyed_by = NULL, phone_raw = NULL, phone_e164 = NULL, phone_hash = NULL, phone_status = 'invalid', phone_type = NULL, " +
         "phone_region = NULL, time_zone = NULL, phone_note = NULL, phone_error = 'empty', duplicate_of = NULL, phone_failures = 0, " +
         "external_ref = NULL, whatsapp_id = NULL, whatsapp_user_id = NULL, preferred_hour = NULL, last_interaction_at = NULL, " +
         "erased_at = @now, updated_at = @now WHERE contact_id IN @ids";
@@ -105,11 +124,11 @@ public sealed class ErasureStore(Database database) : ISqlStatements
 
     public IEnumerable<string> Statements => new[]
     {
-        ContactsByNumberSql, UncheckedSql, ContactNumberSql, ErasedEventSql, RevokeConsentSql, StatusEventsSql, QueueSql, InteractionsSql,
+        ContactsByNumberSql, UnkeyedSql(NotKeyedBy[0]), UnkeyedSql(NotKeyedBy[1]), UnkeyedSql(NotKeyedBy[2]), ByRawKeySql, ContactNumberSql, ErasedEventSql, RevokeConsentSql, StatusEventsSql, QueueSql, InteractionsSql,
         InboundByContactSql, InboundByNumberSql, PreferencesByContactSql, PreferencesByNumberSql, StatusesByRecipientSql, PayloadsSql, OldPayloadsSql, ContactsSql, CreateRequestSql,
         TombstoneSql, ArchivedChatsSql, ForgetArchiveNameSql,
         PendingRequestsSql, FinishRequestSql, InactiveSql, CreateRequestReturningSql,
-    }.Select(database.Sql);
+    }.Select(database.Sql).Concat(database.Dialect.BulkWriteStatements(RawKeyWrite));
 
     public async Task<long> CreateRequestAsync(string? phoneE164, long? contactId, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -129,15 +148,41 @@ public sealed class ErasureStore(Database database) : ISqlStatements
         return await connection.ExecuteScalarAsync<string?>(database.Command(ContactNumberSql, new { id = contactId }, cancellationToken));
     }
 
-    /// <summary>Streams the live contacts whose raw number awaits classification.</summary>
-    public async IAsyncEnumerable<(long ContactId, string PhoneRaw)> UncheckedAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// Keys every live row whose raw number awaits classification and was not yet read by the classifier
+    /// <paramref name="keyedBy"/>, with <paramref name="key"/> (the hash of the number it reads, or "-"): in batches, each
+    /// its own short transaction. Once done, only rows written since are read again.
+    /// </summary>
+    public async Task KeyUncheckedAsync(string keyedBy, Func<string, string> key, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var reader = await connection.ExecuteReaderAsync(database.Command(UncheckedSql, new { after = 0L }, cancellationToken));
-        while (await reader.ReadAsync(cancellationToken))
+        foreach (var condition in NotKeyedBy)
         {
-            yield return (reader.GetInt64(0), reader.GetString(1));
+            var sql = UnkeyedSql(condition);
+            while (true)
+            {
+                var rows = (await connection.QueryAsync<(long ContactId, string PhoneRaw)>(
+                    database.Command(sql, new { keyedBy, limit = RawKeyBatch }, cancellationToken))).AsList();
+                if (rows.Count == 0)
+                {
+                    break;
+                }
+
+                // Each batch its own short transaction; a row another writer changed meanwhile loses its key again (trigger).
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                await database.Dialect.BulkWriteAsync(
+                    connection, transaction, RawKeyWrite, [.. rows.Select(r => new object?[] { r.ContactId, keyedBy + ":" + key(r.PhoneRaw), keyedBy })], cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
         }
+    }
+
+    /// <summary>The unclassified live rows whose raw number the classifier <paramref name="keyedBy"/> read as one of <paramref name="keys"/>.</summary>
+    public async Task<List<long>> UncheckedByKeyAsync(string keyedBy, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var prefixed = keys.Select(key => keyedBy + ":" + key).ToList();
+        return (await connection.QueryAsync<long>(database.Command(database.Sql(ByRawKeySql), new { keys = database.List(prefixed) }, cancellationToken))).AsList();
     }
 
     /// <summary>Live contacts with one of these numbers, or with one of these ids.</summary>

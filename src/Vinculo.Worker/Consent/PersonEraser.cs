@@ -34,6 +34,8 @@ public sealed class PersonEraser(
 {
     private readonly PhoneClassifier classifier = new(new PhoneOptions { DefaultRegion = phones.Value.DefaultRegion, DefaultAreaCode = phones.Value.DefaultAreaCode });
 
+    private readonly string classifierDigest = ClassifierDigest(phones.Value);
+
     private Import.ChatExportParser Chats => new(classifier);
 
     /// <summary>The E.164 number a user typed (any format the phone classifier reads); null when it is not a number.</summary>
@@ -170,24 +172,25 @@ public sealed class PersonEraser(
 
     /// <summary>
     /// Contacts whose <c>phone_raw</c> was written (or changed) since the last classification: their <c>phone_e164</c>
-    /// cannot be trusted yet, so their raw number is classified here.
+    /// cannot be trusted yet, so their raw number is classified here, once per row and classifier (the result is kept in
+    /// <c>raw_phone_key</c>), and the person's rows are found through its index.
     /// </summary>
     private async Task<List<long>> UncheckedMatchesAsync(List<string> forms, CancellationToken cancellationToken)
     {
-        var matches = new List<long>();
         if (forms.Count == 0)
         {
-            return matches;
+            return [];
         }
 
-        await foreach (var (contactId, raw) in store.UncheckedAsync(cancellationToken))
-        {
-            if (classifier.Classify(raw).E164 is { } e164 && forms.Contains(e164, StringComparer.Ordinal))
-            {
-                matches.Add(contactId);
-            }
-        }
-
-        return matches;
+        await store.KeyUncheckedAsync(classifierDigest, RawKey, cancellationToken);
+        return await store.UncheckedByKeyAsync(classifierDigest, [.. forms.Select(PhoneHash.Of)], cancellationToken);
     }
+
+    /// <summary><c>contacts.raw_phone_key</c>: the hash of the number the classifier reads in a raw text, or "-" when it reads none.</summary>
+    private string RawKey(string raw) => classifier.Classify(raw).E164 is { } e164 ? PhoneHash.Of(e164) : "-";
+
+    /// <summary>What a raw number reads as depends on the library's version and the region and area code configured.</summary>
+    private static string ClassifierDigest(PhonesOptions options) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
+            $"{PhoneClassifier.LibraryVersion}|{options.DefaultRegion}|{options.DefaultAreaCode}")))[..16];
 }

@@ -13,7 +13,7 @@ namespace Vinculo.Import;
 /// </summary>
 internal sealed class ContactCsvImporter(ImportStore store, ConsentLedger ledger)
 {
-    /// <summary>Rows between two progress reports: rows are written one by one, there is no batch to report with.</summary>
+    /// <summary>Rows between two progress reports.</summary>
     private const int ReportEvery = 1_000;
 
     /// <summary>A record longer than this is not a contact: the file is damaged or not a CSV.</summary>
@@ -45,9 +45,28 @@ internal sealed class ContactCsvImporter(ImportStore store, ConsentLedger ledger
                       "name, phone, external_ref, consent, consent_source, consent_at (separados por vírgula ou ponto e vírgula).");
             }
 
+            var records = 0L;
+            var resumeAfter = run.Batches?.ResumeAfter ?? 0;
             while (csv.Read())
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                if (++records <= resumeAfter)
+                {
+                    // Committed by an earlier run of the same bytes, counts included.
+                    continue;
+                }
+
+                if (run.Batches is { } batches)
+                {
+                    if (batches.Due)
+                    {
+                        // Everything before this record is written: it commits with the file's progress.
+                        await batches.CommitAsync(run.Session, records - 1, cancellationToken);
+                    }
+
+                    batches.Count();
+                }
+
                 if (run.Counts.RowsRead % ReportEvery == 0)
                 {
                     run.ReportRead(run.Counts.RowsRead);

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Vinculo.Import;
 
 /// <summary>What a file dropped for import is taken to be.</summary>
@@ -87,6 +89,30 @@ public sealed class ImportCounts
             Rejections.Add($"linha {line}: {reason}");
         }
     }
+
+    /// <summary>The counts so far as JSON (<c>import_files.progress</c>), for a run that resumes the file.</summary>
+    public string ToProgressJson() => JsonSerializer.Serialize(new Snapshot(
+        InteractionsAdded, MessagesRead, ContactsCreated, ContactsUpdated, MentionedContactsCreated, ConsentsGranted, ConsentsRenewed,
+        SuppressionsAdded, RowsRead, RowsRejected, SkippedErased, Rejections));
+
+    /// <summary>Takes up the counts an earlier run of the same file committed (<see cref="ToProgressJson"/>).</summary>
+    public void Resume(string? json)
+    {
+        if (string.IsNullOrEmpty(json) || JsonSerializer.Deserialize<Snapshot>(json) is not { } saved)
+        {
+            return;
+        }
+
+        (InteractionsAdded, MessagesRead, ContactsCreated, ContactsUpdated, MentionedContactsCreated, ConsentsGranted, ConsentsRenewed) =
+            (saved.InteractionsAdded, saved.MessagesRead, saved.ContactsCreated, saved.ContactsUpdated, saved.MentionedContactsCreated, saved.ConsentsGranted, saved.ConsentsRenewed);
+        (SuppressionsAdded, RowsRead, RowsRejected, SkippedErased) = (saved.SuppressionsAdded, saved.RowsRead, saved.RowsRejected, saved.SkippedErased);
+        Rejections.Clear();
+        Rejections.AddRange(saved.Rejections ?? []);
+    }
+
+    private sealed record Snapshot(
+        long InteractionsAdded, long MessagesRead, long ContactsCreated, long ContactsUpdated, long MentionedContactsCreated, long ConsentsGranted,
+        long ConsentsRenewed, long SuppressionsAdded, long RowsRead, long RowsRejected, long SkippedErased, List<string>? Rejections);
 
     public long Changed => InteractionsAdded + ContactsCreated + ContactsUpdated + ConsentsGranted + ConsentsRenewed + SuppressionsAdded;
 }

@@ -25,6 +25,12 @@ public sealed class ImportOptions
     /// drop. <c>quarantine/</c> is never touched.
     /// </summary>
     public int? ArchiveDays { get; set; }
+
+    /// <summary>
+    /// A contact CSV or a suppression list commits every this many rows (with its progress in <c>import_files</c>), so that
+    /// an opt-out or any other writer waits at most one such batch, and a run after a crash resumes where the last one stopped.
+    /// </summary>
+    public int CommitRows { get; set; } = 10_000;
 }
 
 internal sealed class ImportOptionsValidator : IValidateOptions<ImportOptions>
@@ -49,6 +55,11 @@ internal sealed class ImportOptionsValidator : IValidateOptions<ImportOptions>
         if (options.SettleTime < TimeSpan.Zero || options.SettleTime > TimeSpan.FromHours(1))
         {
             failures.Add($"Import:SettleTime: '{options.SettleTime}' deve estar entre 00:00:00 e 01:00:00.");
+        }
+
+        if (options.CommitRows is < 100 or > 1_000_000)
+        {
+            failures.Add($"Import:CommitRows: '{options.CommitRows}' deve estar entre 100 e 1000000 (linhas por transação).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -11,6 +11,9 @@ namespace Vinculo.Import;
 internal sealed record ImportRun(
     ImportSession Session, ContactDirectory Contacts, ImportCounts Counts, DateTimeOffset Now, TimeZoneInfo TimeZone, bool ChatGrantsConsent, JobProgress Progress, string Sha256)
 {
+    /// <summary>How a contact CSV or suppression list commits as it goes; null for the files imported in one transaction.</summary>
+    public ImportBatches? Batches { get; init; }
+
     /// <summary>Messages or rows of the file read so far.</summary>
     public void ReportRead(long records) => Progress.Report(InboxProcessor.Reading, records);
 

@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Security.Cryptography;
+using System.Text;
 using Dapper;
 using Vinculo.Data;
 using Vinculo.Phones;
@@ -42,21 +44,31 @@ public sealed class ImportStore(Database database) : ISqlStatements
 
     private const string ContactNumberSql = "SELECT phone_e164 FROM contacts WHERE contact_id = @contactId";
 
-    private const string NamedContactsSql = "SELECT contact_id AS ContactId, name AS Name FROM contacts WHERE erased_at IS NULL AND name IS NOT NULL";
+    /// <summary>Named live contacts whose <c>name_key</c> (V013) is missing: written by another tool, or renamed without it.</summary>
+    private string UnkeyedNamesSql =>
+        $"SELECT {database.Dialect.Top("@limit")} contact_id AS ContactId, name AS Name FROM contacts " +
+        $"WHERE name IS NOT NULL AND name_key IS NULL AND erased_at IS NULL {database.Dialect.Limit("@limit")}";
+
+    private static readonly BulkWrite NameKeyWrite = new("contacts", new BulkColumn("contact_id", BulkType.Identifier), [new("name_key", BulkType.Text)]);
+
+    private const string ByNameKeySql = "SELECT contact_id FROM contacts WHERE name_key = @key AND erased_at IS NULL ORDER BY contact_id";
+
+    /// <summary>Names keyed per statement when the lookup keys the names other tools wrote.</summary>
+    private const int NameKeyBatch = 5_000;
 
     private const string ContactValues =
-        "@externalRef, @name, @phoneRaw, @phoneE164, @phoneHash, @phoneStatus, @phoneType, @phoneRegion, @timeZone, @phoneNote, @phoneError, " +
+        "@externalRef, @name, @nameKey, @phoneRaw, @phoneE164, @phoneHash, @phoneStatus, @phoneType, @phoneRegion, @timeZone, @phoneNote, @phoneError, " +
         "@checkedAt, @checkedVersion, @now, @now";
 
     private string InsertContactSql => database.Dialect.InsertReturningKey(
         "contacts",
-        "external_ref, name, phone_raw, phone_e164, phone_hash, phone_status, phone_type, phone_region, time_zone, phone_note, phone_error, " +
+        "external_ref, name, name_key, phone_raw, phone_e164, phone_hash, phone_status, phone_type, phone_region, time_zone, phone_note, phone_error, " +
         "phone_checked_at, phone_checked_version, created_at, updated_at",
         ContactValues,
         "contact_id");
 
     private const string UpdateIdentitySql =
-        "UPDATE contacts SET name = @name, external_ref = @externalRef, updated_at = @now WHERE contact_id = @contactId";
+        "UPDATE contacts SET name = @name, name_key = @nameKey, external_ref = @externalRef, updated_at = @now WHERE contact_id = @contactId";
 
     /// <summary>
     /// A new <c>phone_raw</c> with its fresh classification, so later rows and chats match the new number at once; the
@@ -75,6 +87,27 @@ public sealed class ImportStore(Database database) : ISqlStatements
     private const string InsertFileSql =
         "INSERT INTO import_files (content_sha256, kind, outcome, interactions_added, contacts_created, contacts_updated, rows_rejected, imported_at, counterpart_hash) " +
         "VALUES (@sha256, @kind, @outcome, @interactions, @created, @updated, @rejected, @now, @counterpartHash)";
+
+    /// <summary>A file's counts once it is done; its row was written as it went when it was imported in batches (V013).</summary>
+    private const string FinishFileSql =
+        "UPDATE import_files SET kind = @kind, outcome = @outcome, interactions_added = @interactions, contacts_created = @created, " +
+        "contacts_updated = @updated, rows_rejected = @rejected, imported_at = @now, counterpart_hash = @counterpartHash, progress = NULL " +
+        "WHERE import_id = @importId";
+
+    /// <summary>Where a file imported in batches stopped: the records committed and the counts so far.</summary>
+    private const string ProgressSql =
+        "SELECT import_id AS ImportId, rows_committed AS RowsCommitted, progress AS Progress FROM import_files " +
+        "WHERE content_sha256 = @sha256 AND outcome = 'importing' AND rows_committed IS NOT NULL ORDER BY import_id DESC";
+
+    private string InsertProgressSql => database.Dialect.InsertReturningKey(
+        "import_files",
+        "content_sha256, kind, outcome, interactions_added, contacts_created, contacts_updated, rows_rejected, imported_at, rows_committed, progress",
+        "@sha256, @kind, 'importing', @interactions, @created, @updated, @rejected, @now, @rows, @progress",
+        "import_id");
+
+    private const string UpdateProgressSql =
+        "UPDATE import_files SET interactions_added = @interactions, contacts_created = @created, contacts_updated = @updated, " +
+        "rows_rejected = @rejected, imported_at = @now, rows_committed = @rows, progress = @progress WHERE import_id = @importId";
 
     /// <summary>Where a 1:1 chat export went in <c>archive/</c>, so that an erasure of its counterpart can delete it.</summary>
     private const string ArchiveNameSql =
@@ -112,9 +145,9 @@ public sealed class ImportStore(Database database) : ISqlStatements
 
     public IEnumerable<string> Statements =>
     [
-        ByExternalRefSql, ByPhoneSql, ByRawPhoneSql, ContactNumberSql, NamedContactsSql, InsertContactSql, UpdateIdentitySql, UpdatePhoneSql, TouchLastInteractionSql,
-        InsertFileSql, ArchiveNameSql, database.Sql(ErasedSql), ErasedFileSql,
-        .. InteractionInsert.Statements(database.Dialect), .. SuppressionInsert.Statements(database.Dialect),
+        ByExternalRefSql, ByPhoneSql, ByRawPhoneSql, ContactNumberSql, UnkeyedNamesSql, ByNameKeySql, InsertContactSql, UpdateIdentitySql, UpdatePhoneSql, TouchLastInteractionSql,
+        InsertFileSql, ArchiveNameSql, database.Sql(ErasedSql), ErasedFileSql, FinishFileSql, ProgressSql, InsertProgressSql, UpdateProgressSql,
+        .. InteractionInsert.Statements(database.Dialect), .. SuppressionInsert.Statements(database.Dialect), .. database.Dialect.BulkWriteStatements(NameKeyWrite),
     ];
 
     /// <summary>A connection with a write transaction open (IMMEDIATE on SQLite), for one file.</summary>
@@ -156,21 +189,33 @@ public sealed class ImportStore(Database database) : ISqlStatements
         session.Connection.QueryFirstOrDefaultAsync<StoredContact>(
             session.Command(database, ByRawPhoneSql, new { raw, externalRef, limit = 1 }, cancellationToken));
 
-    /// <summary>The live contacts whose name folds to <paramref name="folded"/> (<see cref="ChatNames.Fold"/>), streamed and compared here: accents are not something every engine can ignore in SQL.</summary>
+    /// <summary>
+    /// The live contacts whose name folds to <paramref name="folded"/> (<see cref="ChatNames.Fold"/>), through the index on
+    /// <c>name_key</c>; names another tool wrote without a key are keyed first (once: the key stays until the name changes).
+    /// </summary>
     public async Task<List<long>> FindByFoldedNameAsync(ImportSession session, string folded, int atMost, CancellationToken cancellationToken)
     {
-        var found = new List<long>();
-        await using var reader = await session.Connection.ExecuteReaderAsync(session.Command(database, NamedContactsSql, null, cancellationToken));
-        while (found.Count < atMost && await reader.ReadAsync(cancellationToken))
+        while (true)
         {
-            if (ChatNames.Fold(reader.GetString(1)) == folded)
+            var unkeyed = (await session.Connection.QueryAsync<(long ContactId, string Name)>(
+                session.Command(database, UnkeyedNamesSql, new { limit = NameKeyBatch }, cancellationToken))).AsList();
+            if (unkeyed.Count == 0)
             {
-                found.Add(reader.GetInt64(0));
+                break;
             }
+
+            var rows = unkeyed.Select(c => new object?[] { c.ContactId, FoldedKey(ChatNames.Fold(c.Name)) }).ToList();
+            await database.Dialect.BulkWriteAsync(session.Connection, session.Transaction, NameKeyWrite, rows, cancellationToken);
         }
 
-        return found;
+        var found = await session.Connection.QueryAsync<long>(session.Command(database, ByNameKeySql, new { key = FoldedKey(folded) }, cancellationToken));
+        return [.. found.Take(atMost)];
     }
+
+    /// <summary><c>contacts.name_key</c>: the SHA-256 of the folded name (fixed length, so any name can be indexed on every engine).</summary>
+    public static string? NameKey(string? name) => name is null ? null : FoldedKey(ChatNames.Fold(name));
+
+    private static string FoldedKey(string folded) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(folded)));
 
     public Task<string?> ContactNumberAsync(ImportSession session, long contactId, CancellationToken cancellationToken) =>
         session.Connection.ExecuteScalarAsync<string?>(session.Command(database, ContactNumberSql, new { contactId }, cancellationToken));
@@ -180,13 +225,14 @@ public sealed class ImportStore(Database database) : ISqlStatements
         var parameters = PhoneParameters(phoneRaw, phone, now);
         parameters.Add("externalRef", externalRef);
         parameters.Add("name", name);
+        parameters.Add("nameKey", NameKey(name));
         parameters.Add("checkedAt", now);
         parameters.Add("checkedVersion", PhoneClassifier.LibraryVersion);
         return session.Connection.ExecuteScalarAsync<long>(session.Command(database, InsertContactSql, parameters, cancellationToken));
     }
 
     public Task UpdateIdentityAsync(ImportSession session, long contactId, string? name, string? externalRef, DateTimeOffset now, CancellationToken cancellationToken) =>
-        session.Connection.ExecuteAsync(session.Command(database, UpdateIdentitySql, new { contactId, name, externalRef, now }, cancellationToken));
+        session.Connection.ExecuteAsync(session.Command(database, UpdateIdentitySql, new { contactId, name, nameKey = NameKey(name), externalRef, now }, cancellationToken));
 
     public Task UpdatePhoneAsync(ImportSession session, long contactId, string phoneRaw, StoredPhone phone, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -221,11 +267,45 @@ public sealed class ImportStore(Database database) : ISqlStatements
     public Task<int> InsertSuppressionsAsync(ImportSession session, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken) =>
         SuppressionInsert.WriteAsync(database.Dialect, session.Connection, session.Transaction, rows, cancellationToken);
 
-    /// <summary>Records a file the import finished with; in the file's own transaction when it was imported.</summary>
-    public async Task RecordFileAsync(ImportSession? session, string sha256, FileReport report, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Where an earlier run of these bytes stopped, when it was imported in batches and did not finish.</summary>
+    public Task<ImportProgress?> ProgressAsync(ImportSession session, string sha256, CancellationToken cancellationToken) =>
+        session.Connection.QueryFirstOrDefaultAsync<ImportProgress>(session.Command(database, ProgressSql, new { sha256 }, cancellationToken));
+
+    /// <summary>Records how far a file imported in batches got, in the batch's own transaction; returns its <c>import_id</c>.</summary>
+    public async Task<long> SaveProgressAsync(
+        ImportSession session, long? importId, string sha256, string kind, ImportCounts counts, long rowsCommitted, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var parameters = new
         {
+            importId,
+            sha256,
+            kind,
+            interactions = counts.InteractionsAdded,
+            created = counts.ContactsCreated,
+            updated = counts.ContactsUpdated,
+            rejected = counts.RowsRejected,
+            now,
+            rows = rowsCommitted,
+            progress = counts.ToProgressJson(),
+        };
+        if (importId is { } id)
+        {
+            await session.Connection.ExecuteAsync(session.Command(database, UpdateProgressSql, parameters, cancellationToken));
+            return id;
+        }
+
+        return await session.Connection.ExecuteScalarAsync<long>(session.Command(database, InsertProgressSql, parameters, cancellationToken));
+    }
+
+    /// <summary>
+    /// Records a file the import finished with; in the file's own transaction when it was imported, over the row its
+    /// batches wrote (<paramref name="importId"/>) when it was imported in batches.
+    /// </summary>
+    public async Task RecordFileAsync(ImportSession? session, string sha256, FileReport report, DateTimeOffset now, CancellationToken cancellationToken, long? importId = null)
+    {
+        var parameters = new
+        {
+            importId,
             sha256,
             kind = report.KindName,
             outcome = report.Outcome == FileOutcome.Archived ? "archived" : "quarantined",
@@ -238,7 +318,7 @@ public sealed class ImportStore(Database database) : ISqlStatements
         };
         if (session is not null)
         {
-            await session.Connection.ExecuteAsync(session.Command(database, InsertFileSql, parameters, cancellationToken));
+            await session.Connection.ExecuteAsync(session.Command(database, importId is null ? InsertFileSql : FinishFileSql, parameters, cancellationToken));
             return;
         }
 
@@ -270,12 +350,25 @@ public sealed class ImportSession(DbConnection connection, DbTransaction transac
 {
     public DbConnection Connection { get; } = connection;
 
-    public DbTransaction Transaction { get; } = transaction;
+    /// <summary>The open transaction: a file imported in batches gets a new one after each commit.</summary>
+    public DbTransaction Transaction { get; private set; } = transaction;
 
     internal CommandDefinition Command(Database database, string sql, object? parameters, CancellationToken cancellationToken) =>
         database.Command(sql, parameters, cancellationToken, Transaction);
 
     public Task CommitAsync(CancellationToken cancellationToken) => Transaction.CommitAsync(cancellationToken);
+
+    /// <summary>
+    /// Commits what the file wrote so far, runs <paramref name="between"/> with no transaction open (on SQLite, no write
+    /// lock held: other writers go first), then opens the next transaction on the same connection.
+    /// </summary>
+    public async Task CommitAndContinueAsync(Func<CancellationToken, Task> between, CancellationToken cancellationToken)
+    {
+        await Transaction.CommitAsync(cancellationToken);
+        await Transaction.DisposeAsync();
+        await between(cancellationToken);
+        Transaction = await Connection.BeginTransactionAsync(cancellationToken);
+    }
 
     /// <summary>Without a commit, the transaction rolls back here.</summary>
     public async ValueTask DisposeAsync()
@@ -309,4 +402,14 @@ public sealed class StoredContact
     public string? PhoneE164 { get; set; }
 
     public DateTimeOffset? ErasedAt { get; set; }
+}
+
+/// <summary>How far an earlier run of a file imported in batches got (<c>import_files</c>, outcome <c>importing</c>).</summary>
+public sealed class ImportProgress
+{
+    public long ImportId { get; set; }
+
+    public long RowsCommitted { get; set; }
+
+    public string? Progress { get; set; }
 }

@@ -23,6 +23,12 @@ public sealed class InboxProcessor
     /// <summary>What has been read of the file being imported.</summary>
     public static readonly ProgressStep Reading = new("reading", "messages or rows of the current file", "lendo", "mensagens ou linhas do arquivo atual");
 
+    /// <summary>
+    /// After each commit of a file imported in batches (SQLite's busy handler polls every 100 ms at most): long enough for a
+    /// writer waiting on the lock to take it before the next batch does.
+    /// </summary>
+    private static readonly TimeSpan SqliteWriterTurn = TimeSpan.FromMilliseconds(100);
+
     private readonly ImportStore store;
     private readonly ImportOptions options;
     private readonly SchedulerOptions scheduler;
@@ -51,6 +57,9 @@ public sealed class InboxProcessor
         suppressions = new SuppressionImporter(store);
         vcards = new VCardImporter(contacts);
     }
+
+    /// <summary>Runs after each batch a contact CSV or suppression list commits, with no transaction open.</summary>
+    internal Func<ImportCheckpoint, CancellationToken, Task>? BatchCommitted { get; set; }
 
     /// <summary>What a file is, by where it was dropped and its extension; null when it is none of them.</summary>
     public static ImportKind? KindOf(string path) => Path.GetExtension(path).ToLowerInvariant() switch
@@ -108,8 +117,19 @@ public sealed class InboxProcessor
             var report = new FileReport(name, kind, FileOutcome.Archived, counts);
             await using (var session = await store.BeginAsync(cancellationToken))
             {
+                ImportBatches? batches = null;
+                if (kind is ImportKind.Contacts or ImportKind.Suppression)
+                {
+                    var pause = store.Dialect.Provider == DatabaseProvider.Sqlite ? SqliteWriterTurn : TimeSpan.Zero;
+                    batches = ImportBatches.Resuming(
+                        store, counts, sha256, report.KindName, now, options.CommitRows, BatchCommitted, pause, await store.ProgressAsync(session, sha256, cancellationToken));
+                }
+
                 var run = new ImportRun(
-                    session, new ContactDirectory(store, session, phones, scheduler.TimeZone, now, counts), counts, now, scheduler.TimeZoneInfo, options.ChatGrantsConsent, progress, sha256);
+                    session, new ContactDirectory(store, session, phones, scheduler.TimeZone, now, counts), counts, now, scheduler.TimeZoneInfo, options.ChatGrantsConsent, progress, sha256)
+                {
+                    Batches = batches,
+                };
                 run.ReportRead(0);
                 await ImportAsync(run, path, kind.Value, cancellationToken);
                 run.ReportRead(counts.MessagesRead + counts.RowsRead);
@@ -120,7 +140,7 @@ public sealed class InboxProcessor
                     return new FileReport(name, kind, FileOutcome.Skipped, new ImportCounts(), Reason: "o arquivo mudou durante a leitura; fica para a próxima execução.");
                 }
 
-                await store.RecordFileAsync(session, sha256, report, now, cancellationToken);
+                await store.RecordFileAsync(session, sha256, report, now, cancellationToken, batches?.ImportId);
                 Hosting.Failpoints.Hit("import.before_commit");
                 await session.CommitAsync(cancellationToken);
                 Hosting.Failpoints.Hit("import.after_commit");

@@ -22,7 +22,7 @@ internal sealed class SuppressionImporter(ImportStore store)
     public async Task ImportAsync(ImportRun run, string path, CancellationToken cancellationToken)
     {
         var rows = new List<object?[]>(BatchSize);
-        var valid = 0L;
+        var resumeAfter = run.Batches?.ResumeAfter ?? 0;
         using (var text = ImportText.PlainText(path))
         {
             var (firstLine, first) = FirstLine(text);
@@ -34,71 +34,86 @@ internal sealed class SuppressionImporter(ImportStore store)
             var header = Header(first);
             if (header is null)
             {
-                valid += await AddAsync(run, rows, firstLine, first, cancellationToken);
+                if (firstLine > resumeAfter)
+                {
+                    await AddAsync(run, rows, firstLine, firstLine, first, cancellationToken);
+                }
+
                 for (var line = firstLine + 1; ReadLine(text) is { } next; line++)
                 {
-                    valid += await AddAsync(run, rows, line, next, cancellationToken);
+                    if (line > resumeAfter)
+                    {
+                        await AddAsync(run, rows, line, line, next, cancellationToken);
+                    }
                 }
             }
             else
             {
-                valid += await ReadCsvAsync(run, rows, path, header.Value, cancellationToken);
+                await ReadCsvAsync(run, rows, path, header.Value, resumeAfter, cancellationToken);
             }
         }
 
         run.Counts.SuppressionsAdded += await store.InsertSuppressionsAsync(run.Session, rows, cancellationToken);
-        if (valid == 0)
+        if (run.Counts.RowsRead - run.Counts.RowsRejected == 0)
         {
             throw new UnreadableFileException(
                 "Nenhum número de telefone válido foi encontrado nesta lista de supressão (esperado: um número por linha, ou um CSV com a coluna phone/telefone).");
         }
     }
 
-    private async Task<long> ReadCsvAsync(ImportRun run, List<object?[]> rows, string path, int phoneColumn, CancellationToken cancellationToken)
+    private async Task ReadCsvAsync(ImportRun run, List<object?[]> rows, string path, int phoneColumn, long resumeAfter, CancellationToken cancellationToken)
     {
         using var csv = CsvReader.Create(ImportText.PlainText(path), ContactCsvImporter.ReaderOptions, leaveOpen: false);
-        var valid = 0L;
+        var records = 0L;
         try
         {
             while (csv.Read())
             {
-                valid += await AddAsync(run, rows, csv.LineNumber, phoneColumn < csv.FieldCount ? csv.GetString(phoneColumn) : "", cancellationToken);
+                if (++records > resumeAfter)
+                {
+                    await AddAsync(run, rows, csv.LineNumber, records, phoneColumn < csv.FieldCount ? csv.GetString(phoneColumn) : "", cancellationToken);
+                }
             }
         }
         catch (CsvFormatException)
         {
             throw new UnreadableFileException("A lista de supressão não pôde ser lida como CSV (uma linha passa de 1 MB): está danificada.");
         }
-
-        return valid;
     }
 
-    /// <returns>1 when the line held a number.</returns>
-    private async Task<long> AddAsync(ImportRun run, List<object?[]> rows, long line, string text, CancellationToken cancellationToken)
+    /// <param name="line">The line, for a rejection's reason.</param>
+    /// <param name="position">The record's place in the file, where a resumed run starts again (the line, or the CSV record).</param>
+    private async Task AddAsync(ImportRun run, List<object?[]> rows, long line, long position, string text, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (string.IsNullOrWhiteSpace(text))
         {
-            return 0;
+            return;
         }
 
         run.Counts.RowsRead++;
+        run.Batches?.Count();
         var phone = run.Contacts.Classify(text.Trim());
         if (phone.E164 is null)
         {
             run.Counts.Reject(line, $"não é um número de telefone válido ({phone.Error}).");
-            return 0;
+        }
+        else
+        {
+            rows.Add([PhoneHash.Of(phone.E164), Reason, run.Now]);
         }
 
-        rows.Add([PhoneHash.Of(phone.E164), Reason, run.Now]);
-        if (rows.Count == BatchSize)
+        if (rows.Count == BatchSize || run.Batches is { Due: true })
         {
             run.Counts.SuppressionsAdded += await store.InsertSuppressionsAsync(run.Session, rows, cancellationToken);
             rows.Clear();
             run.ReportRead(run.Counts.RowsRead);
         }
 
-        return 1;
+        if (run.Batches is { Due: true } batches)
+        {
+            await batches.CommitAsync(run.Session, position, cancellationToken);
+        }
     }
 
     /// <summary>The index of the phone column when the first line is a CSV header that names one.</summary>
