@@ -130,12 +130,14 @@ public static class NightBenchmark
                 var elapsed = TimeSpan.Zero;
                 long scanned = 0, changed = 0;
                 string? error = null;
+                var phases = new Dictionary<string, long>(StringComparer.Ordinal);
                 foreach (var at in instants)
                 {
                     clock.Now = at;
                     var stopwatch = Stopwatch.StartNew();
                     var run = await runner.RunAsync(job, cancellationToken);
                     elapsed += stopwatch.Elapsed;
+                    AddPhases(phases, run.Result);
                     scanned += run.Result?.Scanned ?? 0;
                     changed += run.Result?.Changed ?? 0;
                     error ??= run.Status == JobRunStatus.Succeeded ? null : run.Error ?? run.Status.ToString();
@@ -147,6 +149,12 @@ public static class NightBenchmark
                 await output.WriteLineAsync(
                     $"  {job + runs,-34} {elapsed.TotalSeconds,8:N1} s   {peak / 1048576.0,6:N0} MB   " +
                     (error is null ? $"{scanned:N0} lidos, {changed:N0} alterados" : "FALHOU: " + error));
+                if (phases.Count > 0)
+                {
+                    var spent = phases.Where(p => p.Key != "total").OrderByDescending(p => p.Value).Select(p => $"{p.Key} {p.Value / 1000.0:N1} s");
+                    await output.WriteLineAsync($"  {"  (fases registradas)",-34} {string.Join(", ", spent)}");
+                }
+
                 return error is null;
             }
 
@@ -299,6 +307,18 @@ public static class NightBenchmark
 
         await BenchDatabase.WriteBatchesAsync(database, batches, totals, cancellationToken);
         return string.Join(", ", totals.Where(t => t.Key != ContentRows).Select(t => $"{t.Key.Table} {t.Value:N0}"));
+    }
+
+    /// <summary>Adds a run's own phase timings (<c>timing_ms</c> of its detail, when it records them) to <paramref name="sums"/>.</summary>
+    private static void AddPhases(Dictionary<string, long> sums, JobResult? result)
+    {
+        if (result?.Detail is { } detail && detail.TryGetValue("timing_ms", out var timings) && timings is IEnumerable<KeyValuePair<string, long>> phases)
+        {
+            foreach (var (name, ms) in phases)
+            {
+                sums[name] = sums.GetValueOrDefault(name) + ms;
+            }
+        }
     }
 
     /// <summary>Knuth's method: fine for the small means used here.</summary>
