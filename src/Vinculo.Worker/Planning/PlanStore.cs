@@ -43,7 +43,7 @@ public sealed class PlanStore(Database database) : ISqlStatements
     /// an index range (<c>(contact_id, occurred_at)</c>, <c>(contact_id, kind, occurred_at)</c>), whatever the years of
     /// history behind it. Recency, consent freshness and the unanswered streak need nothing else of old interactions.
     /// </summary>
-    private const string LatestSql =
+    internal const string LatestSql =
         "SELECT k.contact_id, " +
         "(SELECT MAX(i.occurred_at) FROM interactions i WHERE i.contact_id = k.contact_id), " +
         "(SELECT MAX(i.occurred_at) FROM interactions i WHERE i.contact_id = k.contact_id AND i.kind = 'message_in'), " +
@@ -54,14 +54,14 @@ public sealed class PlanStore(Database database) : ISqlStatements
     /// Every purchase of the listed rows: affinity weighs the share of all of a person's purchases in a category, and
     /// <c>{product}</c> is the latest product bought, however long ago (SPEC section 5 gives them no window).
     /// </summary>
-    private const string PurchasesSql =
+    internal const string PurchasesSql =
         "SELECT contact_id, occurred_at, product, category FROM interactions WHERE contact_id IN @ids AND kind = 'purchase'";
 
     /// <summary>
     /// The messages, replies and reads of the listed rows within the lookback (<see cref="NightPlanner.LookbackDays"/>): the
     /// habitual hour's evidence and the replies engagement counts. Older ones weigh in nowhere.
     /// </summary>
-    private const string RecentSql =
+    internal const string RecentSql =
         "SELECT contact_id, CASE kind WHEN 'message_in' THEN 2 WHEN 'reply' THEN 3 ELSE 4 END, occurred_at FROM interactions " +
         "WHERE contact_id IN @ids AND kind IN ('message_in', 'reply', 'read') AND occurred_at >= @since";
 
@@ -76,7 +76,7 @@ public sealed class PlanStore(Database database) : ISqlStatements
     /// (<c>phone_e164</c>, <c>scheduled_at</c>) and on (<c>phone_e164</c>, <c>sent_at</c>). The status is not filtered
     /// here: SQLite would then walk the status index over every counted message of the base for each batch.
     /// </summary>
-    private const string WindowMessagesSql =
+    internal const string WindowMessagesSql =
         $"SELECT phone_e164, content_id, {StatusCode}, scheduled_at, sent_at FROM message_queue WHERE phone_e164 IN @numbers AND scheduled_at >= @since " +
         $"UNION ALL SELECT phone_e164, content_id, {StatusCode}, scheduled_at, sent_at FROM message_queue WHERE phone_e164 IN @numbers AND sent_at >= @since AND scheduled_at < @since";
 
@@ -85,7 +85,7 @@ public sealed class PlanStore(Database database) : ISqlStatements
     /// person got, however long ago, is not sent again) and the unanswered streak (every message since the person last
     /// wrote) have no window. Only the content and the instant are read.
     /// </summary>
-    private const string EarlierMessagesSql =
+    internal const string EarlierMessagesSql =
         "SELECT phone_e164, content_id, COALESCE(sent_at, scheduled_at) FROM message_queue " +
         "WHERE phone_e164 IN @numbers AND scheduled_at < @since AND (sent_at IS NULL OR sent_at < @since) AND status IN ('sent', 'delivered', 'read')";
 
