@@ -127,6 +127,7 @@ public static class NightBenchmark
                 GC.WaitForPendingFinalizers();
                 GC.Collect();
                 using var sampler = new MemorySampler();
+                var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                 var elapsed = TimeSpan.Zero;
                 long scanned = 0, changed = 0;
                 string? error = null;
@@ -144,10 +145,11 @@ public static class NightBenchmark
                 }
 
                 var (peak, _, _) = await sampler.StopAsync();
+                cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
                 steps.Add((job, elapsed, peak));
                 var runs = instants.Length == 1 ? "" : $" ({instants.Length} execuções)";
                 await output.WriteLineAsync(
-                    $"  {job + runs,-34} {elapsed.TotalSeconds,8:N1} s   {peak / 1048576.0,6:N0} MB   " +
+                    $"  {job + runs,-34} {elapsed.TotalSeconds,8:N1} s   {peak / 1048576.0,6:N0} MB   CPU {cpu.TotalSeconds:N1} s   " +
                     (error is null ? $"{scanned:N0} lidos, {changed:N0} alterados" : "FALHOU: " + error));
                 if (phases.Count > 0)
                 {

@@ -51,6 +51,15 @@ public sealed class PlanStore(Database database) : ISqlStatements
         "FROM contacts k WHERE k.contact_id IN @ids";
 
     /// <summary>
+    /// <see cref="LatestSql"/> as one pass over each row's entries of (<c>contact_id</c>, <c>kind</c>, <c>occurred_at</c>),
+    /// read from the index alone. PostgreSQL runs each correlated seek of <see cref="LatestSql"/> as a sub-plan of its own,
+    /// which on a base with years of history (about fifteen interactions a person) cost 2.5 times this pass.
+    /// </summary>
+    internal const string LatestGroupedSql =
+        "SELECT contact_id, MAX(occurred_at), MAX(CASE WHEN kind = 'message_in' THEN occurred_at END), MAX(CASE WHEN kind = 'reply' THEN occurred_at END) " +
+        "FROM interactions WHERE contact_id IN @ids GROUP BY contact_id";
+
+    /// <summary>
     /// Every purchase of the listed rows: affinity weighs the share of all of a person's purchases in a category, and
     /// <c>{product}</c> is the latest product bought, however long ago (SPEC section 5 gives them no window).
     /// </summary>
@@ -125,9 +134,12 @@ public sealed class PlanStore(Database database) : ISqlStatements
         "WHERE k.contact_id > @after AND k.erased_at IS NULL AND k.phone_status IN ('valid', 'repaired') AND k.phone_e164 IS NOT NULL " +
         $"ORDER BY k.contact_id {database.Dialect.Limit("@limit")}";
 
+    /// <summary>The read of each row's latest interactions this engine runs fastest (<see cref="LatestGroupedSql"/>).</summary>
+    private string Latest => database.Dialect.Provider == DatabaseProvider.Postgres ? LatestGroupedSql : LatestSql;
+
     public IEnumerable<string> Statements =>
     [
-        ContentsSql, PlannedForDaySql, PeopleSql, DuplicateConsentsSql, database.Sql(LatestSql), database.Sql(PurchasesSql), database.Sql(RecentSql),
+        ContentsSql, PlannedForDaySql, PeopleSql, DuplicateConsentsSql, database.Sql(LatestSql), database.Sql(LatestGroupedSql), database.Sql(PurchasesSql), database.Sql(RecentSql),
         database.Sql(WindowMessagesSql), database.Sql(EarlierMessagesSql), CancelSuppressedSql,
         .. database.Dialect.BulkWriteStatements(PreferredHourWrite), .. database.Dialect.BulkWriteStatements(QueueInsert),
     ];
@@ -229,7 +241,7 @@ public sealed class PlanStore(Database database) : ISqlStatements
 
         var list = database.List(holders.Keys);
         var ids = new Dictionary<string, object?> { ["ids"] = list };
-        await using (var rows = await database.ReadRowsAsync(connection, database.Sql(LatestSql), ids, cancellationToken))
+        await using (var rows = await database.ReadRowsAsync(connection, database.Sql(Latest), ids, cancellationToken))
         {
             while (await rows.ReadAsync(cancellationToken))
             {
