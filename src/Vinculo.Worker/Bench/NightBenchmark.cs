@@ -21,7 +21,7 @@ namespace Vinculo.Bench;
 /// configured engine, classified once as the nights before would have; then 1 % of the numbers edited, and one whole
 /// night as the scheduler runs it: <c>revalidate-phones</c>, <c>expire-consents</c>, <c>plan-messages</c>, the day's
 /// <c>dispatch-messages</c> through the Log sender, and <c>process-inbound</c> over the day's replies. Each job's time,
-/// rows and peak working set, and the total.
+/// rows, peak working set, the process's CPU time and the phases the runs recorded, and the total.
 /// </summary>
 public static class NightBenchmark
 {
