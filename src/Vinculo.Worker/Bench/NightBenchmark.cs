@@ -21,7 +21,7 @@ namespace Vinculo.Bench;
 /// configured engine, classified once as the nights before would have; then 1 % of the numbers edited, and one whole
 /// night as the scheduler runs it: <c>revalidate-phones</c>, <c>expire-consents</c>, <c>plan-messages</c>, the day's
 /// <c>dispatch-messages</c> through the Log sender, and <c>process-inbound</c> over the day's replies. Each job's time,
-/// rows and peak working set, and the total.
+/// rows, peak working set, the process's CPU time and the phases the runs recorded, and the total.
 /// </summary>
 public static class NightBenchmark
 {
@@ -127,26 +127,36 @@ public static class NightBenchmark
                 GC.WaitForPendingFinalizers();
                 GC.Collect();
                 using var sampler = new MemorySampler();
+                var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                 var elapsed = TimeSpan.Zero;
                 long scanned = 0, changed = 0;
                 string? error = null;
+                var phases = new Dictionary<string, long>(StringComparer.Ordinal);
                 foreach (var at in instants)
                 {
                     clock.Now = at;
                     var stopwatch = Stopwatch.StartNew();
                     var run = await runner.RunAsync(job, cancellationToken);
                     elapsed += stopwatch.Elapsed;
+                    AddPhases(phases, run.Result);
                     scanned += run.Result?.Scanned ?? 0;
                     changed += run.Result?.Changed ?? 0;
                     error ??= run.Status == JobRunStatus.Succeeded ? null : run.Error ?? run.Status.ToString();
                 }
 
                 var (peak, _, _) = await sampler.StopAsync();
+                cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
                 steps.Add((job, elapsed, peak));
                 var runs = instants.Length == 1 ? "" : $" ({instants.Length} execuções)";
                 await output.WriteLineAsync(
-                    $"  {job + runs,-34} {elapsed.TotalSeconds,8:N1} s   {peak / 1048576.0,6:N0} MB   " +
+                    $"  {job + runs,-34} {elapsed.TotalSeconds,8:N1} s   {peak / 1048576.0,6:N0} MB   CPU {cpu.TotalSeconds:N1} s   " +
                     (error is null ? $"{scanned:N0} lidos, {changed:N0} alterados" : "FALHOU: " + error));
+                if (phases.Count > 0)
+                {
+                    var spent = phases.Where(p => p.Key != "total").OrderByDescending(p => p.Value).Select(p => $"{p.Key} {p.Value / 1000.0:N1} s");
+                    await output.WriteLineAsync($"  {"  (fases registradas)",-34} {string.Join(", ", spent)}");
+                }
+
                 return error is null;
             }
 
@@ -299,6 +309,18 @@ public static class NightBenchmark
 
         await BenchDatabase.WriteBatchesAsync(database, batches, totals, cancellationToken);
         return string.Join(", ", totals.Where(t => t.Key != ContentRows).Select(t => $"{t.Key.Table} {t.Value:N0}"));
+    }
+
+    /// <summary>Adds a run's own phase timings (<c>timing_ms</c> of its detail, when it records them) to <paramref name="sums"/>.</summary>
+    private static void AddPhases(Dictionary<string, long> sums, JobResult? result)
+    {
+        if (result?.Detail is { } detail && detail.TryGetValue("timing_ms", out var timings) && timings is IEnumerable<KeyValuePair<string, long>> phases)
+        {
+            foreach (var (name, ms) in phases)
+            {
+                sums[name] = sums.GetValueOrDefault(name) + ms;
+            }
+        }
     }
 
     /// <summary>Knuth's method: fine for the small means used here.</summary>

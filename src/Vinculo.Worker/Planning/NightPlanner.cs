@@ -83,6 +83,12 @@ internal sealed class NightPlanner
     /// <summary>Start of the lookback: evidence and engagement older than this are not read.</summary>
     public DateTimeOffset RecentSince => Now.AddDays(-LookbackDays);
 
+    /// <summary>
+    /// The windows of the signals read for this night: the lookback, and the lookback or the cap's reach before the run,
+    /// whichever is longer, for messages (every slot lies after <see cref="Now"/>, so an older message cannot cap it).
+    /// </summary>
+    public PlanWindows Windows => new(RecentSince, Now.AddDays(-Math.Max(LookbackDays, capDays)));
+
     /// <summary>Distinct <c>time_zone</c> values this machine does not know; their contacts are planned in <c>Scheduler:TimeZone</c>.</summary>
     public int UnknownZones => zones.Unknown;
 
@@ -149,6 +155,8 @@ internal sealed class NightPlanner
             return (fallback, null);
         }
 
+        // In time order, so that the sums (and their last bits) do not depend on the order the engine returned the rows in.
+        recent.Sort(static (a, b) => a.At.CompareTo(b.At));
         Span<HourEvidence> evidence = recent.Count <= 256 ? stackalloc HourEvidence[recent.Count] : new HourEvidence[recent.Count];
         for (var i = 0; i < recent.Count; i++)
         {
@@ -198,7 +206,7 @@ internal sealed class NightPlanner
     /// </summary>
     private ContactSignals SignalsOf(PlanPerson person)
     {
-        var lastInteraction = Latest(person.LastNonPurchaseAt, person.LastInteractionAt);
+        var lastInteraction = Latest(person.LastActivityAt, person.LastInteractionAt);
         foreach (var holder in person.Consents)
         {
             if (holder.ContactId != person.ContactId)
@@ -209,10 +217,25 @@ internal sealed class NightPlanner
 
         int sent = 0, read = 0, replied = 0, unanswered = 0;
         IReadOnlySet<long> contentIds = FrozenSet<long>.Empty;
+        HashSet<long>? ids = null;
+        if (person.Earlier is { Count: > 0 } earlier)
+        {
+            // Before the window: they count for novelty and the unanswered streak only.
+            ids = new HashSet<long>(earlier.Count);
+            foreach (var (contentId, at) in earlier)
+            {
+                ids.Add(contentId);
+                if (person.LastInboundAt is not { } lastInbound || at > lastInbound)
+                {
+                    unanswered++;
+                }
+            }
+        }
+
         if (person.Messages is { Count: > 0 } messages)
         {
             messages.Sort(static (a, b) => a.At.CompareTo(b.At));
-            var ids = new HashSet<long>(messages.Count);
+            ids ??= new HashSet<long>(messages.Count);
             var since = RecentSince;
             for (var i = 0; i < messages.Count; i++)
             {
@@ -255,7 +278,10 @@ internal sealed class NightPlanner
                     replied++;
                 }
             }
+        }
 
+        if (ids is not null)
+        {
             contentIds = ids;
         }
 

@@ -59,18 +59,38 @@ internal sealed class PlanPerson
 
     private DateTimeOffset? lastProductAt;
 
-    /// <summary>The latest interaction other than a purchase.</summary>
-    public DateTimeOffset? LastNonPurchaseAt { get; set; }
+    /// <summary>The latest interaction of any kind of the person's consenting rows, however old.</summary>
+    public DateTimeOffset? LastActivityAt { get; private set; }
 
     /// <summary>The latest message or reply the person wrote, however old.</summary>
-    public DateTimeOffset? LastInboundAt { get; set; }
+    public DateTimeOffset? LastInboundAt { get; private set; }
 
     public List<CategoryPurchases>? Categories { get; private set; }
 
     /// <summary>Inbound messages, replies and reads of the lookback: the habitual hour's evidence (and replies for engagement).</summary>
     public List<(DateTimeOffset At, bool Inbound)>? Recent { get; private set; }
 
+    /// <summary>Messages that reach into the window (<see cref="PlanWindows.MessagesSince"/>), whatever their status.</summary>
     public List<QueuedMessage>? Messages { get; private set; }
+
+    /// <summary>Messages that went out before the window: only their content (novelty) and instant (the unanswered streak) matter.</summary>
+    public List<(long ContentId, DateTimeOffset At)>? Earlier { get; private set; }
+
+    public void SawActivity(DateTimeOffset at)
+    {
+        if (LastActivityAt is null || at > LastActivityAt)
+        {
+            LastActivityAt = at;
+        }
+    }
+
+    public void SawInbound(DateTimeOffset? at)
+    {
+        if (at is { } instant && (LastInboundAt is null || instant > LastInboundAt))
+        {
+            LastInboundAt = instant;
+        }
+    }
 
     public void AddPurchase(DateTimeOffset at, string? product, string? category)
     {
@@ -107,7 +127,20 @@ internal sealed class PlanPerson
     public void AddRecent(DateTimeOffset at, bool inbound) => (Recent ??= new(4)).Add((at, inbound));
 
     public void AddMessage(QueuedMessage message) => (Messages ??= new(2)).Add(message);
+
+    public void AddEarlier(long contentId, DateTimeOffset at) => (Earlier ??= new(2)).Add((contentId, at));
 }
+
+/// <summary>
+/// How far back the planner reads signals that only matter within a window; everything older that a rule still needs is
+/// read as the latest instant, or as the contents and instants of messages that went out.
+/// </summary>
+/// <param name="RecentSince">Start of the lookback of habitual-hour evidence, engagement and replies (<see cref="NightPlanner.LookbackDays"/>).</param>
+/// <param name="MessagesSince">
+/// Messages whose instant lies before this neither count for engagement nor can cap the send day: the earlier of
+/// <paramref name="RecentSince"/> and <c>Messaging:FrequencyCapDays</c> before the run (every slot lies after the run).
+/// </param>
+internal readonly record struct PlanWindows(DateTimeOffset RecentSince, DateTimeOffset MessagesSince);
 
 /// <summary>An active content as the planner uses it.</summary>
 internal sealed record PlanContent(

@@ -26,6 +26,9 @@ public sealed class NightBenchmarkTests
             var queue = text.Split('\n').Single(line => line.Contains("(fila do dia depois do envio)", StringComparison.Ordinal));
             Assert.Matches(@"sent [1-9]", queue);
             Assert.DoesNotContain("FALHOU", text, StringComparison.Ordinal);
+            // The phases the runs recorded: where the planner's and the dispatcher's time went.
+            Assert.Matches(@"\(fases registradas\)\s+.*read_signals [0-9]", text);
+            Assert.Matches(@"\(fases registradas\)\s+.*claim_and_recheck [0-9]", text);
             // The scratch database beside the configured one is gone; the configured one was never created.
             Assert.Empty(Directory.EnumerateFiles(Path.Combine(data, "data"), "*bench_night*"));
         }

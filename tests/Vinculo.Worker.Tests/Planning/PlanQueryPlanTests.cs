@@ -1,0 +1,68 @@
+using Dapper;
+using Vinculo.Engines;
+
+namespace Vinculo.Planning;
+
+/// <summary>
+/// How SQLite runs the planner's signal reads on a base with years of history: the statistics of a million contacts with
+/// five years of interactions and messages are loaded, so the planner chooses as it would there. Each read must be a
+/// range (or a seek) of an index per listed contact or number, bounded by its window where it has one; none may scan a table.
+/// </summary>
+public sealed class PlanQueryPlanTests(SqliteEngine engine) : IClassFixture<SqliteEngine>
+{
+    private static readonly (string Table, string Index, string Stat)[] Statistics =
+    [
+        ("interactions", "ix_interactions_contact_id_kind_occurred_at", "12000000 12 3 1"),
+        ("interactions", "ix_interactions_contact_id_occurred_at", "12000000 12 1"),
+        ("message_queue", "ix_message_queue_phone_e164_sent_at", "3000000 3 1"),
+        ("message_queue", "ix_message_queue_phone_e164_scheduled_at", "3000000 3 1"),
+        ("message_queue", "ix_message_queue_sent_at", "2500000 2"),
+        ("message_queue", "ix_message_queue_content_id_status", "3000000 150000 30000"),
+        ("message_queue", "ix_message_queue_contact_id", "3000000 3"),
+        ("message_queue", "ix_message_queue_status_scheduled_at", "3000000 600000 2"),
+        ("contacts", "ix_contacts_phone_e164", "1000000 1 1"),
+    ];
+
+    [SkippableFact]
+    public async Task SignalReads_UseAnIndexRangePerPerson_BoundedByTheirWindows()
+    {
+        engine.SkipIfUnavailable();
+        await using var db = await engine.CreateDatabaseAsync();
+        await db.MigrateAsync();
+        await using (var connection = await db.OpenAsync())
+        {
+            await connection.ExecuteAsync("ANALYZE main");
+            await connection.ExecuteAsync("DELETE FROM sqlite_stat1 WHERE tbl IN ('interactions', 'message_queue', 'contacts')");
+            foreach (var (table, index, stat) in Statistics)
+            {
+                await connection.ExecuteAsync("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (@table, @index, @stat)", new { table, index, stat });
+            }
+        }
+
+        // A new connection reads the statistics.
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        await using var fresh = await db.OpenAsync();
+        async Task<string> PlanOf(string sql)
+        {
+            var expanded = sql.Replace("IN @ids", "IN (SELECT value FROM json_each(@ids))", StringComparison.Ordinal)
+                .Replace("IN @numbers", "IN (SELECT value FROM json_each(@numbers))", StringComparison.Ordinal);
+            var rows = await fresh.QueryAsync(
+                "EXPLAIN QUERY PLAN " + expanded, new { ids = "[1, 2, 3]", numbers = "[\"+5511987654321\"]", since = "2026-05-27T06:00:00.000Z" });
+            var plan = string.Join("\n", rows.Select(row => (string)((IDictionary<string, object>)row)["detail"]));
+            Assert.DoesNotContain("SCAN interactions", plan, StringComparison.Ordinal);
+            Assert.DoesNotContain("SCAN message_queue", plan, StringComparison.Ordinal);
+            Assert.DoesNotContain("SCAN k", plan, StringComparison.Ordinal);
+            return plan;
+        }
+
+        var latest = await PlanOf(PlanStore.LatestSql);
+        Assert.Contains("COVERING INDEX ix_interactions_contact_id_occurred_at (contact_id=?)", latest, StringComparison.Ordinal);
+        Assert.Contains("COVERING INDEX ix_interactions_contact_id_kind_occurred_at (contact_id=? AND kind=?)", latest, StringComparison.Ordinal);
+        Assert.Contains("ix_interactions_contact_id_kind_occurred_at (contact_id=? AND kind=?)", await PlanOf(PlanStore.PurchasesSql), StringComparison.Ordinal);
+        Assert.Contains("occurred_at>?", await PlanOf(PlanStore.RecentSql), StringComparison.Ordinal);
+        var window = await PlanOf(PlanStore.WindowMessagesSql);
+        Assert.Contains("ix_message_queue_phone_e164_scheduled_at (phone_e164=? AND scheduled_at>?)", window, StringComparison.Ordinal);
+        Assert.Contains("ix_message_queue_phone_e164_sent_at (phone_e164=? AND sent_at>?)", window, StringComparison.Ordinal);
+        Assert.Contains("ix_message_queue_phone_e164_", await PlanOf(PlanStore.EarlierMessagesSql), StringComparison.Ordinal);
+    }
+}
