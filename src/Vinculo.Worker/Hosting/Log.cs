@@ -65,6 +65,12 @@ internal static partial class Log
     [LoggerMessage(3004, LogLevel.Error, "Stopping without waiting further: {Count} job(s) did not stop when interrupted")]
     public static partial void ShutdownTimedOut(ILogger logger, int count);
 
+    [LoggerMessage(3005, LogLevel.Warning, "Job {JobKey}'s trigger was in Quartz's ERROR state (the job store failed while firing it, e.g. during a database outage); it is scheduled again")]
+    public static partial void TriggerRecovered(ILogger logger, string jobKey);
+
+    [LoggerMessage(3006, LogLevel.Warning, "Could not check the schedule for triggers in the ERROR state; will try again: {Error}")]
+    public static partial void TriggerCheckFailed(ILogger logger, string error);
+
     [LoggerMessage(4000, LogLevel.Information, "Applied {Count} inbound row(s): {Revoked} consent(s) revoked, {Granted} granted or renewed")]
     public static partial void InboundApplied(ILogger logger, long count, long revoked, long granted);
 

@@ -11,7 +11,8 @@ namespace Vinculo.Hosting;
 /// Runs Quartz for as long as the host runs. Before the first fire: one scheduler per SQLite file,
 /// the schema migrated or checked, runs left <c>running</c> by a crash closed, and jobs no longer
 /// enabled taken off the stored schedule. On stop: running jobs get a grace period, then are
-/// interrupted (their runs are recorded as failed, "interrupted") and waited for.
+/// interrupted (their runs are recorded as failed, "interrupted") and waited for. While it runs, a trigger Quartz put in its
+/// ERROR state is scheduled again (<see cref="ResetErroredTriggersAsync"/>).
 /// </summary>
 internal sealed class SchedulerService(
     ISchedulerFactory schedulerFactory,
@@ -20,15 +21,68 @@ internal sealed class SchedulerService(
     IOptions<SchedulerOptions> schedulerOptions,
     TimeProvider timeProvider,
     ILogger<SchedulerService> logger)
-    : IHostedService
+    : IHostedService, IAsyncDisposable
 {
+    /// <summary>How often the schedule is checked for triggers left in Quartz's ERROR state.</summary>
+    internal static readonly TimeSpan TriggerCheckInterval = TimeSpan.FromMinutes(1);
+
+    private ITimer? triggerCheck;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await preflight.RunAsync(cancellationToken);
         var scheduler = await schedulerFactory.GetScheduler(cancellationToken);
         var enabled = await SynchroniseScheduleAsync(scheduler, cancellationToken);
+        await ResetErroredTriggersAsync(scheduler, cancellationToken);
         Log.SchedulerStarting(logger, schedulerOptions.Value.Node, enabled, schedulerOptions.Value.Clustered);
         await scheduler.Start(cancellationToken);
+        triggerCheck = timeProvider.CreateTimer(_ => _ = CheckTriggersAsync(scheduler), null, TriggerCheckInterval, TriggerCheckInterval);
+    }
+
+    /// <summary>
+    /// Quartz puts a trigger in its ERROR state when the job store fails while firing it ("Couldn't retrieve job" when the
+    /// database drops the connection mid-fire), and such a trigger never fires again, on any node, across restarts, until
+    /// somebody resets it. An unattended worker cannot wait for somebody: every trigger of ours found there is reset, at
+    /// start-up and every <see cref="TriggerCheckInterval"/>. Returns how many were.
+    /// </summary>
+    internal async Task<int> ResetErroredTriggersAsync(IScheduler scheduler, CancellationToken cancellationToken)
+    {
+        var reset = 0;
+        foreach (var key in await scheduler.GetTriggerKeys(GroupMatcher<TriggerKey>.GroupEquals(QuartzJob.Group), cancellationToken))
+        {
+            if (await scheduler.GetTriggerState(key, cancellationToken) == TriggerState.Error)
+            {
+                await scheduler.ResetTriggerFromErrorState(key, cancellationToken);
+                Log.TriggerRecovered(logger, key.Name);
+                reset++;
+            }
+        }
+
+        return reset;
+    }
+
+    private async Task CheckTriggersAsync(IScheduler scheduler)
+    {
+        try
+        {
+            if (scheduler.Status == SchedulerStatus.Running)
+            {
+                await ResetErroredTriggersAsync(scheduler, CancellationToken.None);
+            }
+        }
+        catch (Exception e) when (e is SchedulerException or System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+        {
+            // The database is still away: the next check tries again.
+            Log.TriggerCheckFailed(logger, e.GetType().Name);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (triggerCheck is not null)
+        {
+            await triggerCheck.DisposeAsync();
+        }
     }
 
     /// <summary>
@@ -92,6 +146,11 @@ internal sealed class SchedulerService(
             }
 
             // No new fires from here on; what is running gets the grace period.
+            if (triggerCheck is not null)
+            {
+                await triggerCheck.DisposeAsync();
+            }
+
             await scheduler.Standby(CancellationToken.None);
 
             var running = runner.InFlight;

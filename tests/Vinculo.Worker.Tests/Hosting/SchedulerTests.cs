@@ -99,6 +99,46 @@ public abstract class SchedulerTests(EngineFixture engine) : EngineSuite(engine)
     }
 
     [SkippableFact]
+    public async Task Scheduler_SchedulesAgainATriggerQuartzLeftInItsErrorState_AtStartAndWhileRunning()
+    {
+        await using var db = await NewDatabaseAsync();
+        var probe = new JobProbe();
+        var key = new TriggerKey(TestJobs.Record, QuartzJob.Group);
+        using (var first = db.BuildSchedulerHost(TestJobs.Register(probe)))
+        {
+            await first.StartAsync();
+            await first.StopAsync();
+        }
+
+        // What Quartz does to a trigger when its store fails while firing it (the database dropped the connection): the
+        // trigger never fires again, on any node, until reset.
+        await SetErrorStateAsync(db, key);
+
+        using var second = db.BuildSchedulerHost(TestJobs.Register(probe));
+        await second.StartAsync();
+        var scheduler = await second.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        var afterStart = await scheduler.GetTriggerState(key);
+
+        await SetErrorStateAsync(db, key);
+        var service = second.Services.GetServices<IHostedService>().OfType<SchedulerService>().Single();
+        var reset = await service.ResetErroredTriggersAsync(scheduler, CancellationToken.None);
+        var afterCheck = await scheduler.GetTriggerState(key);
+        await second.StopAsync();
+
+        Assert.Equal(TriggerState.Normal, afterStart);
+        Assert.Equal(1, reset);
+        Assert.Equal(TriggerState.Normal, afterCheck);
+    }
+
+    private static async Task SetErrorStateAsync(TestDatabase db, TriggerKey key)
+    {
+        await using var connection = await db.OpenAsync();
+        var changed = await connection.ExecuteAsync(
+            "UPDATE QRTZ_TRIGGERS SET TRIGGER_STATE = 'ERROR' WHERE TRIGGER_NAME = @name AND TRIGGER_GROUP = @group", new { name = key.Name, group = key.Group });
+        Assert.Equal(1, changed);
+    }
+
+    [SkippableFact]
     public async Task Scheduler_TakesADisabledJobOffTheStoredSchedule()
     {
         await using var db = await NewDatabaseAsync();
