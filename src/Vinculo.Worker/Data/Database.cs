@@ -49,6 +49,14 @@ public sealed partial class Database
 
     public SqlDialect Dialect { get; }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> again, with the connection retries' back-off (<c>Database:ConnectRetries</c>), when it
+    /// fails on a transient error: a deadlock between nodes starting at once, the database restarting. Only for work that
+    /// may run twice (it commits nothing half-way, or what it commits it finds done the second time).
+    /// </summary>
+    public async Task RetryTransientAsync(Func<CancellationToken, Task> work, CancellationToken cancellationToken) =>
+        await connectPipeline.ExecuteAsync(async token => await work(token), cancellationToken);
+
     public TimeProvider TimeProvider { get; }
 
     public int CommandTimeoutSeconds { get; }

@@ -11,6 +11,13 @@ public sealed class PostgresDialect(string connectionString) : SqlDialect(connec
 {
     public override DatabaseProvider Provider => DatabaseProvider.Postgres;
 
+    /// <summary>
+    /// Besides what Npgsql calls transient, a deadlock or a serialization failure: PostgreSQL rolled the transaction back,
+    /// and running it again is the cure (several nodes starting at once deadlock on the schema and schedule checks).
+    /// </summary>
+    public override bool IsTransient(Exception exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure } || base.IsTransient(exception);
+
     public override string MigrationFolder => "postgres";
 
     public override string QuartzSchemaResource => "Quartz.Impl.AdoJobStore.Schema.create_postgres.sql";

@@ -45,17 +45,23 @@ internal sealed class SchedulerPreflight(
                             : "Para vários nós no mesmo banco, defina Scheduler:Clustered=true em todos eles."));
             }
 
-            if (databaseOptions.Value.MigrateOnStart)
-            {
-                var status = await migrator.MigrateAsync(cancellationToken);
-                Log.SchemaReady(logger, status.Target, status.CodeVersion.Label);
-            }
-            else
-            {
-                await migrator.EnsureCurrentAsync(cancellationToken);
-            }
+            // Both steps may run twice: nodes of a cluster starting at once can deadlock on them, and the loser tries again.
+            await database.RetryTransientAsync(
+                async token =>
+                {
+                    if (databaseOptions.Value.MigrateOnStart)
+                    {
+                        var status = await migrator.MigrateAsync(token);
+                        Log.SchemaReady(logger, status.Target, status.CodeVersion.Label);
+                    }
+                    else
+                    {
+                        await migrator.EnsureCurrentAsync(token);
+                    }
 
-            await runner.CloseAbandonedRunsAsync(cancellationToken);
+                    await runner.CloseAbandonedRunsAsync(token);
+                },
+                cancellationToken);
             done = true;
         }
         catch

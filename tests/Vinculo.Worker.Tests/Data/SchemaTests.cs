@@ -213,3 +213,20 @@ public sealed class SqliteSchemaTests(SqliteEngine engine) : SchemaTests(engine)
 public sealed class PostgresSchemaTests(PostgresEngine engine) : SchemaTests(engine), IClassFixture<PostgresEngine>;
 
 public sealed class SqlServerSchemaTests(SqlServerEngine engine) : SchemaTests(engine), IClassFixture<SqlServerEngine>;
+
+/// <summary>What each engine's dialect lets the retries run again.</summary>
+public sealed class TransientErrorTests
+{
+    [Theory]
+    [InlineData("40P01", true)] // deadlock_detected: nodes starting at once
+    [InlineData("40001", true)] // serialization_failure
+    [InlineData("23505", false)] // unique_violation: running it again changes nothing
+    [InlineData("42P01", false)] // undefined_table: a set-up problem
+    public void Postgres_DeadlocksAndSerializationFailuresAreTransient(string sqlState, bool transient)
+    {
+        var dialect = new PostgresDialect("Host=localhost");
+        var error = new Npgsql.PostgresException("simulated", "ERROR", "ERROR", sqlState);
+        Assert.Equal(transient, dialect.IsTransient(error));
+        Assert.Equal(transient, dialect.IsTransient(new InvalidOperationException("wrapped", error)));
+    }
+}
