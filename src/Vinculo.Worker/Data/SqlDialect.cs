@@ -120,6 +120,12 @@ public abstract class SqlDialect(string connectionString)
     /// <summary>How many bulk writes of disjoint rows may run at once (SQLite has one writer).</summary>
     public virtual int ConcurrentWriters => 2;
 
+    /// <summary>
+    /// How long a long write (a large import, committing batch after batch) waits after each commit so that other
+    /// writers waiting for the lock get their turn: nothing where writers do not take turns on one lock.
+    /// </summary>
+    public virtual TimeSpan WriterTurn => TimeSpan.Zero;
+
     /// <summary>The SQL text <see cref="BulkWriteAsync"/> sends for this write (for the T-SQL parse check).</summary>
     public abstract IReadOnlyList<string> BulkWriteStatements(BulkWrite write);
 

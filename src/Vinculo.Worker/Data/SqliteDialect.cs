@@ -84,6 +84,12 @@ public sealed class SqliteDialect : SqlDialect
 
     public override int ConcurrentWriters => 1;
 
+    /// <summary>
+    /// One writer at a time, and a waiting writer's busy handler retries the lock every 100 ms at most: without a pause
+    /// the importer's next batch takes the lock again first, and an opt-out waits behind the whole file.
+    /// </summary>
+    public override TimeSpan WriterTurn => TimeSpan.FromMilliseconds(100);
+
     /// <summary>The native statement, stepped directly (see <see cref="SqliteRowReader"/>); the busy timeout still applies.</summary>
     public override Task<RowReader> ReadRowsAsync(DbConnection connection, string sql, IReadOnlyDictionary<string, object?> parameters, int timeoutSeconds, CancellationToken cancellationToken) =>
         Task.FromResult(SqliteRowReader.Open((SqliteConnection)connection, sql, parameters));

@@ -23,12 +23,6 @@ public sealed class InboxProcessor
     /// <summary>What has been read of the file being imported.</summary>
     public static readonly ProgressStep Reading = new("reading", "messages or rows of the current file", "lendo", "mensagens ou linhas do arquivo atual");
 
-    /// <summary>
-    /// After each commit of a file imported in batches (SQLite's busy handler polls every 100 ms at most): long enough for a
-    /// writer waiting on the lock to take it before the next batch does.
-    /// </summary>
-    private static readonly TimeSpan SqliteWriterTurn = TimeSpan.FromMilliseconds(100);
-
     private readonly ImportStore store;
     private readonly ImportOptions options;
     private readonly SchedulerOptions scheduler;
@@ -120,7 +114,7 @@ public sealed class InboxProcessor
                 ImportBatches? batches = null;
                 if (kind is ImportKind.Contacts or ImportKind.Suppression)
                 {
-                    var pause = store.Dialect.Provider == DatabaseProvider.Sqlite ? SqliteWriterTurn : TimeSpan.Zero;
+                    var pause = store.Dialect.WriterTurn;
                     batches = ImportBatches.Resuming(
                         store, counts, sha256, report.KindName, now, options.CommitRows, BatchCommitted, pause, await store.ProgressAsync(session, sha256, cancellationToken));
                 }
