@@ -13,6 +13,17 @@ internal static class BenchDatabase
     public static async Task WriteBatchesAsync(
         Database database, Dictionary<BulkWrite, List<object?[]>> batches, Dictionary<BulkWrite, long> totals, CancellationToken cancellationToken)
     {
+        foreach (var (write, rows) in batches)
+        {
+            totals[write] += rows.Count;
+        }
+
+        await WriteBatchesAsync(database, [.. batches.Select(b => (b.Key, b.Value))], cancellationToken);
+    }
+
+    /// <summary>Writes every non-empty batch (in the given order: referenced tables first) in one transaction and clears them.</summary>
+    public static async Task WriteBatchesAsync(Database database, (BulkWrite Write, List<object?[]> Rows)[] batches, CancellationToken cancellationToken)
+    {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         foreach (var (write, rows) in batches)
@@ -20,7 +31,6 @@ internal static class BenchDatabase
             if (rows.Count > 0)
             {
                 await database.Dialect.BulkWriteAsync(connection, transaction, write, rows, cancellationToken);
-                totals[write] += rows.Count;
                 rows.Clear();
             }
         }

@@ -291,11 +291,11 @@ public static class DispatchBenchmark
 
             if (contacts.Count == InsertBatch)
             {
-                await WriteAsync(database, [(ContactRows, contacts), (ConsentRows, consents), (InteractionRows, interactions), (MessageRows, queue), (SuppressionRows, suppressed)], cancellationToken);
+                await BenchDatabase.WriteBatchesAsync(database, [(ContactRows, contacts), (ConsentRows, consents), (InteractionRows, interactions), (MessageRows, queue), (SuppressionRows, suppressed)], cancellationToken);
             }
         }
 
-        await WriteAsync(database, [(ContactRows, contacts), (ConsentRows, consents), (InteractionRows, interactions), (MessageRows, queue), (SuppressionRows, suppressed)], cancellationToken);
+        await BenchDatabase.WriteBatchesAsync(database, [(ContactRows, contacts), (ConsentRows, consents), (InteractionRows, interactions), (MessageRows, queue), (SuppressionRows, suppressed)], cancellationToken);
         return (interactionCount, historyCount);
     }
 
@@ -321,21 +321,5 @@ public static class DispatchBenchmark
         }
 
         return ids;
-    }
-
-    private static async Task WriteAsync(Database database, (BulkWrite Write, List<object?[]> Rows)[] batches, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        foreach (var (write, rows) in batches)
-        {
-            if (rows.Count > 0)
-            {
-                await database.Dialect.BulkWriteAsync(connection, transaction, write, rows, cancellationToken);
-                rows.Clear();
-            }
-        }
-
-        await transaction.CommitAsync(cancellationToken);
     }
 }

@@ -137,11 +137,11 @@ public static class ErasureBenchmark
 
             if (contacts.Count == InsertBatch)
             {
-                await WriteAsync(database, [(ContactRows, contacts), (ConsentRows, consents), (InteractionRows, interactions)], cancellationToken);
+                await BenchDatabase.WriteBatchesAsync(database, [(ContactRows, contacts), (ConsentRows, consents), (InteractionRows, interactions)], cancellationToken);
             }
         }
 
-        await WriteAsync(database, [(ContactRows, contacts), (ConsentRows, consents), (InteractionRows, interactions)], cancellationToken);
+        await BenchDatabase.WriteBatchesAsync(database, [(ContactRows, contacts), (ConsentRows, consents), (InteractionRows, interactions)], cancellationToken);
     }
 
     /// <summary>Requests for contacts spread over the base, a third of them for unclassified rows, and a third for unknown numbers.</summary>
@@ -164,23 +164,7 @@ public static class ErasureBenchmark
             rows.Add([number, Anchor, "pending"]);
         }
 
-        await WriteAsync(database, [(RequestRows, rows)], cancellationToken);
+        await BenchDatabase.WriteBatchesAsync(database, [(RequestRows, rows)], cancellationToken);
         return expected;
-    }
-
-    private static async Task WriteAsync(Database database, (BulkWrite Write, List<object?[]> Rows)[] writes, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        foreach (var (write, rows) in writes)
-        {
-            if (rows.Count > 0)
-            {
-                await database.Dialect.BulkWriteAsync(connection, transaction, write, rows, cancellationToken);
-                rows.Clear();
-            }
-        }
-
-        await transaction.CommitAsync(cancellationToken);
     }
 }
