@@ -123,7 +123,8 @@ internal sealed class FaultPlan
         return roll switch
         {
             < 0.85 => $"{point}=kill",
-            < 0.95 => $"{point}=throw@{nth}",
+            < 0.91 => $"{point}=throw@{nth}",
+            < 0.96 => $"{point}=transient@{nth}",
             _ => $"{point}=pause:{1 + random.Next(4)}s@{nth}",
         };
     }

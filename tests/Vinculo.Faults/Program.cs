@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Vinculo.Faults;
 
-// vinculo-faults [short|long] [--seed N] [--pg-bin DIR] [--only postgres|sqlite] [--keep]
+// vinculo-faults [short|long] [--seed N] [--pg-bin DIR] [--only postgres|sqlite] [--outage SECONDS]... [--keep]
 // Runs real worker processes under a seeded schedule of faults (SIGKILL at random moments and at named failpoints, SIGSTOP
 // past the cluster's failure threshold, PostgreSQL restarts and outages, five nodes starting at once) on a PostgreSQL cluster
 // of its own (three clustered nodes) and on a SQLite file (one node killed and restarted in a loop), then checks SPEC
@@ -12,6 +12,7 @@ int? seedArgument = null;
 string? pgBin = null;
 string? only = null;
 var keep = false;
+var outages = new List<double>();
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -34,10 +35,19 @@ for (var i = 0; i < args.Length; i++)
         case "--keep":
             keep = true;
             break;
+        case "--outage":
+            // A database outage of that many seconds added to the form's (the long form has 60 s and 5 min).
+            outages.Add(double.Parse(args[++i], CultureInfo.InvariantCulture));
+            break;
         default:
-            Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: vinculo-faults [short|long] [--seed N] [--pg-bin DIR] [--only postgres|sqlite] [--keep]");
+            Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: vinculo-faults [short|long] [--seed N] [--pg-bin DIR] [--only postgres|sqlite] [--outage SECONDS]... [--keep]");
             return 2;
     }
+}
+
+if (outages.Count > 0)
+{
+    form = form with { Name = $"{form.Name} --outage {string.Join(" --outage ", outages)}", Outages = [.. form.Outages, .. outages] };
 }
 
 var seed = seedArgument ?? Random.Shared.Next(1, int.MaxValue);
@@ -98,7 +108,7 @@ foreach (var scenario in scenarios)
     Console.WriteLine(
         $"{scenario.Name}: {log.Kills} kills ({log.HarnessKills} SIGKILL at random moments, {log.FailpointKills} at named failpoints), " +
         $"{(scenario.Name == "sqlite" ? $"{log.Cycles} kill/restart cycles, " : "")}{log.Pauses} pauses past the failure threshold, {log.PostgresRestarts} PostgreSQL restarts, " +
-        $"{log.Outages} outages, {log.Storms} five-node start-up storms, {log.Starts} worker starts, {log.ExitsWhileDatabaseDown} start-ups given up while PostgreSQL was down, {log.UnexpectedExits} unexpected exits; drained in {scenario.DrainSeconds:0} s");
+        $"{log.Outages} outages{(log.Recoveries.IsEmpty ? "" : $" (backlog drained {string.Join(", ", log.Recoveries.Select(r => $"{r:0} s"))} after the database returned)")}, {log.Storms} five-node start-up storms, {log.Starts} worker starts, {log.ExitsWhileDatabaseDown} start-ups given up while PostgreSQL was down, {log.UnexpectedExits} unexpected exits; drained in {scenario.DrainSeconds:0} s");
     if (!log.FailpointsFired.IsEmpty)
     {
         Console.WriteLine("  failpoint kills: " + string.Join(", ", log.FailpointsFired.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value}")));

@@ -30,6 +30,9 @@ internal sealed class FaultLog
 
     public int ExitsWhileDatabaseDown;
 
+    /// <summary>Seconds from the database's return after each outage until what was waiting at that moment was done.</summary>
+    public ConcurrentQueue<double> Recoveries { get; } = new();
+
     public int Kills => HarnessKills + FailpointKills;
 
     /// <summary>Whether PostgreSQL restarted or was out between <paramref name="since"/> and now.</summary>
@@ -464,6 +467,7 @@ internal sealed class Scenario(string name, bool postgres, string connectionStri
                     await cluster.StartServerAsync();
                     log.Outages++;
                     log.Record("*", "outage");
+                    pending.Add(RecoveryAsync(fault.Seconds, cancellationToken));
                     break;
                 case FaultKind.Storm:
                     await StormAsync();
@@ -482,6 +486,42 @@ internal sealed class Scenario(string name, bool postgres, string connectionStri
         }
 
         log.Cycles = log.Kills;
+    }
+
+    /// <summary>
+    /// After an outage: how long until everything that was waiting when the database returned (inbound rows, opt-outs,
+    /// statuses, due messages) is done, while the faults go on. More than five minutes is a failure.
+    /// </summary>
+    private async Task RecoveryAsync(double outageSeconds, CancellationToken cancellationToken)
+    {
+        var returned = DateTimeOffset.UtcNow;
+        var limit = TimeSpan.FromMinutes(5);
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < limit)
+        {
+            await Task.Delay(2000, cancellationToken);
+            try
+            {
+                await using var connection = await OpenAsync();
+                var left = await connection.ExecuteScalarAsync<long>(
+                    "SELECT (SELECT COUNT(*) FROM inbound_messages WHERE processed_at IS NULL AND received_at <= @returned) " +
+                    "+ (SELECT COUNT(*) FROM preference_events WHERE processed_at IS NULL AND received_at <= @returned) " +
+                    "+ (SELECT COUNT(*) FROM message_status_events WHERE processed_at IS NULL AND received_at <= @returned) " +
+                    "+ (SELECT COUNT(*) FROM message_queue WHERE status = 'queued' AND scheduled_at <= @returned)",
+                    new { returned });
+                if (left == 0)
+                {
+                    log.Recoveries.Enqueue(watch.Elapsed.TotalSeconds);
+                    return;
+                }
+            }
+            catch (Exception e) when (e is DbException or InvalidOperationException or TimeoutException)
+            {
+                // A restart or a later outage: keep measuring.
+            }
+        }
+
+        log.Problems.Enqueue($"the backlog waiting when the database returned from a {outageSeconds:0} s outage was not done {limit.TotalMinutes:0} minutes later");
     }
 
     /// <summary>SIGSTOP past the cluster's failure threshold (Quartz declares a node dead after about 15 s), then SIGCONT.</summary>

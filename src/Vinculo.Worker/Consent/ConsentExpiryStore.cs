@@ -63,15 +63,25 @@ public sealed class ConsentExpiryStore(Database database) : ISqlStatements
     public IEnumerable<string> Statements => [RangeSql, EventsSql, ExpireSql, CancelSql, CountByReasonSql];
 
     /// <summary>The next range: the last <c>contact_id</c> among the next <paramref name="limit"/> granted consents, and how many there are.</summary>
-    public async Task<(long? Upto, long Granted)> NextRangeAsync(long after, int limit, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var range = await connection.QuerySingleAsync<RangeRow>(database.Command(RangeSql, new { after, limit }, cancellationToken));
-        return (range.Upto, range.Granted);
-    }
+    public Task<(long? Upto, long Granted)> NextRangeAsync(long after, int limit, CancellationToken cancellationToken) =>
+        database.RunUnitAsync(
+            "expire-consents range",
+            async token =>
+            {
+                await using var connection = await database.OpenAsync(token);
+                var range = await connection.QuerySingleAsync<RangeRow>(database.Command(RangeSql, new { after, limit }, token));
+                return (range.Upto, range.Granted);
+            },
+            cancellationToken);
 
-    /// <summary>Expires the stale consents of one range in one transaction; returns (consents expired, messages cancelled).</summary>
-    public async Task<(int Expired, int Cancelled)> ExpireRangeAsync(long after, long upto, DateTimeOffset now, DateTimeOffset idleBefore, CancellationToken cancellationToken)
+    /// <summary>
+    /// Expires the stale consents of one range in one transaction; returns (consents expired, messages cancelled). A unit retried
+    /// after a transient fault: a range whose commit landed unseen finds nothing stale the second time.
+    /// </summary>
+    public Task<(int Expired, int Cancelled)> ExpireRangeAsync(long after, long upto, DateTimeOffset now, DateTimeOffset idleBefore, CancellationToken cancellationToken) =>
+        database.RunUnitAsync("expire-consents range", token => ExpireRangeOnceAsync(after, upto, now, idleBefore, token), cancellationToken);
+
+    private async Task<(int Expired, int Cancelled)> ExpireRangeOnceAsync(long after, long upto, DateTimeOffset now, DateTimeOffset idleBefore, CancellationToken cancellationToken)
     {
         var parameters = new { after, upto, now, idleBefore };
         await using var connection = await database.OpenAsync(cancellationToken);

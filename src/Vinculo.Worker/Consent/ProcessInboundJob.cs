@@ -56,79 +56,25 @@ public sealed class ProcessInboundJob(
         // Meta's signals about the sender next: a paused template's queue is cancelled, an account restriction halts
         // dispatching, before anything else this run does.
         var signals = await senderHealth.ApplyAsync(context.Now, context.Node, cancellationToken);
+        // Each batch is a unit: read, decided and written in one transaction that also marks its rows processed, so a batch
+        // retried after a transient fault (or one whose commit landed unseen) never applies a row twice.
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            await using var connection = await database.OpenAsync(cancellationToken);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            var limit = consent.Value.InboundBatchSize;
-            var phase = System.Diagnostics.Stopwatch.StartNew();
-            var messages = await store.ReadInboundAsync(connection, transaction, limit, cancellationToken);
-            var preferences = await store.ReadPreferencesAsync(connection, transaction, limit, cancellationToken);
-            tally.Phase("read", phase);
-            if (messages.Count == 0 && preferences.Count == 0)
+            var before = tally.Counters();
+            var more = await database.RunUnitAsync(
+                "process-inbound batch",
+                async token =>
+                {
+                    tally.Restore(before);
+                    return await ApplyBatchAsync(context, classifier, numbers, tally, token);
+                },
+                cancellationToken);
+            if (!more)
             {
                 break;
             }
 
-            // Both tables in one arrival order: "stop" then "sim" must end granted, "sim" then "stop" revoked.
-            var work = messages.Select(m => (m.ReceivedAt, Order: 0, m.Id, Message: (PendingInbound?)m, Preference: (PendingPreference?)null))
-                .Concat(preferences.Select(p => (p.ReceivedAt, Order: 1, p.Id, Message: (PendingInbound?)null, Preference: (PendingPreference?)p)))
-                .OrderBy(w => w.ReceivedAt).ThenBy(w => w.Order).ThenBy(w => w.Id)
-                .ToList();
-            // A batch ends where one table's unread rows could interleave with what is left of the other.
-            var horizon = new[] { messages.Count == limit ? messages[^1].ReceivedAt : DateTimeOffset.MaxValue, preferences.Count == limit ? preferences[^1].ReceivedAt : DateTimeOffset.MaxValue }.Min();
-            work = work.Where(w => w.ReceivedAt <= horizon).ToList();
-
-            // Every sender of the batch is matched in one query; what a plain message does (an interaction, a sign of life,
-            // an unreachable mark cleared, ids learned, the row marked) is written in bulk at the end of the batch, while
-            // consent changes are applied one by one in arrival order, as they depend on each other.
-            // Reading each sender's number and each text is pure work, the bulk of a batch's time: both cores share it.
-            var read = new (IReadOnlyList<string> Forms, InboundIntent? Intent)[work.Count];
-            Parallel.For(0, work.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
-            {
-                var item = work[i];
-                read[i] = item.Message is { } m
-                    ? (NumberForms(m.FromPhone, numbers), classifier.Classify(m.Body))
-                    : (NumberForms(item.Preference!.FromPhone, numbers), null);
-            });
-            var forms = Enumerable.Range(0, work.Count).ToDictionary(i => (work[i].Order, work[i].Id), i => read[i].Forms);
-            var intents = Enumerable.Range(0, work.Count).Where(i => read[i].Intent is not null).ToDictionary(i => work[i].Id, i => read[i].Intent!.Value);
-            var userIds = work.Select(w => Trim(w.Message is { } m ? m.WaUserId : w.Preference!.WaUserId)).OfType<string>().ToHashSet(StringComparer.Ordinal);
-            tally.Phase("read_numbers", phase);
-            var allForms = forms.Values.SelectMany(f => f).ToHashSet(StringComparer.Ordinal);
-            var directory = new InboundDirectory(await store.MatchAllAsync(connection, transaction, allForms, userIds, cancellationToken));
-            var erased = await store.ErasedAmongAsync(connection, transaction, allForms.Select(PhoneHash.Of).ToList(), cancellationToken);
-            tally.Phase("match", phase);
-            var effects = new InboundEffects(context.Now);
-            // Opt-outs and opt-ins are decided in arrival order against the batch's own view of each consent, read up front
-            // in one query, and written with the plain effects: a burst of "sair" costs a few statements, not a few per row.
-            var consents = new ConsentBatch(database, ledger);
-            var relevant = work
-                .Where(w => w.Message is { } m ? intents[m.Id].Kind != InboundIntentKind.Interaction : w.Preference!.Value == "stop")
-                .SelectMany(w => directory.Match(forms[(w.Order, w.Id)], Trim(w.Message is { } m ? m.WaUserId : w.Preference!.WaUserId)))
-                .Select(c => c.ContactId);
-            await consents.LoadAsync(connection, transaction, relevant, cancellationToken);
-            foreach (var item in work)
-            {
-                var itemForms = forms[(item.Order, item.Id)];
-                if (item.Message is { } message)
-                {
-                    await ApplyMessageAsync(connection, transaction, message, itemForms, intents[message.Id], directory, erased, effects, consents, context.Now, tally, cancellationToken);
-                }
-                else
-                {
-                    await ApplyPreferenceAsync(connection, transaction, item.Preference!, itemForms, directory, erased, effects, consents, context.Now, tally, cancellationToken);
-                }
-            }
-
-            tally.Phase("decide_and_consent", phase);
-            await consents.WriteAsync(connection, transaction, OptedOutReason, context.Now, cancellationToken);
-            await store.WriteEffectsAsync(connection, transaction, effects, cancellationToken);
-            Hosting.Failpoints.Hit("inbound.before_commit");
-            await transaction.CommitAsync(cancellationToken);
-            Hosting.Failpoints.Hit("inbound.after_commit");
-            tally.Phase("write", phase);
             context.Progress.Report(Applying, tally.Messages + tally.Preferences);
         }
 
@@ -149,6 +95,83 @@ public sealed class ProcessInboundJob(
             tally.Messages + tally.Preferences + delivery.Read + signals.Applied,
             tally.Changed + delivery.Applied + delivery.GivenUp + signals.ContentsPaused + signals.ContentsResumed + signals.Cancelled + signals.Halts,
             detail);
+    }
+
+    /// <summary>One batch of inbound messages and preference events, applied in one transaction; false when none was waiting.</summary>
+    private async Task<bool> ApplyBatchAsync(
+        JobRunContext context, InboundIntentClassifier classifier, PhoneClassifier numbers, InboundTally tally, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var limit = consent.Value.InboundBatchSize;
+        var phase = System.Diagnostics.Stopwatch.StartNew();
+        var messages = await store.ReadInboundAsync(connection, transaction, limit, cancellationToken);
+        var preferences = await store.ReadPreferencesAsync(connection, transaction, limit, cancellationToken);
+        tally.Phase("read", phase);
+        if (messages.Count == 0 && preferences.Count == 0)
+        {
+            return false;
+        }
+
+        // Both tables in one arrival order: "stop" then "sim" must end granted, "sim" then "stop" revoked.
+        var work = messages.Select(m => (m.ReceivedAt, Order: 0, m.Id, Message: (PendingInbound?)m, Preference: (PendingPreference?)null))
+            .Concat(preferences.Select(p => (p.ReceivedAt, Order: 1, p.Id, Message: (PendingInbound?)null, Preference: (PendingPreference?)p)))
+            .OrderBy(w => w.ReceivedAt).ThenBy(w => w.Order).ThenBy(w => w.Id)
+            .ToList();
+        // A batch ends where one table's unread rows could interleave with what is left of the other.
+        var horizon = new[] { messages.Count == limit ? messages[^1].ReceivedAt : DateTimeOffset.MaxValue, preferences.Count == limit ? preferences[^1].ReceivedAt : DateTimeOffset.MaxValue }.Min();
+        work = work.Where(w => w.ReceivedAt <= horizon).ToList();
+
+        // Every sender of the batch is matched in one query; what a plain message does (an interaction, a sign of life,
+        // an unreachable mark cleared, ids learned, the row marked) is written in bulk at the end of the batch, while
+        // consent changes are applied one by one in arrival order, as they depend on each other.
+        // Reading each sender's number and each text is pure work, the bulk of a batch's time: both cores share it.
+        var read = new (IReadOnlyList<string> Forms, InboundIntent? Intent)[work.Count];
+        Parallel.For(0, work.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+        {
+            var item = work[i];
+            read[i] = item.Message is { } m
+                ? (NumberForms(m.FromPhone, numbers), classifier.Classify(m.Body))
+                : (NumberForms(item.Preference!.FromPhone, numbers), null);
+        });
+        var forms = Enumerable.Range(0, work.Count).ToDictionary(i => (work[i].Order, work[i].Id), i => read[i].Forms);
+        var intents = Enumerable.Range(0, work.Count).Where(i => read[i].Intent is not null).ToDictionary(i => work[i].Id, i => read[i].Intent!.Value);
+        var userIds = work.Select(w => Trim(w.Message is { } m ? m.WaUserId : w.Preference!.WaUserId)).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        tally.Phase("read_numbers", phase);
+        var allForms = forms.Values.SelectMany(f => f).ToHashSet(StringComparer.Ordinal);
+        var directory = new InboundDirectory(await store.MatchAllAsync(connection, transaction, allForms, userIds, cancellationToken));
+        var erased = await store.ErasedAmongAsync(connection, transaction, allForms.Select(PhoneHash.Of).ToList(), cancellationToken);
+        tally.Phase("match", phase);
+        var effects = new InboundEffects(context.Now);
+        // Opt-outs and opt-ins are decided in arrival order against the batch's own view of each consent, read up front
+        // in one query, and written with the plain effects: a burst of "sair" costs a few statements, not a few per row.
+        var consents = new ConsentBatch(database, ledger);
+        var relevant = work
+            .Where(w => w.Message is { } m ? intents[m.Id].Kind != InboundIntentKind.Interaction : w.Preference!.Value == "stop")
+            .SelectMany(w => directory.Match(forms[(w.Order, w.Id)], Trim(w.Message is { } m ? m.WaUserId : w.Preference!.WaUserId)))
+            .Select(c => c.ContactId);
+        await consents.LoadAsync(connection, transaction, relevant, cancellationToken);
+        foreach (var item in work)
+        {
+            var itemForms = forms[(item.Order, item.Id)];
+            if (item.Message is { } message)
+            {
+                await ApplyMessageAsync(connection, transaction, message, itemForms, intents[message.Id], directory, erased, effects, consents, context.Now, tally, cancellationToken);
+            }
+            else
+            {
+                await ApplyPreferenceAsync(connection, transaction, item.Preference!, itemForms, directory, erased, effects, consents, context.Now, tally, cancellationToken);
+            }
+        }
+
+        tally.Phase("decide_and_consent", phase);
+        await consents.WriteAsync(connection, transaction, OptedOutReason, context.Now, cancellationToken);
+        await store.WriteEffectsAsync(connection, transaction, effects, cancellationToken);
+        Hosting.Failpoints.Hit("inbound.before_commit");
+        await transaction.CommitAsync(cancellationToken);
+        Hosting.Failpoints.Hit("inbound.after_commit");
+        tally.Phase("write", phase);
+        return true;
     }
 
     /// <summary>Delivery statuses (<see cref="DeliveryStatusApplier"/>), after the inbound messages: an opt-out is never held back by them.</summary>
@@ -380,6 +403,14 @@ internal sealed class InboundTally
     }
 
     public long Changed => Messages + Preferences;
+
+    /// <summary>The counters as they stand, for <see cref="Restore"/>.</summary>
+    public long[] Counters() => [Messages, Preferences, Interactions, Unmatched, OptOuts, OptIns, Revoked, Granted, ErasureRequests, SkippedErased, ReturnedAfterErasure];
+
+    /// <summary>Puts the counters back as <see cref="Counters"/> read them: a batch retried after a transient fault counts once.</summary>
+    public void Restore(long[] c) =>
+        (Messages, Preferences, Interactions, Unmatched, OptOuts, OptIns, Revoked, Granted, ErasureRequests, SkippedErased, ReturnedAfterErasure) =
+        (c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10]);
 
     public Dictionary<string, object?> Detail() => new()
     {

@@ -13,7 +13,10 @@ namespace Vinculo.Data;
 /// </summary>
 public sealed partial class Database
 {
+    private static readonly ResiliencePropertyKey<UnitAttempt> AttemptKey = new("vinculo.unit-attempt");
+
     private readonly ResiliencePipeline connectPipeline;
+    private readonly ResiliencePipeline unitPipeline;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> expanded = new(StringComparer.Ordinal);
     private readonly ILogger<Database> logger;
 
@@ -35,7 +38,7 @@ public sealed partial class Database
                 MaxRetryAttempts = retries,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
-                Delay = TimeSpan.FromSeconds(1),
+                Delay = options.Value.RetryDelay,
                 OnRetry = args =>
                 {
                     Log.DatabaseRetry(logger, Dialect.Provider, args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception?.GetType().Name);
@@ -45,6 +48,31 @@ public sealed partial class Database
         }
 
         connectPipeline = builder.Build();
+
+        // A unit of work: retried on a transient failure, except a failed connect (already retried above, so the delays do
+        // not multiply) and a failure once its commit was sent (the commit may have landed; see UnitAttempt).
+        var units = new ResiliencePipelineBuilder { TimeProvider = timeProvider };
+        if (retries > 0)
+        {
+            units.AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = args => ValueTask.FromResult(
+                    args.Outcome.Exception is { } e and not DatabaseUnavailableException
+                    && !(args.Context.Properties.TryGetValue(AttemptKey, out var attempt) && attempt.CommitStarted)
+                    && dialect.IsTransient(e)),
+                MaxRetryAttempts = retries,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.Value.RetryDelay,
+                OnRetry = args =>
+                {
+                    Log.UnitRetry(logger, args.Context.OperationKey ?? "?", args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception?.GetType().Name);
+                    return default;
+                },
+            });
+        }
+
+        unitPipeline = units.Build();
     }
 
     public SqlDialect Dialect { get; }
@@ -56,6 +84,42 @@ public sealed partial class Database
     /// </summary>
     public async Task RetryTransientAsync(Func<CancellationToken, Task> work, CancellationToken cancellationToken) =>
         await connectPipeline.ExecuteAsync(async token => await work(token), cancellationToken);
+
+    /// <summary>
+    /// Runs one unit of a job's work that a second run finds done (a write of values, not an addition: a classification, an
+    /// expiry, a claim guarded by its status), and runs it again, up to <c>Database:ConnectRetries</c> times with backoff, when
+    /// it fails on a transient error: a dropped connection, the database restarting, a deadlock, SQLite busy. Other errors, and
+    /// a transient one that outlasts the retries, reach the job, whose run is then recorded failed.
+    /// </summary>
+    /// <param name="unit">The unit's name, for the warning each retry logs (never data).</param>
+    public Task<T> RunUnitAsync<T>(string unit, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        RunUnitAsync(unit, (_, token) => work(token), cancellationToken);
+
+    /// <summary>
+    /// Runs one unit of a job's work that adds rows, retried as <see cref="RunUnitAsync{T}(string, Func{CancellationToken, Task{T}}, CancellationToken)"/>
+    /// is, but only while it has not sent its commit: <paramref name="work"/> commits through
+    /// <see cref="UnitAttempt.CommitAsync"/>, and a failure from then on is not retried (the commit may have landed, and a
+    /// second run would add its rows again); the job fails and its next run starts from what the database holds.
+    /// </summary>
+    public async Task<T> RunUnitAsync<T>(string unit, Func<UnitAttempt, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(unit, cancellationToken);
+        try
+        {
+            return await unitPipeline.ExecuteAsync(
+                async ctx =>
+                {
+                    var attempt = new UnitAttempt();
+                    ctx.Properties.Set(AttemptKey, attempt);
+                    return await work(attempt, ctx.CancellationToken);
+                },
+                context);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
 
     public TimeProvider TimeProvider { get; }
 
@@ -131,6 +195,20 @@ public sealed partial class Database
     /// <summary>A <see cref="Dapper.CommandDefinition"/> with the configured timeout.</summary>
     public Dapper.CommandDefinition Command(string sql, object? parameters, CancellationToken cancellationToken, DbTransaction? transaction = null) =>
         new(sql, parameters, transaction, CommandTimeoutSeconds, cancellationToken: cancellationToken);
+}
+
+/// <summary>One attempt at a unit of work (<see cref="Database.RunUnitAsync{T}(string, Func{UnitAttempt, CancellationToken, Task{T}}, CancellationToken)"/>).</summary>
+public sealed class UnitAttempt
+{
+    /// <summary>Whether the commit was sent: from then on a failure may hide a commit that landed.</summary>
+    public bool CommitStarted { get; private set; }
+
+    /// <summary>Commits <paramref name="transaction"/>; a failure from here on is not retried.</summary>
+    public async Task CommitAsync(DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        CommitStarted = true;
+        await transaction.CommitAsync(cancellationToken);
+    }
 }
 
 /// <summary>The database could not be reached after the configured retries.</summary>

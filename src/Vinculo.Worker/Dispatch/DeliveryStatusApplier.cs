@@ -27,6 +27,18 @@ internal sealed class StatusTally
 
     public SortedDictionary<string, long> Effects { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Adds the counters of one committed batch.</summary>
+    public void Add(StatusTally batch)
+    {
+        (Read, Applied, Ignored, Waiting, GivenUp, ReadsRecorded, ReachableAgain) = (
+            Read + batch.Read, Applied + batch.Applied, Ignored + batch.Ignored, Waiting + batch.Waiting, GivenUp + batch.GivenUp,
+            ReadsRecorded + batch.ReadsRecorded, ReachableAgain + batch.ReachableAgain);
+        foreach (var (key, count) in batch.Effects)
+        {
+            Effects[key] = Effects.GetValueOrDefault(key) + count;
+        }
+    }
+
     public Dictionary<string, object?> Detail() => new()
     {
         ["statuses"] = Read,
@@ -58,24 +70,41 @@ internal sealed class DeliveryStatusApplier(Database database, DeliveryStatusSto
         var tally = new StatusTally();
         var afterAt = DateTimeOffset.MinValue.AddYears(1);
         long afterId = 0;
+        // Each batch is a unit, retried after a transient fault: it commits with the rows it marks processed, so a retry (or
+        // a commit that landed unseen) never applies a status twice; its counters join the run's once it committed.
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            await using var connection = await database.OpenAsync(cancellationToken);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            var pending = await store.ReadPendingAsync(connection, transaction, afterAt, afterId, batchSize, cancellationToken);
-            if (pending.Count == 0)
+            var key = (afterAt, afterId);
+            var batch = await database.RunUnitAsync(
+                "delivery statuses batch",
+                async token =>
+                {
+                    var batch = new StatusTally();
+                    await using var connection = await database.OpenAsync(token);
+                    await using var transaction = await connection.BeginTransactionAsync(token);
+                    var pending = await store.ReadPendingAsync(connection, transaction, key.afterAt, key.afterId, batchSize, token);
+                    if (pending.Count == 0)
+                    {
+                        await transaction.CommitAsync(token);
+                        return (Tally: batch, Last: ((DateTimeOffset, long)?)null);
+                    }
+
+                    batch.Read = pending.Count;
+                    await ApplyBatchAsync(new RecordContext(messages, connection, transaction, [], token), pending, now, batch);
+                    Hosting.Failpoints.Hit("status.before_commit");
+                    await transaction.CommitAsync(token);
+                    Hosting.Failpoints.Hit("status.after_commit");
+                    return (Tally: batch, Last: (pending[^1].OccurredAt, pending[^1].EventId));
+                },
+                cancellationToken);
+            if (batch.Last is not { } last)
             {
-                await transaction.CommitAsync(cancellationToken);
                 return tally;
             }
 
-            (afterAt, afterId) = (pending[^1].OccurredAt, pending[^1].EventId);
-            tally.Read += pending.Count;
-            await ApplyBatchAsync(new RecordContext(messages, connection, transaction, [], cancellationToken), pending, now, tally);
-            Hosting.Failpoints.Hit("status.before_commit");
-            await transaction.CommitAsync(cancellationToken);
-            Hosting.Failpoints.Hit("status.after_commit");
+            tally.Add(batch.Tally);
+            (afterAt, afterId) = last;
             progress.Report(Applying, tally.Read);
         }
     }

@@ -248,8 +248,10 @@ internal sealed class DispatchRun(
     }
 
     /// <summary>
-    /// Writes a batch of answers; when the batch fails (the database blinked), each answer on its own. An answer that still
-    /// cannot be written leaves its message <c>sending</c>, which a later run fails as <c>interrupted</c>: never sent twice.
+    /// Writes a batch of answers, retried as a unit after a transient fault (<see cref="DispatchStore.RecordAsync"/>); when one
+    /// answer the database refuses fails the batch, each answer on its own. An answer that cannot be written (the database
+    /// stayed away past the retries) leaves its message <c>sending</c>, which a later run fails as <c>interrupted</c>: never
+    /// sent twice.
     /// </summary>
     private async Task RecordAsync(List<SendOutcome> batch)
     {
@@ -258,9 +260,9 @@ internal sealed class DispatchRun(
             Add(await store.RecordAsync(batch, recorder, CancellationToken.None));
             return;
         }
-        catch (DatabaseUnavailableException e)
+        catch (Exception e) when (e is DatabaseUnavailableException || store.IsTransient(e))
         {
-            // The database is gone (after its own retries): these messages stay 'sending' and end 'interrupted', never sent twice.
+            // The database is gone (after the unit's retries): these messages stay 'sending' and end 'interrupted', never sent twice.
             tally.Count("not_recorded", batch.Count);
             foreach (var outcome in batch)
             {
@@ -269,7 +271,7 @@ internal sealed class DispatchRun(
 
             return;
         }
-        catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException or InvalidOperationException)
+        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException)
         {
             DispatchLog.RecordRetry(logger, batch.Count, e.GetType().Name);
         }

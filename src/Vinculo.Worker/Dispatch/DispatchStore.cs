@@ -152,18 +152,26 @@ public sealed class DispatchStore(Database database) : ISqlStatements
         }.Select(database.Sql);
 
     /// <summary>Fails messages left <c>sending</c> since before <paramref name="cutoff"/>; returns how many.</summary>
-    public async Task<int> FailInterruptedAsync(DateTimeOffset cutoff, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(database.Command(InterruptedSql, new { cutoff, now }, cancellationToken));
-    }
+    public Task<int> FailInterruptedAsync(DateTimeOffset cutoff, DateTimeOffset now, CancellationToken cancellationToken) =>
+        database.RunUnitAsync(
+            "dispatch interrupted",
+            async token =>
+            {
+                await using var connection = await database.OpenAsync(token);
+                return await connection.ExecuteAsync(database.Command(InterruptedSql, new { cutoff, now }, token));
+            },
+            cancellationToken);
 
     /// <summary>Cancels queued messages whose slot was before <paramref name="cutoff"/>; returns how many.</summary>
-    public async Task<int> CancelLongMissedAsync(DateTimeOffset cutoff, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(database.Command(LongMissedSql, new { cutoff, now }, cancellationToken));
-    }
+    public Task<int> CancelLongMissedAsync(DateTimeOffset cutoff, DateTimeOffset now, CancellationToken cancellationToken) =>
+        database.RunUnitAsync(
+            "dispatch missed window",
+            async token =>
+            {
+                await using var connection = await database.OpenAsync(token);
+                return await connection.ExecuteAsync(database.Command(LongMissedSql, new { cutoff, now }, token));
+            },
+            cancellationToken);
 
     /// <summary>Distinct numbers messages went to since <paramref name="since"/> (Meta's messaging limit counts unique recipients).</summary>
     public async Task<long> CountRecipientsSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
@@ -199,15 +207,23 @@ public sealed class DispatchStore(Database database) : ISqlStatements
     /// back to the queue until their window opens). The claim is committed before any of them is sent.
     /// </summary>
     /// <param name="decide">Decides every claimed message from its facts; returns those to send.</param>
-    public async Task<ClaimedBatch> ClaimAsync(
-        string node, DateTimeOffset now, int limit, RecheckWindow window, Func<ClaimFacts, ClaimVerdicts> decide, CancellationToken cancellationToken)
+    /// <remarks>
+    /// A unit retried after a transient fault while its commit was not sent: a claim that committed unseen is not taken again
+    /// (its messages end <c>interrupted</c>, never sent twice), and the run fails.
+    /// </remarks>
+    public Task<ClaimedBatch> ClaimAsync(
+        string node, DateTimeOffset now, int limit, RecheckWindow window, Func<ClaimFacts, ClaimVerdicts> decide, CancellationToken cancellationToken) =>
+        database.RunUnitAsync("dispatch claim", (attempt, token) => ClaimOnceAsync(attempt, node, now, limit, window, decide, token), cancellationToken);
+
+    private async Task<ClaimedBatch> ClaimOnceAsync(
+        UnitAttempt attempt, string node, DateTimeOffset now, int limit, RecheckWindow window, Func<ClaimFacts, ClaimVerdicts> decide, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var ids = (await connection.QueryAsync<long>(database.Command(ClaimSql, new { node, now, limit }, cancellationToken, transaction))).AsList();
         if (ids.Count == 0)
         {
-            await transaction.CommitAsync(cancellationToken);
+            await attempt.CommitAsync(transaction, cancellationToken);
             return ClaimedBatch.Empty;
         }
 
@@ -228,7 +244,7 @@ public sealed class DispatchStore(Database database) : ISqlStatements
         }
 
         Hosting.Failpoints.Hit("dispatch.before_claim");
-        await transaction.CommitAsync(cancellationToken);
+        await attempt.CommitAsync(transaction, cancellationToken);
         return new ClaimedBatch(ids.Count, verdicts);
     }
 
@@ -299,8 +315,17 @@ public sealed class DispatchStore(Database database) : ISqlStatements
         return facts;
     }
 
-    /// <summary>Records the outcomes of sends, in one transaction; returns what was counted, once it committed.</summary>
-    internal async Task<List<(string Key, long Count)>> RecordAsync(IReadOnlyList<SendOutcome> outcomes, DispatchRecorder recorder, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records the outcomes of sends, in one transaction; returns what was counted, once it committed. A unit retried after a
+    /// transient fault while its commit was not sent: a message sent is recorded sent even when the database blinked meanwhile.
+    /// </summary>
+    internal Task<List<(string Key, long Count)>> RecordAsync(IReadOnlyList<SendOutcome> outcomes, DispatchRecorder recorder, CancellationToken cancellationToken) =>
+        database.RunUnitAsync("dispatch record", (attempt, token) => RecordOnceAsync(attempt, outcomes, recorder, token), cancellationToken);
+
+    /// <summary>Whether retrying what threw <paramref name="exception"/> may succeed (the engine's own judgement).</summary>
+    internal bool IsTransient(Exception exception) => database.Dialect.IsTransient(exception);
+
+    private async Task<List<(string Key, long Count)>> RecordOnceAsync(UnitAttempt attempt, IReadOnlyList<SendOutcome> outcomes, DispatchRecorder recorder, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -311,7 +336,7 @@ public sealed class DispatchStore(Database database) : ISqlStatements
         }
 
         Hosting.Failpoints.Hit("dispatch.before_record");
-        await transaction.CommitAsync(cancellationToken);
+        await attempt.CommitAsync(transaction, cancellationToken);
         Hosting.Failpoints.Hit("dispatch.after_record");
         return context.Counts;
     }

@@ -19,8 +19,14 @@ public sealed class DatabaseOptions
 
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How many times opening a connection is retried (with backoff) before a run fails.</summary>
+    /// <summary>
+    /// How many times opening a connection, and then a unit of a job's work that failed on a transient error (a dropped
+    /// connection, a restart, a deadlock), is retried with backoff before the run fails.
+    /// </summary>
     public int ConnectRetries { get; set; } = 3;
+
+    /// <summary>The first wait before a retry; each next wait doubles it (with jitter).</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     public const string DefaultSqliteConnectionString = "Data Source=data/vinculo.db";
 
@@ -67,6 +73,11 @@ internal sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOption
         if (options.ConnectRetries is < 0 or > 20)
         {
             failures.Add($"Database:ConnectRetries: '{options.ConnectRetries}' deve estar entre 0 e 20.");
+        }
+
+        if (options.RetryDelay < TimeSpan.Zero || options.RetryDelay > TimeSpan.FromMinutes(1))
+        {
+            failures.Add($"Database:RetryDelay: '{options.RetryDelay}' deve ser uma duração entre 00:00:00 e 00:01:00, como 00:00:01.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

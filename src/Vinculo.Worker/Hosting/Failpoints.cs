@@ -10,7 +10,9 @@ namespace Vinculo.Hosting;
 /// <c>dispatch.after_claim=kill;inbound.before_commit=throw;phones.after_write=pause:30s</c>. Actions:
 /// <list type="bullet">
 /// <item><c>kill</c>: the process ends at once, as SIGKILL would end it (no shutdown, no last write);</item>
-/// <item><c>throw</c>: the point throws <see cref="FailpointException"/>;</item>
+/// <item><c>throw</c>: the point throws <see cref="FailpointException"/> (a fault no retry cures);</item>
+/// <item><c>transient</c>: the point throws <see cref="TransientFailpointException"/>, which reads as a database timeout: the
+/// unit of work around it is retried (<see cref="Data.Database.RunUnitAsync{T}"/>);</item>
 /// <item><c>pause:30s</c> (also <c>ms</c>, <c>m</c>): the calling thread stops that long.</item>
 /// </list>
 /// An action fires at every hit, or with <c>@N</c> (<c>kill@3</c>) at the N-th hit of that point only. Unset, a hit is one
@@ -37,18 +39,38 @@ public static class Failpoints
 
     private static readonly Dictionary<string, Failpoint>? Points = Load(Environment.GetEnvironmentVariable(Variable), out _);
 
+    /// <summary>Points armed for one flow of work only (<see cref="Arm"/>), for tests in a process whose variable is unset.</summary>
+    private static readonly AsyncLocal<Dictionary<string, Failpoint>?> Scoped = new();
+
     /// <summary>Why the variable's value cannot be used, or null (unset or good).</summary>
     public static string? Problem { get; } = Load(Environment.GetEnvironmentVariable(Variable), out var problem) is null ? problem : null;
 
     /// <summary>Passes through the named point; does what <c>VINCULO_FAILPOINTS</c> says for it, if anything.</summary>
     public static void Hit(string name)
     {
-        if (Points is null)
+        if (Points is null && Scoped.Value is null)
         {
             return;
         }
 
         Fire(name);
+    }
+
+    /// <summary>
+    /// Arms <paramref name="spec"/> (the variable's syntax) for the calling flow of work and what it starts, until the result
+    /// is disposed: a test injects a fault into the job it runs without touching other tests running at the same time.
+    /// </summary>
+    internal static IDisposable Arm(string spec)
+    {
+        var points = Load(spec, out var problem) ?? throw new ArgumentException(problem ?? "empty failpoint spec", nameof(spec));
+        var previous = Scoped.Value;
+        Scoped.Value = points;
+        return new Disarm(previous);
+    }
+
+    private sealed class Disarm(Dictionary<string, Failpoint>? previous) : IDisposable
+    {
+        public void Dispose() => Scoped.Value = previous;
     }
 
     /// <summary>Reads a spec; null when it is empty or cannot be read (<paramref name="problem"/> then says why).</summary>
@@ -73,7 +95,7 @@ public static class Failpoints
 
             if (Parse(entry[(equals + 1)..].Trim()) is not { } point)
             {
-                problem = $"{Variable}: '{entry}': a ação deve ser kill, throw ou pause:<duração> (30s, 500ms, 2m), com @N opcional.";
+                problem = $"{Variable}: '{entry}': a ação deve ser kill, throw, transient ou pause:<duração> (30s, 500ms, 2m), com @N opcional.";
                 return null;
             }
 
@@ -97,7 +119,7 @@ public static class Failpoints
             action = action[..hash];
         }
 
-        if (action is "kill" or "throw")
+        if (action is "kill" or "throw" or "transient")
         {
             return new Failpoint(action, TimeSpan.Zero, at);
         }
@@ -119,7 +141,8 @@ public static class Failpoints
 
     private static void Fire(string name)
     {
-        if (!Points!.TryGetValue(name, out var point))
+        var points = Scoped.Value ?? Points;
+        if (points is null || !points.TryGetValue(name, out var point))
         {
             return;
         }
@@ -142,6 +165,8 @@ public static class Failpoints
                 break;
             case "throw":
                 throw new FailpointException(name);
+            case "transient":
+                throw new TransientFailpointException(name);
             default:
                 Thread.Sleep(point.Pause);
                 break;
@@ -164,6 +189,15 @@ public static class Failpoints
 
 /// <summary>A fault injected on purpose at a named point (<see cref="Failpoints"/>).</summary>
 public sealed class FailpointException(string point) : Exception($"failpoint {point}: injected fault")
+{
+    public string Point { get; } = point;
+}
+
+/// <summary>
+/// A transient fault injected on purpose at a named point: it reads as a timeout of the database, so the unit of work around
+/// the point is retried as it would be after a dropped connection or a deadlock.
+/// </summary>
+public sealed class TransientFailpointException(string point) : TimeoutException($"failpoint {point}: injected transient fault")
 {
     public string Point { get; } = point;
 }

@@ -35,11 +35,17 @@ internal static partial class Log
     [LoggerMessage(1004, LogLevel.Warning, "Closed {Count} run(s) of job {JobKey} left running by a process that stopped")]
     public static partial void AbandonedRunsClosed(ILogger logger, string jobKey, int count);
 
-    [LoggerMessage(1005, LogLevel.Error, "Could not record the end of job {JobKey} (run {RunId}); the next run will close it")]
+    [LoggerMessage(1005, LogLevel.Error, "Could not record the end of job {JobKey} (run {RunId}); the next run will record it")]
     public static partial void RunNotRecorded(ILogger logger, Exception exception, string jobKey, long runId);
+
+    [LoggerMessage(1009, LogLevel.Information, "Recorded the end of job {JobKey} (run {RunId}) that the database missed when it finished")]
+    public static partial void RunRecordedLate(ILogger logger, string jobKey, long runId);
 
     [LoggerMessage(2000, LogLevel.Warning, "{Provider} database unreachable, retry {Attempt} in {Delay} ({Error})")]
     public static partial void DatabaseRetry(ILogger logger, DatabaseProvider provider, int attempt, TimeSpan delay, string? error);
+
+    [LoggerMessage(2004, LogLevel.Warning, "Transient database fault in {Unit}, retry {Attempt} in {Delay} ({Error})")]
+    public static partial void UnitRetry(ILogger logger, string unit, int attempt, TimeSpan delay, string? error);
 
     [LoggerMessage(2001, LogLevel.Error, "Giving up on the {Target} ({Error})")]
     public static partial void DatabaseUnavailable(ILogger logger, string target, string error);

@@ -45,11 +45,19 @@ public sealed class JobRunStore(Database database) : ISqlStatements
         return await connection.ExecuteAsync(database.Command(CloseAbandonedSql, new { jobKey, now, error = AbandonedError }, cancellationToken));
     }
 
-    public async Task<long> StartAsync(string jobKey, string node, DateTimeOffset startedAt, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(database.Command(StartSql, new { jobKey, node, startedAt }, cancellationToken));
-    }
+    /// <summary>
+    /// The run's row, <c>running</c>. Retried after a transient fault: a row whose insert landed unseen stays <c>running</c>
+    /// until the job's next run closes it as abandoned.
+    /// </summary>
+    public Task<long> StartAsync(string jobKey, string node, DateTimeOffset startedAt, CancellationToken cancellationToken) =>
+        database.RunUnitAsync(
+            "job_runs start",
+            async token =>
+            {
+                await using var connection = await database.OpenAsync(token);
+                return await connection.ExecuteScalarAsync<long>(database.Command(StartSql, new { jobKey, node, startedAt }, token));
+            },
+            cancellationToken);
 
     /// <summary>
     /// Deletes finished runs started before <paramref name="before"/>, in batches of <paramref name="batchSize"/>. Never a
@@ -93,11 +101,15 @@ public sealed class JobRunStore(Database database) : ISqlStatements
     private async Task<long> LatestWithStatusAsync(DbConnection connection, string jobKey, string status, CancellationToken cancellationToken) =>
         await connection.ExecuteScalarAsync<long?>(database.Command(LatestWithStatusSql, new { jobKey, status, limit = 1 }, cancellationToken)) ?? 0;
 
-    public async Task FinishAsync(long runId, DateTimeOffset finishedAt, JobResult result, string? error, CancellationToken cancellationToken)
+    /// <summary>Records how a run ended (a write of values, retried after a transient fault).</summary>
+    public Task FinishAsync(long runId, DateTimeOffset finishedAt, JobResult result, string? error, CancellationToken cancellationToken) =>
+        database.RunUnitAsync("job_runs finish", token => FinishOnceAsync(runId, finishedAt, result, error, token), cancellationToken);
+
+    private async Task<int> FinishOnceAsync(long runId, DateTimeOffset finishedAt, JobResult result, string? error, CancellationToken cancellationToken)
     {
         var detail = result.Detail is null ? null : JsonSerializer.Serialize(result.Detail);
         await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(database.Command(
+        return await connection.ExecuteAsync(database.Command(
             FinishSql,
             new
             {

@@ -24,6 +24,9 @@ public sealed class JobRunner(
 {
     private readonly Dictionary<string, JobDefinition> jobs = definitions.ToDictionary(d => d.Key, StringComparer.Ordinal);
     private readonly ConcurrentDictionary<long, Task> inFlight = new();
+
+    /// <summary>Ends of runs the database was not there to record, written by the next run this process starts.</summary>
+    private readonly ConcurrentDictionary<long, UnrecordedEnd> unrecorded = new();
     private long attempts;
 
     public IReadOnlyCollection<JobDefinition> Jobs => jobs.Values;
@@ -67,6 +70,7 @@ public sealed class JobRunner(
             return JobRunOutcome.AlreadyRunning(jobKey);
         }
 
+        await RecordEarlierEndsAsync(cancellationToken);
         var startedAt = timeProvider.GetUtcNow();
         var abandoned = await runs.CloseAbandonedAsync(jobKey, startedAt, cancellationToken);
         if (abandoned > 0)
@@ -119,9 +123,11 @@ public sealed class JobRunner(
             Failpoints.Hit("job.before_finish");
             await runs.FinishAsync(runId, finishedAt, result, error, CancellationToken.None);
         }
-        catch (Exception e) when (e is DatabaseUnavailableException or System.Data.Common.DbException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            // The row stays 'running'; the next run of this job closes it as abandoned.
+            // The database stayed away past the retries: the row stays 'running' until the next run this process starts
+            // writes this end (or, if this process dies first, the job's next run anywhere closes it as abandoned).
+            unrecorded[runId] = new UnrecordedEnd(jobKey, runId, finishedAt, result, error ?? "");
             Log.RunNotRecorded(logger, e, jobKey, runId);
         }
 
@@ -129,6 +135,19 @@ public sealed class JobRunner(
         VinculoMetrics.RecordRun(jobKey, error is null ? JobRunStatus.Succeeded : JobRunStatus.Failed, finishedAt - startedAt, result);
         return error is null ? JobRunOutcome.Succeeded(jobKey, runId, result) : JobRunOutcome.Failed(jobKey, runId, error, result.Failure is null ? null : result);
     }
+
+    /// <summary>Writes the ends of earlier runs the database was not there to record; those it still cannot write wait again.</summary>
+    private async Task RecordEarlierEndsAsync(CancellationToken cancellationToken)
+    {
+        foreach (var end in unrecorded.Values.OrderBy(e => e.RunId))
+        {
+            await runs.FinishAsync(end.RunId, end.FinishedAt, end.Result, end.Error.Length == 0 ? null : end.Error, cancellationToken);
+            unrecorded.TryRemove(end.RunId, out _);
+            Log.RunRecordedLate(logger, end.JobKey, end.RunId);
+        }
+    }
+
+    private sealed record UnrecordedEnd(string JobKey, long RunId, DateTimeOffset FinishedAt, JobResult Result, string Error);
 
     /// <summary>At start-up: closes every run that a crashed process left <c>running</c>, for jobs nobody is running now.</summary>
     public async Task CloseAbandonedRunsAsync(CancellationToken cancellationToken)

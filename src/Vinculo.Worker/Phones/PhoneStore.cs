@@ -218,6 +218,21 @@ public sealed class PhoneStore(Database database) : ISqlStatements
         return new SortedDictionary<string, long>(rows.ToDictionary(r => r.Status, r => r.Contacts), StringComparer.Ordinal);
     }
 
+    /// <summary>
+    /// Writes one batch's classifications and duplicate links: a unit retried after a transient fault, since it writes values
+    /// and a second write finds them written.
+    /// </summary>
+    public Task WriteBatchAsync(CheckedPhones rows, IReadOnlyList<object?[]> duplicateLinks, CancellationToken cancellationToken) =>
+        database.RunUnitAsync(
+            "revalidate-phones write",
+            async token =>
+            {
+                Hosting.Failpoints.Hit("phones.before_write");
+                await WriteClassificationsAsync(rows, token);
+                return await WriteDuplicatesAsync(duplicateLinks, token);
+            },
+            cancellationToken);
+
     public Task<int> WriteClassificationsAsync(CheckedPhones rows, CancellationToken cancellationToken) =>
         rows.Count == 0 ? Task.FromResult(0) : database.BulkWriteAsync(ClassificationWrite, rows, cancellationToken);
 

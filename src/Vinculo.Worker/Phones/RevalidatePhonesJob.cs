@@ -138,9 +138,7 @@ public sealed class RevalidatePhonesJob(PhoneStore store, IOptions<PhonesOptions
                 async (batch, token) =>
                 {
                     var writing = System.Diagnostics.Stopwatch.GetTimestamp();
-                    Hosting.Failpoints.Hit("phones.before_write");
-                    await store.WriteClassificationsAsync(batch.Classified, token);
-                    await store.WriteDuplicatesAsync(batch.DuplicateLinks, token);
+                    await store.WriteBatchAsync(batch.Classified, batch.DuplicateLinks, token);
                     Hosting.Failpoints.Hit("phones.after_write");
                     tally.Busy(PhoneTally.Writing, writing);
                 });

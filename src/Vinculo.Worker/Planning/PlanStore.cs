@@ -344,19 +344,24 @@ public sealed class PlanStore(Database database) : ISqlStatements
     /// number was suppressed meanwhile. Returns (inserted, cancelled). The unique key on (phone_e164, plan_day) refuses
     /// the whole insert if another planner queued one of these numbers for the day first.
     /// </summary>
-    internal async Task<(int Inserted, int Cancelled)> InsertPlanAsync(IReadOnlyList<object?[]> rows, DateOnly day, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        if (rows.Count == 0)
-        {
-            return (0, 0);
-        }
+    /// <remarks>
+    /// A unit retried after a transient fault while its commit was not sent; one whose commit may have landed is not inserted
+    /// again (the run fails, and the next finds those people planned).
+    /// </remarks>
+    internal Task<(int Inserted, int Cancelled)> InsertPlanAsync(IReadOnlyList<object?[]> rows, DateOnly day, DateTimeOffset now, CancellationToken cancellationToken) =>
+        rows.Count == 0
+            ? Task.FromResult((0, 0))
+            : database.RunUnitAsync("plan-messages insert", (attempt, token) => InsertPlanOnceAsync(attempt, rows, day, now, token), cancellationToken);
 
+    private async Task<(int Inserted, int Cancelled)> InsertPlanOnceAsync(
+        UnitAttempt attempt, IReadOnlyList<object?[]> rows, DateOnly day, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using DbTransaction transaction = await connection.BeginTransactionAsync(cancellationToken);
         var inserted = await database.Dialect.BulkWriteAsync(connection, transaction, QueueInsert, rows, cancellationToken);
         var cancelled = await connection.ExecuteAsync(database.Command(CancelSuppressedSql, new { day, now }, cancellationToken, transaction));
         Hosting.Failpoints.Hit("plan.before_commit");
-        await transaction.CommitAsync(cancellationToken);
+        await attempt.CommitAsync(transaction, cancellationToken);
         Hosting.Failpoints.Hit("plan.after_commit");
         return (inserted, cancelled);
     }

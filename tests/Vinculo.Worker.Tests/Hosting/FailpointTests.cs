@@ -24,9 +24,9 @@ public sealed class FailpointTests
     [Theory]
     [InlineData("dispatch.after_clam=kill", "dispatch.after_clam")]
     [InlineData("dispatch.after_claim", "dispatch.after_claim")]
-    [InlineData("dispatch.after_claim=explode", "kill, throw ou pause")]
-    [InlineData("dispatch.after_claim=kill@0", "kill, throw ou pause")]
-    [InlineData("dispatch.after_claim=pause:soon", "kill, throw ou pause")]
+    [InlineData("dispatch.after_claim=explode", "kill, throw, transient ou pause")]
+    [InlineData("dispatch.after_claim=kill@0", "kill, throw, transient ou pause")]
+    [InlineData("dispatch.after_claim=pause:soon", "kill, throw, transient ou pause")]
     public void Load_RefusesWhatItCannotRead_NamingIt(string spec, string named)
     {
         Assert.Null(Failpoints.Load(spec, out var problem));
