@@ -35,8 +35,11 @@ internal sealed class FaultLog
 
     public int Kills => HarnessKills + FailpointKills;
 
+    /// <summary>Whether PostgreSQL is out now (an outage in progress).</summary>
+    public volatile bool DatabaseDown;
+
     /// <summary>Whether PostgreSQL restarted or was out between <paramref name="since"/> and now.</summary>
-    public bool DatabaseDownSince(DateTimeOffset since) => faults.Any(f => f.Slot == "*" && f.At >= since.AddSeconds(-5));
+    public bool DatabaseDownSince(DateTimeOffset since) => DatabaseDown || faults.Any(f => f.Slot == "*" && f.At >= since.AddSeconds(-5));
 
     /// <summary>A fault that may interrupt what <paramref name="slot"/> (or every node, for "*") had in hand.</summary>
     public void Record(string slot, string what) => faults.Enqueue((DateTimeOffset.UtcNow, slot, what));
@@ -178,6 +181,9 @@ internal sealed class Scenario(string name, bool postgres, string connectionStri
                 ["RequestTimeout"] = "00:00:10",
                 ["SendingTimeout"] = SendingTimeout.ToString("c", CultureInfo.InvariantCulture),
                 ["RetryDelay"] = "00:00:02",
+                // A sixth of the people opt out during the run: the content circuit breaker would pause the content and cancel
+                // most of the queue, leaving little to send under the faults.
+                ["PauseMinSends"] = 1_000_000,
             },
             // Every hour of every day is a send hour, and every person relevant enough: the plan and the sends never wait for a window.
             ["Messaging"] = new JsonObject { ["SendWindow"] = "Sun-Sat 00:00-23:59", ["DailyLimit"] = 1_000_000, ["MinRelevance"] = 0 },
@@ -462,9 +468,11 @@ internal sealed class Scenario(string name, bool postgres, string connectionStri
                     break;
                 case FaultKind.Outage:
                     log.Record("*", "outage");
+                    log.DatabaseDown = true;
                     await cluster!.StopAsync();
                     await Task.Delay(TimeSpan.FromSeconds(fault.Seconds), cancellationToken);
                     await cluster.StartServerAsync();
+                    log.DatabaseDown = false;
                     log.Outages++;
                     log.Record("*", "outage");
                     pending.Add(RecoveryAsync(fault.Seconds, cancellationToken));
