@@ -442,9 +442,12 @@ internal sealed class Scenario(string name, bool postgres, string connectionStri
     private async Task FaultsAsync(CancellationToken cancellationToken)
     {
         var pending = new List<Task>();
+        // An outage holds the schedule back by its length and a minute more: the faults after it keep their spacing, and the
+        // backlog it left is measured apart from the next outage.
+        var shift = 0.0;
         foreach (var fault in postgres ? plan.Faults : [])
         {
-            var wait = TimeSpan.FromSeconds(fault.At) - clock.Elapsed;
+            var wait = TimeSpan.FromSeconds(fault.At + shift) - clock.Elapsed;
             if (wait > TimeSpan.Zero)
             {
                 await Task.Delay(wait, cancellationToken);
@@ -476,6 +479,7 @@ internal sealed class Scenario(string name, bool postgres, string connectionStri
                     log.Outages++;
                     log.Record("*", "outage");
                     pending.Add(RecoveryAsync(fault.Seconds, cancellationToken));
+                    shift += fault.Seconds + 60;
                     break;
                 case FaultKind.Storm:
                     await StormAsync();
