@@ -45,9 +45,11 @@ public sealed class PlanQueryPlanTests(SqliteEngine engine) : IClassFixture<Sqli
         async Task<string> PlanOf(string sql)
         {
             var expanded = sql.Replace("IN @ids", "IN (SELECT value FROM json_each(@ids))", StringComparison.Ordinal)
-                .Replace("IN @numbers", "IN (SELECT value FROM json_each(@numbers))", StringComparison.Ordinal);
+                .Replace("IN @numbers", "IN (SELECT value FROM json_each(@numbers))", StringComparison.Ordinal)
+                .Replace("IN @contents", "IN (SELECT value FROM json_each(@contents))", StringComparison.Ordinal);
             var rows = await fresh.QueryAsync(
-                "EXPLAIN QUERY PLAN " + expanded, new { ids = "[1, 2, 3]", numbers = "[\"+5511987654321\"]", since = "2026-05-27T06:00:00.000Z" });
+                "EXPLAIN QUERY PLAN " + expanded,
+                new { ids = "[1, 2, 3]", numbers = "[\"+5511987654321\"]", contents = "[1, 2]", since = "2026-05-27T06:00:00.000Z" });
             var plan = string.Join("\n", rows.Select(row => (string)((IDictionary<string, object>)row)["detail"]));
             Assert.DoesNotContain("SCAN interactions", plan, StringComparison.Ordinal);
             Assert.DoesNotContain("SCAN message_queue", plan, StringComparison.Ordinal);
@@ -58,11 +60,17 @@ public sealed class PlanQueryPlanTests(SqliteEngine engine) : IClassFixture<Sqli
         var latest = await PlanOf(PlanStore.LatestSql);
         Assert.Contains("COVERING INDEX ix_interactions_contact_id_occurred_at (contact_id=?)", latest, StringComparison.Ordinal);
         Assert.Contains("COVERING INDEX ix_interactions_contact_id_kind_occurred_at (contact_id=? AND kind=?)", latest, StringComparison.Ordinal);
-        Assert.Contains("ix_interactions_contact_id_kind_occurred_at (contact_id=? AND kind=?)", await PlanOf(PlanStore.PurchasesSql), StringComparison.Ordinal);
+        Assert.Contains("ix_interactions_contact_id_kind_occurred_at (contact_id=? AND kind=?)", await PlanOf(PlanStore.PurchasesByCategorySql), StringComparison.Ordinal);
+        var product = await PlanOf(PlanStore.LatestProductSql);
+        Assert.Contains("ix_interactions_contact_id_kind_occurred_at (contact_id=? AND kind=?)", product, StringComparison.Ordinal);
+        Assert.Contains("ix_interactions_contact_id_kind_occurred_at (contact_id=? AND kind=? AND occurred_at=?)", product, StringComparison.Ordinal);
         Assert.Contains("occurred_at>?", await PlanOf(PlanStore.RecentSql), StringComparison.Ordinal);
         var window = await PlanOf(PlanStore.WindowMessagesSql);
         Assert.Contains("ix_message_queue_phone_e164_scheduled_at (phone_e164=? AND scheduled_at>?)", window, StringComparison.Ordinal);
         Assert.Contains("ix_message_queue_phone_e164_sent_at (phone_e164=? AND sent_at>?)", window, StringComparison.Ordinal);
-        Assert.Contains("ix_message_queue_phone_e164_", await PlanOf(PlanStore.EarlierMessagesSql), StringComparison.Ordinal);
+        Assert.Contains("ix_message_queue_phone_e164_scheduled_at (phone_e164=? AND scheduled_at<?)", await PlanOf(PlanStore.EarlierContentsSql), StringComparison.Ordinal);
+        var unanswered = await PlanOf(PlanStore.UnansweredEarlierSql);
+        Assert.Contains("ix_message_queue_phone_e164_scheduled_at (phone_e164=? AND scheduled_at<?)", unanswered, StringComparison.Ordinal);
+        Assert.Contains("COVERING INDEX ix_interactions_contact_id_kind_occurred_at (contact_id=? AND kind=?)", unanswered, StringComparison.Ordinal);
     }
 }
