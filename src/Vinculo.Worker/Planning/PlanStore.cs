@@ -62,7 +62,8 @@ public sealed class PlanStore(Database database) : ISqlStatements
     /// <summary>
     /// The purchases of the listed rows summed up per category (how many, and the latest): affinity weighs the share of all
     /// of a person's purchases in a category, however old (SPEC section 5 gives it no window), and recency and consent
-    /// freshness the latest purchase. One row per row and category bought, whatever the years of purchases behind it.
+    /// freshness the latest purchase. One row per row and category bought, whatever the years of purchases behind it,
+    /// summed from a partial index of purchases alone (<c>ix_interactions_purchases</c>).
     /// </summary>
     internal const string PurchasesByCategorySql =
         "SELECT contact_id, category, COUNT(*), MAX(occurred_at) FROM interactions WHERE contact_id IN @ids AND kind = 'purchase' GROUP BY contact_id, category";
@@ -106,7 +107,8 @@ public sealed class PlanStore(Database database) : ISqlStatements
 
     /// <summary>
     /// Which of the night's contents went out to the listed numbers before the window (sent, delivered, read): novelty (a
-    /// content the person got, however long ago, is not sent again). At most one row per number and content.
+    /// content the person got, however long ago, is not sent again). At most one row per number and content, read from a
+    /// partial index of the messages that went out alone (<c>ix_message_queue_went_out</c>).
     /// </summary>
     internal const string EarlierContentsSql =
         "SELECT DISTINCT phone_e164, content_id FROM message_queue WHERE phone_e164 IN @numbers AND content_id IN @contents " +
@@ -115,7 +117,8 @@ public sealed class PlanStore(Database database) : ISqlStatements
     /// <summary>
     /// How many messages went out to each listed number before the window and after the person last wrote (a message or a
     /// reply of one of the listed rows of that number): the part of the unanswered streak older than the window. Only
-    /// numbers whose person has not written since the window began are listed: for the others it is zero.
+    /// numbers whose person has not written since the window began are listed: for the others it is zero. Counted from
+    /// <c>ix_message_queue_went_out</c> alone.
     /// </summary>
     internal const string UnansweredEarlierSql =
         "SELECT m.phone_e164, COUNT(*) FROM message_queue m LEFT JOIN (" +
