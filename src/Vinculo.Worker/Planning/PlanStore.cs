@@ -309,7 +309,7 @@ public sealed class PlanStore(Database database) : ISqlStatements
                     buyer.LastPurchaseAt = at;
                 }
 
-                owner.Person.AddPurchases(rows.GetString(1), checked((int)rows.GetInt64(2)), at);
+                owner.Person.AddPurchases(rows.GetCode(1), rows.GetInt32(2), at);
             }
         }
 
