@@ -69,6 +69,7 @@ internal sealed class NightPlanner
         this.hourOptions = hourOptions;
         zones = new ZoneResolver(businessZone);
         this.contents = contents;
+        ContentIds = contents.Select(c => c.ContentId).ToArray();
         this.capDays = capDays;
         this.maxIdleDays = maxIdleDays;
         this.minRelevance = minRelevance;
@@ -88,6 +89,9 @@ internal sealed class NightPlanner
     /// whichever is longer, for messages (every slot lies after <see cref="Now"/>, so an older message cannot cap it).
     /// </summary>
     public PlanWindows Windows => new(RecentSince, Now.AddDays(-Math.Max(LookbackDays, capDays)));
+
+    /// <summary>The night's contents: novelty needs to know, of these alone, which already went out to a person.</summary>
+    public IReadOnlyList<long> ContentIds { get; }
 
     /// <summary>Distinct <c>time_zone</c> values this machine does not know; their contacts are planned in <c>Scheduler:TimeZone</c>.</summary>
     public int UnknownZones => zones.Unknown;
@@ -215,23 +219,11 @@ internal sealed class NightPlanner
             }
         }
 
-        int sent = 0, read = 0, replied = 0, unanswered = 0;
+        // Before the window, only novelty and the unanswered streak count: the store read them summed up.
+        var unanswered = person.UnansweredEarlier;
+        int sent = 0, read = 0, replied = 0;
         IReadOnlySet<long> contentIds = FrozenSet<long>.Empty;
-        HashSet<long>? ids = null;
-        if (person.Earlier is { Count: > 0 } earlier)
-        {
-            // Before the window: they count for novelty and the unanswered streak only.
-            ids = new HashSet<long>(earlier.Count);
-            foreach (var (contentId, at) in earlier)
-            {
-                ids.Add(contentId);
-                if (person.LastInboundAt is not { } lastInbound || at > lastInbound)
-                {
-                    unanswered++;
-                }
-            }
-        }
-
+        var ids = person.SentEarlier;
         if (person.Messages is { Count: > 0 } messages)
         {
             messages.Sort(static (a, b) => a.At.CompareTo(b.At));

@@ -174,7 +174,7 @@ public sealed class PlanMessagesJob(
             await foreach (var (after, people) in read.Reader.ReadAllAsync(token))
             {
                 readSignals.Start();
-                var withConsent = await store.ReadSignalsAsync(after, people[^1].ContactId, people.Where(p => !p.Suppressed).ToList(), planner.Windows, token);
+                var withConsent = await store.ReadSignalsAsync(after, people[^1].ContactId, people.Where(p => !p.Suppressed).ToList(), planner.Windows, planner.ContentIds, token);
                 readSignals.Stop();
                 await ready.Writer.WriteAsync((people, withConsent), token);
             }

@@ -73,8 +73,11 @@ internal sealed class PlanPerson
     /// <summary>Messages that reach into the window (<see cref="PlanWindows.MessagesSince"/>), whatever their status.</summary>
     public List<QueuedMessage>? Messages { get; private set; }
 
-    /// <summary>Messages that went out before the window: only their content (novelty) and instant (the unanswered streak) matter.</summary>
-    public List<(long ContentId, DateTimeOffset At)>? Earlier { get; private set; }
+    /// <summary>Of the night's contents, those that went out to the number before the window (novelty).</summary>
+    public HashSet<long>? SentEarlier { get; private set; }
+
+    /// <summary>Messages that went out to the number before the window and after the person last wrote (the unanswered streak).</summary>
+    public int UnansweredEarlier { get; set; }
 
     public void SawActivity(DateTimeOffset at)
     {
@@ -92,17 +95,12 @@ internal sealed class PlanPerson
         }
     }
 
-    public void AddPurchase(DateTimeOffset at, string? product, string? category)
+    /// <summary>A row's purchases in one <paramref name="category"/> (as stored; a blank one counts only towards <see cref="LastPurchaseAt"/>).</summary>
+    public void AddPurchases(string? category, int count, DateTimeOffset lastAt)
     {
-        if (LastPurchaseAt is null || at > LastPurchaseAt)
+        if (LastPurchaseAt is null || lastAt > LastPurchaseAt)
         {
-            LastPurchaseAt = at;
-        }
-
-        if (!string.IsNullOrWhiteSpace(product) && (lastProductAt is null || at > lastProductAt))
-        {
-            lastProductAt = at;
-            LastProduct = product;
+            LastPurchaseAt = lastAt;
         }
 
         if (string.IsNullOrWhiteSpace(category))
@@ -116,24 +114,35 @@ internal sealed class PlanPerson
             var known = Categories[i];
             if (string.Equals(known.Category, category, StringComparison.Ordinal))
             {
-                Categories[i] = new CategoryPurchases(category, known.Count + 1, at > known.LastPurchaseAt ? at : known.LastPurchaseAt);
+                Categories[i] = new CategoryPurchases(category, known.Count + count, lastAt > known.LastPurchaseAt ? lastAt : known.LastPurchaseAt);
                 return;
             }
         }
 
-        Categories.Add(new CategoryPurchases(category, 1, at));
+        Categories.Add(new CategoryPurchases(category, count, lastAt));
+    }
+
+    /// <summary>The latest purchase of one of the person's rows that names a product.</summary>
+    public void SawProduct(DateTimeOffset at, string? product)
+    {
+        if (!string.IsNullOrWhiteSpace(product) && (lastProductAt is null || at > lastProductAt))
+        {
+            lastProductAt = at;
+            LastProduct = product;
+        }
     }
 
     public void AddRecent(DateTimeOffset at, bool inbound) => (Recent ??= new(4)).Add((at, inbound));
 
     public void AddMessage(QueuedMessage message) => (Messages ??= new(2)).Add(message);
 
-    public void AddEarlier(long contentId, DateTimeOffset at) => (Earlier ??= new(2)).Add((contentId, at));
+    public void AddSentEarlier(long contentId) => (SentEarlier ??= new(2)).Add(contentId);
 }
 
 /// <summary>
 /// How far back the planner reads signals that only matter within a window; everything older that a rule still needs is
-/// read as the latest instant, or as the contents and instants of messages that went out.
+/// read summed up: the latest instants, purchases per category, the night's contents that already went out, and the
+/// length of the unanswered streak.
 /// </summary>
 /// <param name="RecentSince">Start of the lookback of habitual-hour evidence, engagement and replies (<see cref="NightPlanner.LookbackDays"/>).</param>
 /// <param name="MessagesSince">

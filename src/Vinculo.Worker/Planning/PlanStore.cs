@@ -60,11 +60,27 @@ public sealed class PlanStore(Database database) : ISqlStatements
         "FROM interactions WHERE contact_id IN @ids GROUP BY contact_id";
 
     /// <summary>
-    /// Every purchase of the listed rows: affinity weighs the share of all of a person's purchases in a category, and
-    /// <c>{product}</c> is the latest product bought, however long ago (SPEC section 5 gives them no window).
+    /// The purchases of the listed rows summed up per category (how many, and the latest): affinity weighs the share of all
+    /// of a person's purchases in a category, however old (SPEC section 5 gives it no window), and recency and consent
+    /// freshness the latest purchase. One row per row and category bought, whatever the years of purchases behind it,
+    /// summed from a partial index of purchases alone (<c>ix_interactions_purchases</c>).
     /// </summary>
-    internal const string PurchasesSql =
-        "SELECT contact_id, occurred_at, product, category FROM interactions WHERE contact_id IN @ids AND kind = 'purchase'";
+    internal const string PurchasesByCategorySql =
+        "SELECT contact_id, category, COUNT(*), MAX(occurred_at) FROM interactions WHERE contact_id IN @ids AND kind = 'purchase' GROUP BY contact_id, category";
+
+    /// <summary>
+    /// The latest purchase that names a product of each listed row, however old (<c>{product}</c>): one walk back from the
+    /// end of the row's purchases in (<c>contact_id</c>, <c>kind</c>, <c>occurred_at</c>) to the first that names one.
+    /// </summary>
+    /// <remarks>
+    /// A product is named when it holds more than spaces. Two purchases naming products at the same latest instant both
+    /// come back; either may be the one used, as when every purchase was read.
+    /// </remarks>
+    internal const string LatestProductSql =
+        "SELECT p.contact_id, p.occurred_at, p.product FROM interactions p JOIN (SELECT k.contact_id, (SELECT MAX(i.occurred_at) FROM interactions i " +
+        "WHERE i.contact_id = k.contact_id AND i.kind = 'purchase' AND i.product IS NOT NULL AND LTRIM(RTRIM(i.product)) <> '') AS named_at " +
+        "FROM contacts k WHERE k.contact_id IN @ids) l ON p.contact_id = l.contact_id AND p.kind = 'purchase' AND p.occurred_at = l.named_at " +
+        "WHERE p.product IS NOT NULL AND LTRIM(RTRIM(p.product)) <> ''";
 
     /// <summary>
     /// The messages, replies and reads of the listed rows within the lookback (<see cref="NightPlanner.LookbackDays"/>): the
@@ -90,13 +106,26 @@ public sealed class PlanStore(Database database) : ISqlStatements
         $"UNION ALL SELECT phone_e164, content_id, {StatusCode}, scheduled_at, sent_at FROM message_queue WHERE phone_e164 IN @numbers AND sent_at >= @since AND scheduled_at < @since";
 
     /// <summary>
-    /// The messages of the listed numbers that went out before the window (sent, delivered, read): novelty (a content the
-    /// person got, however long ago, is not sent again) and the unanswered streak (every message since the person last
-    /// wrote) have no window. Only the content and the instant are read.
+    /// Which of the night's contents went out to the listed numbers before the window (sent, delivered, read): novelty (a
+    /// content the person got, however long ago, is not sent again). At most one row per number and content, read from a
+    /// partial index of the messages that went out alone (<c>ix_message_queue_went_out</c>).
     /// </summary>
-    internal const string EarlierMessagesSql =
-        "SELECT phone_e164, content_id, COALESCE(sent_at, scheduled_at) FROM message_queue " +
-        "WHERE phone_e164 IN @numbers AND scheduled_at < @since AND (sent_at IS NULL OR sent_at < @since) AND status IN ('sent', 'delivered', 'read')";
+    internal const string EarlierContentsSql =
+        "SELECT DISTINCT phone_e164, content_id FROM message_queue WHERE phone_e164 IN @numbers AND content_id IN @contents " +
+        "AND scheduled_at < @since AND (sent_at IS NULL OR sent_at < @since) AND status IN ('sent', 'delivered', 'read')";
+
+    /// <summary>
+    /// How many messages went out to each listed number before the window and after the person last wrote (a message or a
+    /// reply of one of the listed rows of that number): the part of the unanswered streak older than the window. Only
+    /// numbers whose person has not written since the window began are listed: for the others it is zero. Counted from
+    /// <c>ix_message_queue_went_out</c> alone.
+    /// </summary>
+    internal const string UnansweredEarlierSql =
+        "SELECT m.phone_e164, COUNT(*) FROM message_queue m LEFT JOIN (" +
+        "SELECT k.phone_e164 AS phone, MAX(i.occurred_at) AS wrote_at FROM contacts k JOIN interactions i ON i.contact_id = k.contact_id " +
+        "WHERE k.contact_id IN @ids AND i.kind IN ('message_in', 'reply') GROUP BY k.phone_e164) w ON w.phone = m.phone_e164 " +
+        "WHERE m.phone_e164 IN @numbers AND m.scheduled_at < @since AND (m.sent_at IS NULL OR m.sent_at < @since) AND m.status IN ('sent', 'delivered', 'read') " +
+        "AND (w.wrote_at IS NULL OR COALESCE(m.sent_at, m.scheduled_at) > w.wrote_at) GROUP BY m.phone_e164";
 
     /// <summary>
     /// Closes the window between reading a person and queueing their message: a number an opt-out suppressed meanwhile
@@ -139,8 +168,8 @@ public sealed class PlanStore(Database database) : ISqlStatements
 
     public IEnumerable<string> Statements =>
     [
-        ContentsSql, PlannedForDaySql, PeopleSql, DuplicateConsentsSql, database.Sql(LatestSql), database.Sql(LatestGroupedSql), database.Sql(PurchasesSql), database.Sql(RecentSql),
-        database.Sql(WindowMessagesSql), database.Sql(EarlierMessagesSql), CancelSuppressedSql,
+        ContentsSql, PlannedForDaySql, PeopleSql, DuplicateConsentsSql, database.Sql(LatestSql), database.Sql(LatestGroupedSql), database.Sql(PurchasesByCategorySql), database.Sql(LatestProductSql),
+        database.Sql(RecentSql), database.Sql(WindowMessagesSql), database.Sql(EarlierContentsSql), database.Sql(UnansweredEarlierSql), CancelSuppressedSql,
         .. database.Dialect.BulkWriteStatements(PreferredHourWrite), .. database.Dialect.BulkWriteStatements(QueueInsert),
     ];
 
@@ -192,15 +221,18 @@ public sealed class PlanStore(Database database) : ISqlStatements
 
     /// <summary>
     /// Fills in, for the people of one batch that may be messageable, the granted consents of their numbers' other rows,
-    /// the signals of those rows (the latest interactions, every purchase, the messages, replies and reads of the lookback)
-    /// and of their numbers (the messages that reach into the window, and those that went out before it): six set-based
-    /// queries, none of which reads a row no rule needs.
+    /// the signals of those rows (the latest interactions, purchases per category and the latest product, the messages,
+    /// replies and reads of the lookback) and of their numbers (the messages that reach into the window; of those that went
+    /// out before it, the night's contents among them and how many the person left unanswered): set-based queries, none of
+    /// which reads a row no rule needs, and none whose rows grow with the years of history behind a person.
     /// </summary>
     /// <param name="after">The batch's keyset start (exclusive).</param>
     /// <param name="upto">The batch's last contact id.</param>
     /// <param name="candidates">People of the batch worth the signals (not suppressed); those without consent are dropped on the way.</param>
     /// <param name="windows">How far back the windowed signals reach.</param>
-    internal async Task<List<PlanPerson>> ReadSignalsAsync(long after, long upto, List<PlanPerson> candidates, PlanWindows windows, CancellationToken cancellationToken)
+    /// <param name="contentIds">The night's contents (<see cref="NightPlanner.ContentIds"/>): novelty looks for these alone.</param>
+    internal async Task<List<PlanPerson>> ReadSignalsAsync(
+        long after, long upto, List<PlanPerson> candidates, PlanWindows windows, IReadOnlyList<long> contentIds, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var byContact = new Dictionary<long, PlanPerson>(candidates.Count);
@@ -262,7 +294,7 @@ public sealed class PlanStore(Database database) : ISqlStatements
             }
         }
 
-        await using (var rows = await database.ReadRowsAsync(connection, database.Sql(PurchasesSql), ids, cancellationToken))
+        await using (var rows = await database.ReadRowsAsync(connection, database.Sql(PurchasesByCategorySql), ids, cancellationToken))
         {
             while (await rows.ReadAsync(cancellationToken))
             {
@@ -271,13 +303,24 @@ public sealed class PlanStore(Database database) : ISqlStatements
                     continue;
                 }
 
-                var at = rows.GetInstant(1)!.Value;
+                var at = rows.GetInstant(3)!.Value;
                 if (owner.Holder is { } buyer && (buyer.LastPurchaseAt is null || at > buyer.LastPurchaseAt))
                 {
                     buyer.LastPurchaseAt = at;
                 }
 
-                owner.Person.AddPurchase(at, rows.GetString(2), rows.GetString(3));
+                owner.Person.AddPurchases(rows.GetCode(1), rows.GetInt32(2), at);
+            }
+        }
+
+        await using (var rows = await database.ReadRowsAsync(connection, database.Sql(LatestProductSql), ids, cancellationToken))
+        {
+            while (await rows.ReadAsync(cancellationToken))
+            {
+                if (holders.TryGetValue(rows.GetInt64(0), out var owner))
+                {
+                    owner.Person.SawProduct(rows.GetInstant(1)!.Value, rows.GetString(2));
+                }
             }
         }
 
@@ -321,13 +364,50 @@ public sealed class PlanStore(Database database) : ISqlStatements
             }
         }
 
-        await using (var rows = await database.ReadRowsAsync(connection, database.Sql(EarlierMessagesSql), numbers, cancellationToken))
+        if (contentIds.Count > 0)
         {
+            var earlier = new Dictionary<string, object?> { ["numbers"] = numbers["numbers"], ["contents"] = database.List(contentIds), ["since"] = windows.MessagesSince };
+            await using var rows = await database.ReadRowsAsync(connection, database.Sql(EarlierContentsSql), earlier, cancellationToken);
             while (await rows.ReadAsync(cancellationToken))
             {
                 if (byNumber.TryGetValue(rows.GetString(0)!, out var person))
                 {
-                    person.AddEarlier(rows.GetInt64(1), rows.GetInstant(2)!.Value);
+                    person.AddSentEarlier(rows.GetInt64(1));
+                }
+            }
+        }
+
+        // Only a person who has not written since the window began can have an unanswered message from before it.
+        var silentIds = new List<long>();
+        var silentNumbers = new List<string>();
+        foreach (var (number, person) in byNumber)
+        {
+            if (person.LastInboundAt is null || person.LastInboundAt < windows.MessagesSince)
+            {
+                silentNumbers.Add(number);
+                silentIds.Add(person.ContactId);
+                foreach (var holder in person.Consents)
+                {
+                    if (holder.ContactId != person.ContactId)
+                    {
+                        silentIds.Add(holder.ContactId);
+                    }
+                }
+            }
+        }
+
+        if (silentNumbers.Count > 0)
+        {
+            var silent = new Dictionary<string, object?>
+            {
+                ["ids"] = database.List(silentIds), ["numbers"] = database.List(silentNumbers), ["since"] = windows.MessagesSince,
+            };
+            await using var rows = await database.ReadRowsAsync(connection, database.Sql(UnansweredEarlierSql), silent, cancellationToken);
+            while (await rows.ReadAsync(cancellationToken))
+            {
+                if (byNumber.TryGetValue(rows.GetString(0)!, out var person))
+                {
+                    person.UnansweredEarlier = checked((int)rows.GetInt64(1));
                 }
             }
         }

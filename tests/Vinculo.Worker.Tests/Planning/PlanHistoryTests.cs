@@ -170,6 +170,83 @@ public abstract class PlanHistoryTests(EngineFixture engine) : EngineSuite(engin
         Assert.Equal(Math.Round(double.Exp2(-400 / 60.0), 4), Component(planned[clicked], "recency"));
     }
 
+    [SkippableFact]
+    public async Task OldHistory_WeighsInOnlyThroughItsSums()
+    {
+        await using var db = await NewMigratedDatabaseAsync();
+        var seed = new PlanSeed(db);
+        var coffee = await seed.ContentAsync("Café novo", CoffeeBody, "cafe");
+        var wine = await seed.ContentAsync("Safra nova", "Olá {first_name}, o {product} tem safra nova!", "vinho", priority: 5);
+        await seed.ContentAsync("Novidades", GeneralBody);
+        var retired = await seed.ContentAsync("Promoção antiga", GeneralBody, active: false);
+
+        // Twins whose years of history differ row by row but sum up alike: purchases per category (how many, the latest),
+        // the latest product named, the night's contents already sent, and the messages sent since the person last wrote.
+        var first = await PersonWithOldHistoryAsync(seed, coffee, retired, [-1000, -900], []);
+        var second = await PersonWithOldHistoryAsync(seed, coffee, retired, [-1400, -850], [-2000, -1800]);
+
+        var run = await seed.RunAsync(Now, "--Messaging:MinRelevance=0");
+
+        Assert.True(run.Status == JobRunStatus.Succeeded, run.Error);
+        var planned = (await seed.PlannedAsync()).ToDictionary(p => p.ContactId);
+        var (expected, actual) = (planned[first], planned[second]);
+        Assert.Equal(wine, expected.ContentId);
+        Assert.Equal(expected.ContentId, actual.ContentId);
+        Assert.Equal(expected.Relevance, actual.Relevance, 12);
+        Assert.Equal(expected.ScoreDetail, actual.ScoreDetail);
+        Assert.Equal(expected.Body, actual.Body);
+
+        // The duplicate row's wine is the latest product named (its later purchase names none), and a quarter of what the
+        // number's rows bought; coffee went out four years ago (written without sent_at) and is not sent again.
+        Assert.StartsWith("Olá Caio, o Vinho do Porto tem safra nova!", expected.Body, StringComparison.Ordinal);
+        Assert.Equal(Math.Round(Math.Sqrt(0.25) * double.Exp2(-800 / 180.0), 4), Component(expected, "affinity"));
+        Assert.Equal(Math.Round(double.Exp2(-10 / 60.0), 4), Component(expected, "recency"));
+        // Since the duplicate row's reply 400 days ago: two messages before the window, one planned before the reply but
+        // sent after it, and one in the lookback (read, unanswered); earlier ones, and a failed one, do not count.
+        Assert.Equal(Math.Round(4 / 6.0, 4), Component(expected, "fatigue"));
+        Assert.Equal(Math.Round(2 / 3.0, 4), Component(expected, "engagement"));
+    }
+
+    /// <summary>
+    /// A person of two rows (the second a consenting duplicate) with years of history: coffee bought at
+    /// <paramref name="coffeeDays"/> (days from the run, the latest -700 by the duplicate row, with no product named),
+    /// wine at -800 by the duplicate row; messages before the window, and <paramref name="answeredDays"/> more before the
+    /// person last wrote.
+    /// </summary>
+    private static async Task<long> PersonWithOldHistoryAsync(PlanSeed seed, long coffee, long retired, int[] coffeeDays, int[] answeredDays)
+    {
+        var phone = seed.NewNumber();
+        var person = await seed.ContactAsync(phone, Now.AddDays(-2500), "Caio");
+        await seed.ConsentAsync(person, Now.AddDays(-30));
+        var duplicate = await seed.ContactAsync(phone, Now.AddDays(-2400), "Caio", status: "duplicate", duplicateOf: person);
+        await seed.ConsentAsync(duplicate, Now.AddDays(-30));
+        foreach (var days in coffeeDays)
+        {
+            await seed.InteractionAsync(person, "purchase", Now.AddDays(days), "Café Antigo", "cafe");
+        }
+
+        await seed.InteractionAsync(duplicate, "purchase", Now.AddDays(-800), "Vinho do Porto", "vinho");
+        await seed.InteractionAsync(duplicate, "purchase", Now.AddDays(-700), "  ", "cafe");
+        await seed.InteractionAsync(person, "message_in", Now.AddDays(-600));
+        await seed.InteractionAsync(duplicate, "reply", Now.AddDays(-400));
+        await seed.InteractionAsync(person, "read", Now.AddDays(-10));
+
+        var written = await seed.MessageAsync(person, coffee, phone, Now.AddDays(-1500), "delivered");
+        await seed.ExecuteAsync("UPDATE message_queue SET sent_at = NULL WHERE message_id = @written", new { written });
+        foreach (var days in answeredDays)
+        {
+            await seed.MessageAsync(person, coffee, phone, Now.AddDays(days), "read");
+        }
+
+        await seed.MessageAsync(person, retired, phone, Now.AddDays(-500), "delivered");
+        await seed.MessageAsync(person, retired, phone, Now.AddDays(-420), "delivered", sentAt: Now.AddDays(-390));
+        await seed.MessageAsync(person, retired, phone, Now.AddDays(-350), "delivered");
+        await seed.MessageAsync(person, retired, phone, Now.AddDays(-300), "read");
+        await seed.MessageAsync(person, retired, phone, Now.AddDays(-250), "failed");
+        await seed.MessageAsync(person, retired, phone, Now.AddDays(-100), "read");
+        return person;
+    }
+
     /// <summary>14:20-style instants: <paramref name="hour"/>:20 on the São Paulo clock, <paramref name="days"/> days before the run.</summary>
     private static DateTimeOffset LocalAt(int days, int hour)
     {

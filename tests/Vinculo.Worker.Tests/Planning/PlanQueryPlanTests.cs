@@ -7,6 +7,7 @@ namespace Vinculo.Planning;
 /// How SQLite runs the planner's signal reads on a base with years of history: the statistics of a million contacts with
 /// five years of interactions and messages are loaded, so the planner chooses as it would there. Each read must be a
 /// range (or a seek) of an index per listed contact or number, bounded by its window where it has one; none may scan a table.
+/// The sums of old history (purchases per category, contents already sent, the unanswered streak) read an index alone.
 /// </summary>
 public sealed class PlanQueryPlanTests(SqliteEngine engine) : IClassFixture<SqliteEngine>
 {
@@ -14,6 +15,8 @@ public sealed class PlanQueryPlanTests(SqliteEngine engine) : IClassFixture<Sqli
     [
         ("interactions", "ix_interactions_contact_id_kind_occurred_at", "12000000 12 3 1"),
         ("interactions", "ix_interactions_contact_id_occurred_at", "12000000 12 1"),
+        ("interactions", "ix_interactions_purchases", "1000000 5 5 2 1 1"),
+        ("message_queue", "ix_message_queue_went_out", "2500000 3 1 1 1 1"),
         ("message_queue", "ix_message_queue_phone_e164_sent_at", "3000000 3 1"),
         ("message_queue", "ix_message_queue_phone_e164_scheduled_at", "3000000 3 1"),
         ("message_queue", "ix_message_queue_sent_at", "2500000 2"),
@@ -45,9 +48,11 @@ public sealed class PlanQueryPlanTests(SqliteEngine engine) : IClassFixture<Sqli
         async Task<string> PlanOf(string sql)
         {
             var expanded = sql.Replace("IN @ids", "IN (SELECT value FROM json_each(@ids))", StringComparison.Ordinal)
-                .Replace("IN @numbers", "IN (SELECT value FROM json_each(@numbers))", StringComparison.Ordinal);
+                .Replace("IN @numbers", "IN (SELECT value FROM json_each(@numbers))", StringComparison.Ordinal)
+                .Replace("IN @contents", "IN (SELECT value FROM json_each(@contents))", StringComparison.Ordinal);
             var rows = await fresh.QueryAsync(
-                "EXPLAIN QUERY PLAN " + expanded, new { ids = "[1, 2, 3]", numbers = "[\"+5511987654321\"]", since = "2026-05-27T06:00:00.000Z" });
+                "EXPLAIN QUERY PLAN " + expanded,
+                new { ids = "[1, 2, 3]", numbers = "[\"+5511987654321\"]", contents = "[1, 2]", since = "2026-05-27T06:00:00.000Z" });
             var plan = string.Join("\n", rows.Select(row => (string)((IDictionary<string, object>)row)["detail"]));
             Assert.DoesNotContain("SCAN interactions", plan, StringComparison.Ordinal);
             Assert.DoesNotContain("SCAN message_queue", plan, StringComparison.Ordinal);
@@ -58,11 +63,17 @@ public sealed class PlanQueryPlanTests(SqliteEngine engine) : IClassFixture<Sqli
         var latest = await PlanOf(PlanStore.LatestSql);
         Assert.Contains("COVERING INDEX ix_interactions_contact_id_occurred_at (contact_id=?)", latest, StringComparison.Ordinal);
         Assert.Contains("COVERING INDEX ix_interactions_contact_id_kind_occurred_at (contact_id=? AND kind=?)", latest, StringComparison.Ordinal);
-        Assert.Contains("ix_interactions_contact_id_kind_occurred_at (contact_id=? AND kind=?)", await PlanOf(PlanStore.PurchasesSql), StringComparison.Ordinal);
+        Assert.Contains("COVERING INDEX ix_interactions_purchases (contact_id=? AND kind=?)", await PlanOf(PlanStore.PurchasesByCategorySql), StringComparison.Ordinal);
+        var product = await PlanOf(PlanStore.LatestProductSql);
+        Assert.Contains("ix_interactions_contact_id_kind_occurred_at (contact_id=? AND kind=?)", product, StringComparison.Ordinal);
+        Assert.Contains("ix_interactions_contact_id_kind_occurred_at (contact_id=? AND kind=? AND occurred_at=?)", product, StringComparison.Ordinal);
         Assert.Contains("occurred_at>?", await PlanOf(PlanStore.RecentSql), StringComparison.Ordinal);
         var window = await PlanOf(PlanStore.WindowMessagesSql);
         Assert.Contains("ix_message_queue_phone_e164_scheduled_at (phone_e164=? AND scheduled_at>?)", window, StringComparison.Ordinal);
         Assert.Contains("ix_message_queue_phone_e164_sent_at (phone_e164=? AND sent_at>?)", window, StringComparison.Ordinal);
-        Assert.Contains("ix_message_queue_phone_e164_", await PlanOf(PlanStore.EarlierMessagesSql), StringComparison.Ordinal);
+        Assert.Contains("COVERING INDEX ix_message_queue_went_out (phone_e164=?", await PlanOf(PlanStore.EarlierContentsSql), StringComparison.Ordinal);
+        var unanswered = await PlanOf(PlanStore.UnansweredEarlierSql);
+        Assert.Contains("COVERING INDEX ix_message_queue_went_out (phone_e164=?", unanswered, StringComparison.Ordinal);
+        Assert.Contains("COVERING INDEX ix_interactions_contact_id_kind_occurred_at (contact_id=? AND kind=?)", unanswered, StringComparison.Ordinal);
     }
 }
