@@ -87,7 +87,9 @@ fi
 faults_status=0
 if [ "${VINCULO_FAULTS:-short}" != "off" ] && [ "$#" -eq 0 ] && [ "$status" -eq 0 ]; then
   set +e
-  dotnet tests/Vinculo.Faults/bin/Release/net10.0/vinculo-faults.dll short --pg-bin "$PG_BIN" ${VINCULO_FAULTS_SEED:+--seed "$VINCULO_FAULTS_SEED"} 2>&1 | tee -a "$LOG"
+  # Not a test project: dotnet test does not build it.
+  dotnet build tests/Vinculo.Faults -c Release --nologo -v quiet 2>&1 | tee -a "$LOG" \
+    && dotnet tests/Vinculo.Faults/bin/Release/net10.0/vinculo-faults.dll short --pg-bin "$PG_BIN" ${VINCULO_FAULTS_SEED:+--seed "$VINCULO_FAULTS_SEED"} 2>&1 | tee -a "$LOG"
   faults_status=${PIPESTATUS[0]}
   set -e
 fi
@@ -101,5 +103,5 @@ awk '
   }
   END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$LOG"
 rm -f "$LOG"
-[ "$faults_status" -ne 0 ] && echo "fault harness: invariants violated (see its seed above)" && exit "$faults_status"
+[ "$faults_status" -ne 0 ] && echo "fault harness failed (exit $faults_status): an invariant did not hold (its seed is above), or it could not be built or run" && exit "$faults_status"
 exit "$status"
