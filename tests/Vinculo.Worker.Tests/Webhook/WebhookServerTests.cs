@@ -105,11 +105,22 @@ public abstract class WebhookServerTests(EngineFixture engine) : EngineSuite(eng
         var unannounced = WithExpectContinue(new HttpRequestMessage(HttpMethod.Post, worker.Url("/webhook")) { Content = new StreamContent(new MemoryStream(big)) });
         unannounced.Headers.TransferEncodingChunked = true;
         unannounced.Headers.Add(WebhookSignature.Header, signature);
-        using var chunked = await worker.Client.SendAsync(unannounced);
+        // The server answers 413 and closes while the client may still be writing the rest: the client then sees either the
+        // answer or a broken pipe, by the timing of the two sides. The refusal itself is proven by the server's own log below.
+        HttpStatusCode? chunked;
+        try
+        {
+            using var response = await worker.Client.SendAsync(unannounced);
+            chunked = response.StatusCode;
+        }
+        catch (HttpRequestException e) when (e.InnerException is IOException)
+        {
+            chunked = null;
+        }
 
         Assert.StartsWith("HTTP/1.1 413", status, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, declared.StatusCode);
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, chunked.StatusCode);
+        Assert.True(chunked is null or HttpStatusCode.RequestEntityTooLarge, $"chunked body over the limit answered {chunked}");
         Assert.Equal(2, worker.Logs.Entries.Count(e => e.Text.Contains($"body of {big.Length} byte(s)", StringComparison.Ordinal)));
         Assert.Single(worker.Logs.Entries, e => e.Text.Contains($"body of {(1024 * 1024) + 1} byte(s) or more", StringComparison.Ordinal));
         Assert.Empty(await new WebhookKit(db).PayloadsAsync());
