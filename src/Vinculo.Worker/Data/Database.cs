@@ -28,51 +28,44 @@ public sealed partial class Database
         CommandTimeoutSeconds = (int)Math.Ceiling(options.Value.CommandTimeout.TotalSeconds);
         DapperSetup.EnsureConfigured();
 
-        var retries = options.Value.ConnectRetries;
-        var builder = new ResiliencePipelineBuilder { TimeProvider = timeProvider };
-        if (retries > 0)
-        {
-            builder.AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(dialect.IsTransient),
-                MaxRetryAttempts = retries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = options.Value.RetryDelay,
-                OnRetry = args =>
-                {
-                    Log.DatabaseRetry(logger, Dialect.Provider, args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception?.GetType().Name);
-                    return default;
-                },
-            });
-        }
-
-        connectPipeline = builder.Build();
+        // Connecting: retried on any transient failure.
+        connectPipeline = RetryPipeline(
+            options.Value, timeProvider, args => dialect.IsTransient(args.Outcome.Exception!),
+            args => Log.DatabaseRetry(logger, Dialect.Provider, args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception?.GetType().Name));
 
         // A unit of work: retried on a transient failure, except a failed connect (already retried above, so the delays do
         // not multiply) and a failure once its commit was sent (the commit may have landed; see UnitAttempt).
-        var units = new ResiliencePipelineBuilder { TimeProvider = timeProvider };
-        if (retries > 0)
+        unitPipeline = RetryPipeline(
+            options.Value, timeProvider,
+            args => args.Outcome.Exception is not DatabaseUnavailableException
+                && !(args.Context.Properties.TryGetValue(AttemptKey, out var attempt) && attempt.CommitStarted)
+                && dialect.IsTransient(args.Outcome.Exception!),
+            args => Log.UnitRetry(logger, args.Context.OperationKey ?? "?", args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception?.GetType().Name));
+    }
+
+    /// <summary><c>Database:ConnectRetries</c> retries with exponential backoff from <c>Database:RetryDelay</c>, of failures <paramref name="handles"/> accepts.</summary>
+    private static ResiliencePipeline RetryPipeline(
+        DatabaseOptions options, TimeProvider timeProvider, Func<RetryPredicateArguments<object>, bool> handles, Action<OnRetryArguments<object>> onRetry)
+    {
+        var builder = new ResiliencePipelineBuilder { TimeProvider = timeProvider };
+        if (options.ConnectRetries > 0)
         {
-            units.AddRetry(new RetryStrategyOptions
+            builder.AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = args => ValueTask.FromResult(
-                    args.Outcome.Exception is { } e and not DatabaseUnavailableException
-                    && !(args.Context.Properties.TryGetValue(AttemptKey, out var attempt) && attempt.CommitStarted)
-                    && dialect.IsTransient(e)),
-                MaxRetryAttempts = retries,
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is not null && handles(args)),
+                MaxRetryAttempts = options.ConnectRetries,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
-                Delay = options.Value.RetryDelay,
+                Delay = options.RetryDelay,
                 OnRetry = args =>
                 {
-                    Log.UnitRetry(logger, args.Context.OperationKey ?? "?", args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception?.GetType().Name);
+                    onRetry(args);
                     return default;
                 },
             });
         }
 
-        unitPipeline = units.Build();
+        return builder.Build();
     }
 
     public SqlDialect Dialect { get; }

@@ -153,23 +153,20 @@ public sealed class DispatchStore(Database database) : ISqlStatements
 
     /// <summary>Fails messages left <c>sending</c> since before <paramref name="cutoff"/>; returns how many.</summary>
     public Task<int> FailInterruptedAsync(DateTimeOffset cutoff, DateTimeOffset now, CancellationToken cancellationToken) =>
-        database.RunUnitAsync(
-            "dispatch interrupted",
-            async token =>
-            {
-                await using var connection = await database.OpenAsync(token);
-                return await connection.ExecuteAsync(database.Command(InterruptedSql, new { cutoff, now }, token));
-            },
-            cancellationToken);
+        ExecuteUnitAsync("dispatch interrupted", InterruptedSql, new { cutoff, now }, cancellationToken);
 
     /// <summary>Cancels queued messages whose slot was before <paramref name="cutoff"/>; returns how many.</summary>
     public Task<int> CancelLongMissedAsync(DateTimeOffset cutoff, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ExecuteUnitAsync("dispatch missed window", LongMissedSql, new { cutoff, now }, cancellationToken);
+
+    /// <summary>One statement that a second run finds done, as a unit retried after a transient fault.</summary>
+    private Task<int> ExecuteUnitAsync(string unit, string sql, object parameters, CancellationToken cancellationToken) =>
         database.RunUnitAsync(
-            "dispatch missed window",
+            unit,
             async token =>
             {
                 await using var connection = await database.OpenAsync(token);
-                return await connection.ExecuteAsync(database.Command(LongMissedSql, new { cutoff, now }, token));
+                return await connection.ExecuteAsync(database.Command(sql, parameters, token));
             },
             cancellationToken);
 

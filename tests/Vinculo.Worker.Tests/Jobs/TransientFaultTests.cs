@@ -83,8 +83,7 @@ public abstract class TransientFaultTests(EngineFixture engine) : EngineSuite(en
         await using var db = await NewMigratedDatabaseAsync();
         var kit = new DispatchKit(db);
         await using var api = await LoopbackCloudApi.StartAsync();
-        var carla = await kit.PersonAsync(DispatchKit.Carla, "Carla Mendes");
-        var message = await kit.QueueAsync(carla, await kit.ContentAsync(), DispatchKit.Carla, body: "Oi", templateParams: DispatchKit.Params);
+        var message = await CarlaQueuedAsync(kit);
 
         JobRunOutcome run;
         using (Failpoints.Arm("dispatch.before_record=transient@1;dispatch.before_claim=transient@1"))
@@ -108,8 +107,7 @@ public abstract class TransientFaultTests(EngineFixture engine) : EngineSuite(en
         await using var db = await NewMigratedDatabaseAsync();
         var kit = new DispatchKit(db);
         await using var api = await LoopbackCloudApi.StartAsync();
-        var carla = await kit.PersonAsync(DispatchKit.Carla, "Carla Mendes");
-        var message = await kit.QueueAsync(carla, await kit.ContentAsync(), DispatchKit.Carla, body: "Oi", templateParams: DispatchKit.Params);
+        var message = await CarlaQueuedAsync(kit);
 
         JobRunOutcome run;
         using (Failpoints.Arm("dispatch.before_record=transient"))
@@ -164,6 +162,13 @@ public abstract class TransientFaultTests(EngineFixture engine) : EngineSuite(en
         await seed.ConsentAsync(ana, "granted", Now.AddDays(-30));
         await seed.ConsentAsync(bia, "granted", Now.AddDays(-30));
         return (ana, bia);
+    }
+
+    /// <summary>One message queued for a person with fresh consent, due now.</summary>
+    private static async Task<long> CarlaQueuedAsync(DispatchKit kit)
+    {
+        var carla = await kit.PersonAsync(DispatchKit.Carla, "Carla Mendes");
+        return await kit.QueueAsync(carla, await kit.ContentAsync(), DispatchKit.Carla, body: "Oi", templateParams: DispatchKit.Params);
     }
 
     private static async Task<JsonElement> DetailAsync(ConsentSeed seed, JobRunOutcome run) =>
