@@ -72,29 +72,20 @@ public sealed class ConsentLedger(Database database) : ISqlStatements
         .Concat(new[] { ConsentInsert, ConsentUpdate, EventInsert }.SelectMany(database.Dialect.BulkWriteStatements))
         .Concat(SuppressionInsert.Statements(database.Dialect));
 
-    /// <summary>Takes these numbers off <c>suppression_list</c> in one statement per chunk.</summary>
-    internal async Task LiftSuppressionsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<string> hashes, CancellationToken cancellationToken)
-    {
-        foreach (var chunk in hashes.Chunk(ErasureStore.MaxIdsPerStatement))
-        {
-            await connection.ExecuteAsync(database.Command(database.Sql(LiftSuppressionsSql), new { hashes = database.List(chunk) }, cancellationToken, transaction));
-        }
-    }
+    /// <summary>Takes these numbers off <c>suppression_list</c> in one statement.</summary>
+    internal Task LiftSuppressionsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<string> hashes, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(database.Command(database.Sql(LiftSuppressionsSql), new { hashes = database.List(hashes) }, cancellationToken, transaction));
 
     /// <summary>The consents of these contacts; a contact without a row is absent from the result.</summary>
     public async Task<Dictionary<long, ConsentRecord>> ReadAsync(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<long> contactIds, CancellationToken cancellationToken)
     {
-        var result = new Dictionary<long, ConsentRecord>();
-        foreach (var chunk in contactIds.Distinct().Chunk(500))
+        if (contactIds.Count == 0)
         {
-            var rows = await connection.QueryAsync<ConsentRow>(database.Command(database.Sql(ReadSql), new { ids = database.List(chunk) }, cancellationToken, transaction));
-            foreach (var row in rows)
-            {
-                result[row.ContactId] = row.ToRecord();
-            }
+            return [];
         }
 
-        return result;
+        var rows = await connection.QueryAsync<ConsentRow>(database.Command(database.Sql(ReadSql), new { ids = database.List(contactIds.Distinct()) }, cancellationToken, transaction));
+        return rows.ToDictionary(row => row.ContactId, row => row.ToRecord());
     }
 
     /// <summary>Stores the change and appends its event; does nothing for <see cref="ConsentChange.None"/>.</summary>
@@ -154,13 +145,9 @@ public sealed class ConsentLedger(Database database) : ISqlStatements
     /// <summary>Cancels the contacts' messages still waiting in the queue; returns how many.</summary>
     public async Task<int> CancelQueuedAsync(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<long> contactIds, string reason, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var cancelled = 0;
-        foreach (var chunk in contactIds.Distinct().Chunk(500))
-        {
-            cancelled += await connection.ExecuteAsync(database.Command(database.Sql(CancelQueuedSql), new { ids = database.List(chunk), reason, now }, cancellationToken, transaction));
-        }
-
-        return cancelled;
+        return contactIds.Count == 0
+            ? 0
+            : await connection.ExecuteAsync(database.Command(database.Sql(CancelQueuedSql), new { ids = database.List(contactIds.Distinct()), reason, now }, cancellationToken, transaction));
     }
 
     /// <summary>Adds a number's hash to <c>suppression_list</c>; false when it was there already.</summary>

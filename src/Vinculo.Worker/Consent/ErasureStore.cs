@@ -7,13 +7,11 @@ namespace Vinculo.Consent;
 /// <summary>
 /// The SQL of erasure (LGPD art. 18): which rows belong to a person, and the statements that anonymise them. What
 /// stays: the contact row without any personal value (so that consent events keep their subject), the PII-free consent
-/// events plus one <c>erased</c> event, and the suppression hash. Statements take at most 500 ids at a time (SQL
-/// Server accepts about 2,100 parameters per statement).
+/// events plus one <c>erased</c> event, and the suppression hash. A list of ids is one parameter (<see cref="Database.List{T}"/>),
+/// so each statement takes them all at once.
 /// </summary>
 public sealed class ErasureStore(Database database) : ISqlStatements
 {
-    public const int MaxIdsPerStatement = 500;
-
     private const string ContactsByNumberSql =
         "SELECT contact_id AS ContactId, phone_e164 AS PhoneE164, whatsapp_user_id AS WhatsAppUserId FROM contacts " +
         "WHERE erased_at IS NULL AND (phone_e164 IN @forms OR contact_id IN @ids)";
@@ -202,18 +200,8 @@ public sealed class ErasureStore(Database database) : ISqlStatements
     /// <summary>Live contacts with one of these numbers, or with one of these ids.</summary>
     public async Task<List<ErasureContact>> ContactsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<string> forms, IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
     {
-        var found = new Dictionary<long, ErasureContact>();
-        IEnumerable<long[]> chunks = ids.Count == 0 ? [[]] : ids.Chunk(MaxIdsPerStatement);
-        foreach (var chunk in chunks)
-        {
-            var rows = await connection.QueryAsync<ErasureContact>(database.Command(database.Sql(ContactsByNumberSql), new { forms = database.List(forms), ids = database.List(chunk) }, cancellationToken, transaction));
-            foreach (var row in rows)
-            {
-                found[row.ContactId] = row;
-            }
-        }
-
-        return [.. found.Values.OrderBy(c => c.ContactId)];
+        var rows = await connection.QueryAsync<ErasureContact>(database.Command(database.Sql(ContactsByNumberSql), new { forms = database.List(forms), ids = database.List(ids) }, cancellationToken, transaction));
+        return [.. rows.OrderBy(c => c.ContactId)];
     }
 
     /// <summary>
@@ -229,16 +217,17 @@ public sealed class ErasureStore(Database database) : ISqlStatements
         async Task Run(string table, string sql, object parameters) =>
             counts[table] = counts.GetValueOrDefault(table) + await connection.ExecuteAsync(database.Command(database.Sql(sql), parameters, cancellationToken, transaction));
 
-        foreach (var chunk in ids.Chunk(MaxIdsPerStatement))
+        if (ids.Count > 0)
         {
-            await Run("consent_events", ErasedEventSql, new { ids = database.List(chunk), detail = eventDetail, now });
-            await Run("consents", RevokeConsentSql, new { ids = database.List(chunk), now });
-            await Run("message_status_events", StatusEventsSql, new { ids = database.List(chunk) });
-            await Run("message_queue", QueueSql, new { ids = database.List(chunk), now });
-            await Run("interactions", InteractionsSql, new { ids = database.List(chunk) });
-            await Run("inbound_messages", InboundByContactSql, new { ids = database.List(chunk) });
-            await Run("preference_events", PreferencesByContactSql, new { ids = database.List(chunk) });
-            await Run("contacts", ContactsSql, new { ids = database.List(chunk), now });
+            var list = database.List(ids);
+            await Run("consent_events", ErasedEventSql, new { ids = list, detail = eventDetail, now });
+            await Run("consents", RevokeConsentSql, new { ids = list, now });
+            await Run("message_status_events", StatusEventsSql, new { ids = list });
+            await Run("message_queue", QueueSql, new { ids = list, now });
+            await Run("interactions", InteractionsSql, new { ids = list });
+            await Run("inbound_messages", InboundByContactSql, new { ids = list });
+            await Run("preference_events", PreferencesByContactSql, new { ids = list });
+            await Run("contacts", ContactsSql, new { ids = list, now });
         }
 
         if (numbers.Count > 0 || userIds.Count > 0)

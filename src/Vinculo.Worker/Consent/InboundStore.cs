@@ -116,10 +116,7 @@ public sealed class InboundStore(Database database) : ISqlStatements
 
         if (effects.ReachableAgain.Count > 0)
         {
-            foreach (var chunk in effects.ReachableAgain.Chunk(1000))
-            {
-                await connection.ExecuteAsync(database.Command(database.Sql(ReachableAgainSql), new { ids = database.List(chunk), now = effects.Now }, cancellationToken, transaction));
-            }
+            await connection.ExecuteAsync(database.Command(database.Sql(ReachableAgainSql), new { ids = database.List(effects.ReachableAgain), now = effects.Now }, cancellationToken, transaction));
         }
 
         if (effects.LearnedIds.Count > 0)
@@ -142,13 +139,13 @@ public sealed class InboundStore(Database database) : ISqlStatements
     /// <summary>The hashes among these that are tombstones of erased numbers.</summary>
     public async Task<HashSet<string>> ErasedAmongAsync(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<string> hashes, CancellationToken cancellationToken)
     {
-        var erased = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var chunk in hashes.Chunk(ErasureStore.MaxIdsPerStatement))
+        if (hashes.Count == 0)
         {
-            erased.UnionWith(await connection.QueryAsync<string>(database.Command(database.Sql(ErasedSql), new { hashes = database.List(chunk) }, cancellationToken, transaction)));
+            return new HashSet<string>(StringComparer.Ordinal);
         }
 
-        return erased;
+        var erased = await connection.QueryAsync<string>(database.Command(database.Sql(ErasedSql), new { hashes = database.List(hashes) }, cancellationToken, transaction));
+        return erased.ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>

@@ -246,6 +246,12 @@ public sealed class ProcessInboundJob(
                 break;
         }
 
+        // A known sender's message is an interaction; an opt-out suppresses the number even when nobody holds it.
+        if (contacts.Count > 0 || changed > 0 || extra is not null || (intent.Kind == InboundIntentKind.OptOut && forms.Count > 0))
+        {
+            tally.Changed++;
+        }
+
         var outcome = string.Create(
             CultureInfo.InvariantCulture,
             $"intent={Intent(intent.Kind)} rule={intent.Rule} contacts={contacts.Count} changed={changed}{extra}");
@@ -272,6 +278,7 @@ public sealed class ProcessInboundJob(
             tally.OptIns++;
             tally.Granted += changed;
             tally.ReturnedAfterErasure++;
+            tally.Changed++;
             effects.MarkProcessed(message.Id, Fit($"intent=opt_in rule={intent.Rule} contacts=1 changed={changed} erased=returned"), contactId);
             return;
         }
@@ -304,6 +311,10 @@ public sealed class ProcessInboundJob(
             changed = await consents.RevokeAsync(
                 connection, transaction, contacts.Select(c => c.ContactId).ToList(), Hashes(contacts, forms), preference.ReceivedAt, "whatsapp:marketing-stop", detail, cancellationToken);
             tally.Revoked += changed;
+            if (changed > 0 || forms.Count > 0)
+            {
+                tally.Changed++;
+            }
         }
 
         // "resume" is recorded and nothing more: SPEC section 4, it does not grant consent by itself.
@@ -402,15 +413,20 @@ internal sealed class InboundTally
         watch.Restart();
     }
 
-    public long Changed => Messages + Preferences;
+    /// <summary>
+    /// Rows (messages and preference events) whose application changed the base: a message from a known number (its
+    /// interaction), a consent granted, renewed or revoked, a number suppressed by an opt-out, an erasure requested, a
+    /// person back after erasure. A stranger's plain message, a "resume", a row from an erased number change nothing.
+    /// </summary>
+    public long Changed { get; set; }
 
     /// <summary>The counters as they stand, for <see cref="Restore"/>.</summary>
-    public long[] Counters() => [Messages, Preferences, Interactions, Unmatched, OptOuts, OptIns, Revoked, Granted, ErasureRequests, SkippedErased, ReturnedAfterErasure];
+    public long[] Counters() => [Messages, Preferences, Interactions, Unmatched, OptOuts, OptIns, Revoked, Granted, ErasureRequests, SkippedErased, ReturnedAfterErasure, Changed];
 
     /// <summary>Puts the counters back as <see cref="Counters"/> read them: a batch retried after a transient fault counts once.</summary>
     public void Restore(long[] c) =>
-        (Messages, Preferences, Interactions, Unmatched, OptOuts, OptIns, Revoked, Granted, ErasureRequests, SkippedErased, ReturnedAfterErasure) =
-        (c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10]);
+        (Messages, Preferences, Interactions, Unmatched, OptOuts, OptIns, Revoked, Granted, ErasureRequests, SkippedErased, ReturnedAfterErasure, Changed) =
+        (c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11]);
 
     public Dictionary<string, object?> Detail() => new()
     {

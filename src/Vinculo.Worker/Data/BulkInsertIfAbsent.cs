@@ -17,8 +17,8 @@ public sealed record BulkInsertIfAbsent(string Table, BulkColumn Key, IReadOnlyL
 
     public IEnumerable<BulkColumn> AllColumns => Columns.Prepend(Key);
 
-    /// <summary>As <see cref="BulkWrite.SkipSqliteChecks"/>: the rows are Vinculo's own output, in the schema's forms.</summary>
-    public bool SkipSqliteChecks { get; init; }
+    /// <summary>As <see cref="BulkWrite.SchemaConformant"/>: the rows are Vinculo's own output, in the schema's forms.</summary>
+    public bool SchemaConformant { get; init; }
 
     /// <summary>The conflict target of <c>ON CONFLICT</c>, which must name a partial index with its predicate.</summary>
     internal string ConflictTarget => PartialKey ? $"({Key.Name}) WHERE {Key.Name} IS NOT NULL" : $"({Key.Name})";

@@ -125,5 +125,11 @@ public sealed class PostgresDialect(string connectionString) : SqlDialect(connec
     /// <remarks>Runs outside any transaction (VACUUM refuses one).</remarks>
     protected override string? AfterRewrite(string table) => $"VACUUM (ANALYZE) {table}";
 
+    /// <summary>
+    /// Each correlated seek runs as a sub-plan of its own: on a base with years of history (about fifteen interactions a
+    /// person) the planner's per-row latest-interaction seeks cost 2.5 times one grouped pass over the same index.
+    /// </summary>
+    public override bool FastCorrelatedSeeks => false;
+
     public override IReadOnlyList<string> BulkWriteStatements(BulkWrite write) => PostgresBulk.Statements(write, "bulk_staging");
 }

@@ -121,6 +121,26 @@ public abstract class SqlDialect(string connectionString)
     public virtual int ConcurrentWriters => 2;
 
     /// <summary>
+    /// Whether several scheduler nodes can share this database (Quartz clustering, database leases held by sessions):
+    /// false for an embedded file, which serves one scheduler.
+    /// </summary>
+    public virtual bool CanCluster => true;
+
+    /// <summary>
+    /// Settings for one connection that runs a long import session (a large file written in one transaction, its keys
+    /// hashed and so written at random places of their index), and the statements that give the connection back as
+    /// <see cref="PrepareAsync"/> left it; null where the engine needs none.
+    /// </summary>
+    public virtual SessionTuning? LargeImportSession => null;
+
+    /// <summary>
+    /// Whether a correlated subquery per row (one index seek each) runs about as fast as one grouped pass over the same
+    /// index: false where the engine plans each correlated seek as a sub-plan of its own, so queries that can be written
+    /// either way take the grouped form there.
+    /// </summary>
+    public virtual bool FastCorrelatedSeeks => true;
+
+    /// <summary>
     /// How long a long write (a large import, committing batch after batch) waits after each commit so that other
     /// writers waiting for the lock get their turn: nothing where writers do not take turns on one lock.
     /// </summary>
@@ -204,3 +224,6 @@ public abstract class SqlDialect(string connectionString)
         return sentence.Contains("password", StringComparison.OrdinalIgnoreCase) ? "palavra-chave ou valor ilegível" : sentence;
     }
 }
+
+/// <summary>Statements that tune one connection for a while (<see cref="Apply"/>) and give it back as it was (<see cref="Restore"/>).</summary>
+public sealed record SessionTuning(string Apply, string Restore);

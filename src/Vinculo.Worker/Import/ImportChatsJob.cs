@@ -1,5 +1,5 @@
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Options;
-using Vinculo.Data;
 using Vinculo.Hosting;
 using Vinculo.Jobs;
 
@@ -27,10 +27,10 @@ public sealed class ImportChatsJob(InboxProcessor processor, IOptions<ImportOpti
             context.Progress.Report(InboxProcessor.Files, index, files.Count);
             var report = await processor.ProcessAsync(inbox, path, kind, ++index, context.Now, waitForSettle: true, context.Progress, cancellationToken);
             tally.Add(report);
-            if (report.Outcome == FileOutcome.Failed)
+            if (report.DatabaseFailure is { } failure)
             {
-                // The database is down or busy: the other files would fail the same way.
-                throw new DatabaseUnavailableException($"Importação interrompida: {report.Reason}", new InvalidOperationException(report.Reason));
+                // The database is down or busy: the other files would fail the same way. The run fails with the error itself.
+                ExceptionDispatchInfo.Throw(failure);
             }
         }
 

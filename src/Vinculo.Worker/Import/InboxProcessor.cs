@@ -68,7 +68,7 @@ public sealed class InboxProcessor
     /// <param name="index">The file's position in the run, for the log (names are not logged).</param>
     /// <param name="waitForSettle">Leave a file written to within <c>Import:SettleTime</c> for later (the job); the verb imports at once.</param>
     /// <param name="progress">Where what is read of the file is reported (<see cref="Reading"/>).</param>
-    /// <exception cref="DatabaseUnavailableException">Not thrown: a database failure is a <see cref="FileOutcome.Failed"/> report.</exception>
+    /// <exception cref="DatabaseUnavailableException">Not thrown: a database failure is a <see cref="FileOutcome.Failed"/> report that carries it.</exception>
     public async Task<FileReport> ProcessAsync(
         InboxFolder folder, string path, ImportKind? kind, int index, DateTimeOffset now, bool waitForSettle, JobProgress progress, CancellationToken cancellationToken)
     {
@@ -149,7 +149,10 @@ public sealed class InboxProcessor
         catch (Exception e) when (IsDatabaseFailure(e))
         {
             ImportLog.Failed(logger, index, ErrorText.Describe(e));
-            return new FileReport(name, kind, FileOutcome.Failed, new ImportCounts(), Reason: $"falha no banco de dados ({ErrorText.Describe(e)}); o arquivo fica na pasta para nova tentativa.");
+            return new FileReport(name, kind, FileOutcome.Failed, new ImportCounts(), Reason: $"falha no banco de dados ({ErrorText.Describe(e)}); o arquivo fica na pasta para nova tentativa.")
+            {
+                DatabaseFailure = e,
+            };
         }
         catch (Exception e) when (e is ChatExportException or UnreadableFileException)
         {

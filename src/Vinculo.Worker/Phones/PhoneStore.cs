@@ -91,7 +91,7 @@ public sealed class PhoneStore(Database database) : ISqlStatements
             new("updated_at", BulkType.Timestamp),
         ])
     {
-        SkipSqliteChecks = true,
+        SchemaConformant = true,
         Redoable = true,
     };
 
@@ -100,7 +100,7 @@ public sealed class PhoneStore(Database database) : ISqlStatements
         new BulkColumn("contact_id", BulkType.Identifier),
         [new("phone_status", BulkType.Text), new("duplicate_of", BulkType.Identifier), new("updated_at", BulkType.Timestamp)])
     {
-        SkipSqliteChecks = true,
+        SchemaConformant = true,
         Redoable = true,
     };
 

@@ -164,7 +164,7 @@ public sealed class PlanStore(Database database) : ISqlStatements
         $"ORDER BY k.contact_id {database.Dialect.Limit("@limit")}";
 
     /// <summary>The read of each row's latest interactions this engine runs fastest (<see cref="LatestGroupedSql"/>).</summary>
-    private string Latest => database.Dialect.Provider == DatabaseProvider.Postgres ? LatestGroupedSql : LatestSql;
+    private string Latest => database.Dialect.FastCorrelatedSeeks ? LatestSql : LatestGroupedSql;
 
     public IEnumerable<string> Statements =>
     [

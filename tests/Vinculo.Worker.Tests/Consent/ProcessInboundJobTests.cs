@@ -273,6 +273,28 @@ public abstract class ProcessInboundJobTests(EngineFixture engine) : EngineSuite
     }
 
     [SkippableFact]
+    public async Task Run_CountsAsChanged_OnlyTheRowsThatChangedSomething()
+    {
+        await using var db = await NewMigratedDatabaseAsync();
+        var seed = new ConsentSeed(db);
+        var contact = await seed.ContactAsync(Carla, Now.AddDays(-90));
+        await seed.ConsentAsync(contact, "granted", Now.AddDays(-60));
+        await seed.InboundAsync(CarlaOldWaId, "Oi, tudo bem?", Now.AddMinutes(-20));
+        await seed.InboundAsync("5521998765432", "Bom dia", Now.AddMinutes(-15));
+        await seed.PreferenceAsync(CarlaOldWaId, "stop", Now.AddMinutes(-10));
+        await seed.PreferenceAsync(CarlaOldWaId, "resume", Now.AddMinutes(-5));
+
+        var run = await seed.RunAsync(ProcessInboundJob.Key, Now);
+
+        Assert.True(run.Status == JobRunStatus.Succeeded, run.Error);
+        // Read: two messages and two preference events. Changed: Carla's message (an interaction) and her "stop"
+        // (consent revoked); a stranger's greeting and a "resume" change nothing.
+        Assert.Equal(4, run.Result!.Scanned);
+        Assert.Equal(2, run.Result.Changed);
+        Assert.Equal([(4L, 2L)], await seed.QueryAsync<(long, long)>("SELECT scanned, changed FROM job_runs WHERE run_id = @id", new { id = run.RunId }));
+    }
+
+    [SkippableFact]
     public async Task AskingToDeleteTheirData_OptsOut_AndFilesAnErasureRequest()
     {
         await using var db = await NewMigratedDatabaseAsync();

@@ -222,6 +222,33 @@ public abstract class ImportChatsJobTests(EngineFixture engine) : EngineSuite(en
         Assert.Contains("linha 3", await File.ReadAllTextAsync(Path.Combine(Inbox(db), InboxFolder.Archive, "nao-me-ligue.txt.report.txt")), StringComparison.Ordinal);
     }
 
+    [SkippableFact]
+    public async Task DatabaseFailingOnAFile_FailsTheRunWithThatError_AndLeavesTheFileForTheNextRun()
+    {
+        await using var db = await NewMigratedDatabaseAsync();
+        Drop(db, Path.Combine(SamplesFolder, Android));
+        Drop(db, Path.Combine(SamplesFolder, English));
+
+        JobRunOutcome outcome;
+        using (Hosting.Failpoints.Arm("import.before_commit=transient@2"))
+        {
+            outcome = await RunJobAsync(db);
+        }
+
+        Assert.Equal(JobRunStatus.Failed, outcome.Status);
+        // The error the database raised, not one made up around it.
+        Assert.StartsWith(nameof(Hosting.TransientFailpointException) + ":", outcome.Error, StringComparison.Ordinal);
+        Assert.Equal([outcome.Error!], await QueryAsync<string>(db, "SELECT error FROM job_runs WHERE status = 'failed'"));
+        Assert.Single(FilesIn(Path.Combine(Inbox(db), InboxFolder.Archive)));
+        Assert.Single(FilesIn(Inbox(db)));
+
+        var next = await RunJobAsync(db);
+
+        Assert.Equal(JobRunStatus.Succeeded, next.Status);
+        Assert.Equal(2, FilesIn(Path.Combine(Inbox(db), InboxFolder.Archive)).Count);
+        Assert.Empty(FilesIn(Inbox(db)));
+    }
+
     private static async Task<JsonElement> DetailAsync(Engines.TestDatabase db)
     {
         var detail = (await QueryAsync<string>(db, "SELECT detail FROM job_runs ORDER BY run_id")).First();
