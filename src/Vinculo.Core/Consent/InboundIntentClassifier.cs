@@ -47,14 +47,11 @@ public sealed class InboundIntentClassifier
     /// </summary>
     public const int MaxShortMessageWords = 12;
 
-    private const string OptOutSetting = "Consent:OptOutKeywords";
-    private const string OptInSetting = "Consent:OptInKeywords";
-
-    /// <summary>Opt-out keywords of SPEC section 4, used when <c>Consent:OptOutKeywords</c> is not set.</summary>
+    /// <summary>Opt-out keywords of SPEC section 4, used when <see cref="InboundIntentOptions.OptOutKeywords"/> is not set.</summary>
     public static ReadOnlyCollection<string> DefaultOptOutKeywords { get; } =
         new(["sair", "parar", "pare", "stop", "cancelar", "descadastrar", "remover", "nao quero", "nao quero mais"]);
 
-    /// <summary>Opt-in keywords of SPEC section 4, used when <c>Consent:OptInKeywords</c> is not set.</summary>
+    /// <summary>Opt-in keywords of SPEC section 4, used when <see cref="InboundIntentOptions.OptInKeywords"/> is not set.</summary>
     public static ReadOnlyCollection<string> DefaultOptInKeywords { get; } = new(["sim", "quero", "aceito", "voltar", "start"]);
 
     /// <summary>Words that make a message polite without changing what it asks.</summary>
@@ -125,25 +122,25 @@ public sealed class InboundIntentClassifier
     {
     }
 
-    /// <exception cref="ArgumentException">A keyword list is empty, a keyword is blank (or only punctuation or emoji), or a
-    /// keyword is in both lists. The message names the setting and the value, one line per problem.</exception>
+    /// <exception cref="KeywordListsException">A keyword list is empty, a keyword is blank (or only punctuation or emoji),
+    /// or a keyword is in both lists; <see cref="KeywordListsException.Problems"/> holds every such problem.</exception>
     public InboundIntentClassifier(InboundIntentOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var failures = new List<string>();
-        var optOut = Keywords(options.OptOutKeywords ?? DefaultOptOutKeywords, OptOutSetting, PhraseKind.OptOut, failures);
-        var optIn = Keywords(options.OptInKeywords ?? DefaultOptInKeywords, OptInSetting, PhraseKind.OptIn, failures);
-        foreach (var keyword in optIn.Select(phrase => phrase.Text).Intersect(optOut.Select(phrase => phrase.Text), StringComparer.Ordinal))
+        var (optOut, optIn, problems) = Read(options);
+        if (problems.Count > 0)
         {
-            failures.Add($"{OptInSetting}: '{keyword}' também está em {OptOutSetting}; uma palavra-chave não pode pedir as duas coisas.");
-        }
-
-        if (failures.Count > 0)
-        {
-            throw new ArgumentException(string.Join(Environment.NewLine, failures), nameof(options));
+            throw new KeywordListsException(problems);
         }
 
         phrases = [.. optOut.Concat(optIn).Concat(CourtesyPhrases).Concat(AsidePhrases).OrderByDescending(phrase => phrase.Words.Length).ThenBy(phrase => phrase.Kind)];
+    }
+
+    /// <summary>What makes the keyword lists of <paramref name="options"/> unusable, all of it; empty when nothing does.</summary>
+    public static IReadOnlyList<KeywordProblem> Check(InboundIntentOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Read(options).Problems;
     }
 
     /// <param name="body"><c>inbound_messages.body</c>; null (a sticker, an image without caption) is an interaction.</param>
@@ -173,12 +170,25 @@ public sealed class InboundIntentClassifier
         return new InboundIntent(InboundIntentKind.Interaction, InboundRules.None);
     }
 
-    private static List<Phrase> Keywords(IReadOnlyList<string> configured, string setting, PhraseKind kind, List<string> failures)
+    private static (List<Phrase> OptOut, List<Phrase> OptIn, List<KeywordProblem> Problems) Read(InboundIntentOptions options)
+    {
+        var problems = new List<KeywordProblem>();
+        var optOut = Keywords(options.OptOutKeywords ?? DefaultOptOutKeywords, KeywordList.OptOut, PhraseKind.OptOut, problems);
+        var optIn = Keywords(options.OptInKeywords ?? DefaultOptInKeywords, KeywordList.OptIn, PhraseKind.OptIn, problems);
+        foreach (var keyword in optIn.Select(phrase => phrase.Text).Intersect(optOut.Select(phrase => phrase.Text), StringComparer.Ordinal))
+        {
+            problems.Add(new KeywordProblem(KeywordList.OptIn, KeywordProblemKind.InBothLists, Index: null, keyword));
+        }
+
+        return (optOut, optIn, problems);
+    }
+
+    private static List<Phrase> Keywords(IReadOnlyList<string> configured, KeywordList list, PhraseKind kind, List<KeywordProblem> problems)
     {
         var keywords = new List<Phrase>();
         if (configured.Count == 0)
         {
-            failures.Add($"{setting}: a lista está vazia; informe ao menos uma palavra-chave (ou remova a configuração para usar as padrão).");
+            problems.Add(new KeywordProblem(list, KeywordProblemKind.EmptyList, Index: null, Keyword: null));
         }
 
         for (var i = 0; i < configured.Count; i++)
@@ -186,7 +196,7 @@ public sealed class InboundIntentClassifier
             var normalized = InboundText.Normalize(configured[i]);
             if (normalized.Length == 0)
             {
-                failures.Add($"{setting}: o item {i} ('{configured[i]}') fica vazio sem acentos, pontuação e emoji; use uma palavra como 'sair'.");
+                problems.Add(new KeywordProblem(list, KeywordProblemKind.Blank, i, configured[i]));
             }
             else if (!keywords.Exists(keyword => keyword.Text == normalized))
             {

@@ -43,33 +43,27 @@ public sealed class PhoneClassifier
     private readonly Regex? internationalPrefix;
     private readonly string homePrefix;
 
+    /// <exception cref="ArgumentException">The options are not usable (see <see cref="Check"/>).</exception>
     public PhoneClassifier(PhoneOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        region = options.DefaultRegion?.Trim().ToUpperInvariant() ?? "";
-        if (!Util.GetSupportedRegions().Contains(region))
+        if (Check(options) is [var problem, ..])
         {
-            throw new ArgumentException(
-                $"DefaultRegion: '{options.DefaultRegion}' is not a region libphonenumber supports (use an ISO 3166 code such as BR).", nameof(options));
+            throw new ArgumentException(problem switch
+            {
+                PhoneOptionsProblem.UnknownRegion =>
+                    $"DefaultRegion: '{options.DefaultRegion}' is not a region libphonenumber supports (use an ISO 3166 code such as BR).",
+                PhoneOptionsProblem.AreaCodeOutsideBrazil =>
+                    $"DefaultAreaCode: '{options.DefaultAreaCode}' is a Brazilian DDD and applies only when DefaultRegion is BR, not '{options.DefaultRegion}'.",
+                _ => $"DefaultAreaCode: '{options.DefaultAreaCode}' is not a Brazilian area code (DDD); use two digits such as 11.",
+            }, nameof(options));
         }
 
+        region = RegionOf(options);
         brazil = region == Brazil;
         if (!string.IsNullOrWhiteSpace(options.DefaultAreaCode))
         {
-            var code = options.DefaultAreaCode.Trim();
-            if (!brazil)
-            {
-                throw new ArgumentException(
-                    $"DefaultAreaCode: '{options.DefaultAreaCode}' is a Brazilian DDD and applies only when DefaultRegion is BR, not '{region}'.", nameof(options));
-            }
-
-            if (code.Length != 2 || !char.IsAsciiDigit(code[0]) || !char.IsAsciiDigit(code[1]) || !BrazilAreaCodes.IsValid(Number(code)))
-            {
-                throw new ArgumentException(
-                    $"DefaultAreaCode: '{options.DefaultAreaCode}' is not a Brazilian area code (DDD); use two digits such as 11.", nameof(options));
-            }
-
-            defaultAreaCode = Number(code);
+            defaultAreaCode = Number(options.DefaultAreaCode.Trim());
         }
 
         homePrefix = "+" + Util.GetCountryCodeForRegion(region).ToString(CultureInfo.InvariantCulture);
@@ -83,6 +77,37 @@ public sealed class PhoneClassifier
 
     /// <summary>The libphonenumber-csharp version ("9.0.43"): its metadata decides validity, so it is stored with each check.</summary>
     public static string LibraryVersion { get; } = typeof(PhoneNumberUtil).Assembly.GetName().Version?.ToString(3) ?? "unknown";
+
+    /// <summary>
+    /// What makes <paramref name="options"/> unusable, empty when nothing does: a region libphonenumber does not know,
+    /// a default area code outside Brazil (an unknown region counts as outside), or one that is not a Brazilian DDD.
+    /// Blanks around the region are ignored, and a blank area code means none.
+    /// </summary>
+    public static IReadOnlyList<PhoneOptionsProblem> Check(PhoneOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = new List<PhoneOptionsProblem>();
+        var region = RegionOf(options);
+        if (!Util.GetSupportedRegions().Contains(region))
+        {
+            problems.Add(PhoneOptionsProblem.UnknownRegion);
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.DefaultAreaCode))
+        {
+            var code = options.DefaultAreaCode.Trim();
+            if (region != Brazil)
+            {
+                problems.Add(PhoneOptionsProblem.AreaCodeOutsideBrazil);
+            }
+            else if (code.Length != 2 || !char.IsAsciiDigit(code[0]) || !char.IsAsciiDigit(code[1]) || !BrazilAreaCodes.IsValid(Number(code)))
+            {
+                problems.Add(PhoneOptionsProblem.NotAnAreaCode);
+            }
+        }
+
+        return problems;
+    }
 
     public PhoneClassification Classify(string? raw)
     {
@@ -446,6 +471,8 @@ public sealed class PhoneClassifier
 
     /// <summary>The value of a few ASCII digits (a DDD, a country or carrier code).</summary>
     private static int Number(ReadOnlySpan<char> digits) => (int)Value(digits);
+
+    private static string RegionOf(PhoneOptions options) => options.DefaultRegion?.Trim().ToUpperInvariant() ?? "";
 
     /// <summary>The value of up to 19 ASCII digits.</summary>
     private static ulong Value(ReadOnlySpan<char> digits)

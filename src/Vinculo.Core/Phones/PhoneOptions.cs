@@ -13,3 +13,16 @@ public sealed record PhoneOptions
     /// </summary>
     public string? DefaultAreaCode { get; init; }
 }
+
+/// <summary>Why <see cref="PhoneOptions"/> cannot be used (<see cref="PhoneClassifier.Check"/>).</summary>
+public enum PhoneOptionsProblem
+{
+    /// <summary><see cref="PhoneOptions.DefaultRegion"/> is not a region libphonenumber knows.</summary>
+    UnknownRegion,
+
+    /// <summary><see cref="PhoneOptions.DefaultAreaCode"/> is set while the region is not Brazil.</summary>
+    AreaCodeOutsideBrazil,
+
+    /// <summary><see cref="PhoneOptions.DefaultAreaCode"/> is not a Brazilian DDD.</summary>
+    NotAnAreaCode,
+}

@@ -29,6 +29,7 @@ public sealed class ProcessInboundJob(
     ContentBreaker breaker,
     Webhook.WebhookNormalizer webhooks,
     SenderHealthApplier senderHealth,
+    PhoneClassifier numbers,
     IOptions<ConsentOptions> consent,
     IOptions<PhonesOptions> phones,
     IOptions<DispatchOptions> dispatch,
@@ -47,7 +48,6 @@ public sealed class ProcessInboundJob(
     public async Task<JobResult> RunAsync(JobRunContext context, CancellationToken cancellationToken)
     {
         var classifier = new InboundIntentClassifier(consent.Value.IntentOptions);
-        var numbers = new PhoneClassifier(new PhoneOptions { DefaultRegion = phones.Value.DefaultRegion, DefaultAreaCode = phones.Value.DefaultAreaCode });
         var tally = new InboundTally();
 
         // What the webhook stored since the last run becomes rows of the tables below first: an opt-out that arrived by

@@ -1,6 +1,7 @@
-using System.Globalization;
+using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
+using Vinculo.Hosting;
 
 namespace Vinculo.Dispatch;
 
@@ -15,7 +16,7 @@ public enum SenderKind
 }
 
 /// <summary>The <c>Dispatch</c> section: where messages go, how fast, and how failures are retried.</summary>
-public sealed partial class DispatchOptions
+public sealed partial class DispatchOptions : ISettingsSection, IValidatableObject
 {
     public const string Section = "Dispatch";
 
@@ -35,36 +36,46 @@ public sealed partial class DispatchOptions
     public string? AccessToken { get; set; }
 
     /// <summary>Sends in flight at once: a request to Meta takes about 100–300 ms, so one at a time cannot reach 80 per second.</summary>
+    [SettingRange(1, 256)]
     public int MaxConcurrency { get; set; } = 8;
 
     /// <summary>Sends per second, across all in-flight sends of the process.</summary>
+    [SettingRange(0.1, 1000, ErrorMessage = "'{0}' deve estar entre {1} e {2} (o padrão da Meta é 80 por número).")]
     public double MessagesPerSecond { get; set; } = 20;
 
     /// <summary>Attempts per message (transient failures, Meta's per-user marketing limit) before it is failed.</summary>
+    [SettingRange(1, 20)]
     public int MaxAttempts { get; set; } = 5;
 
     /// <summary>The backoff after the first transient failure; it doubles with each attempt (with jitter), up to an hour.</summary>
+    [SettingRange(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long one request to Meta may take; past it the outcome is unknown and the message is not sent again.</summary>
+    [SettingRange(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>A message left <c>sending</c> this long without a recorded result (a crash) becomes <c>failed</c> (<c>interrupted</c>).</summary>
+    [SettingRange(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan SendingTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Inside the 24-hour customer-service window, send the rendered text (free) rather than the template.</summary>
     public bool PreferSessionMessages { get; set; } = true;
 
     /// <summary>The circuit breaker looks at a content only once it reached this many numbers in the last 24 hours.</summary>
+    [SettingRange(1, 1_000_000)]
     public int PauseMinSends { get; set; } = 50;
 
     /// <summary>A content is paused when more than this share (0–1) of its last 24 hours' recipients opted out after receiving it.</summary>
+    [SettingRange(0.0, 1.0, MinimumIsExclusive = true, ErrorMessage = "'{0}' deve ser uma fração maior que 0 e até 1 (ex.: 0.02 para 2%).")]
     public double PauseOptOutRate { get; set; } = 0.02;
 
     /// <summary>While Meta has the number FLAGGED (quality dropping), the day's sends are this share (0–1) of the daily limit.</summary>
+    [SettingRange(0.0, 1.0, ErrorMessage = "'{0}' deve ser uma fração de 0 a 1 (ex.: 0.5 para metade do limite diário enquanto a Meta sinaliza o número).")]
     public double FlaggedShare { get; set; } = 0.5;
 
     /// <summary>Delivery statuses applied per <c>process-inbound</c> transaction.</summary>
+    [SettingRange(100, 100_000)]
     public int StatusBatchSize { get; set; } = 5_000;
 
     /// <summary>The Cloud API endpoint for sends: <c>{BaseUrl}/{ApiVersion}/{PhoneNumberId}/messages</c>.</summary>
@@ -75,109 +86,61 @@ public sealed partial class DispatchOptions
 
     [GeneratedRegex(@"^\d{5,32}$", RegexOptions.CultureInvariant)]
     internal static partial Regex PhoneNumberIdForm();
-}
 
-internal sealed class DispatchOptionsValidator : IValidateOptions<DispatchOptions>
-{
-    public ValidateOptionsResult Validate(string? name, DispatchOptions options)
+    string ISettingsSection.SectionName => Section;
+
+    /// <summary>The sender and what it needs; durations that must agree with each other.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        var failures = new List<string>();
-        if (!Enum.IsDefined(options.Sender))
+        if (!Enum.IsDefined(Sender))
         {
-            failures.Add($"Dispatch:Sender: '{options.Sender}' não é válido; use Log ou WhatsAppCloud.");
+            yield return SettingProblem.At("Dispatch:Sender", $"'{Sender}' não é válido; use Log ou WhatsAppCloud.");
         }
 
-        if (string.IsNullOrWhiteSpace(options.OutboxPath) || options.OutboxPath.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
+        if (string.IsNullOrWhiteSpace(OutboxPath) || OutboxPath.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
         {
-            failures.Add($"Dispatch:OutboxPath: '{options.OutboxPath}' não é um caminho válido (ex.: data/outbox).");
+            yield return SettingProblem.At("Dispatch:OutboxPath", $"'{OutboxPath}' não é um caminho válido (ex.: data/outbox).");
         }
 
-        if (options.Sender == SenderKind.WhatsAppCloud)
+        if (Sender == SenderKind.WhatsAppCloud)
         {
-            if (!Uri.TryCreate(options.BaseUrl, UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("https" or "http") || !string.IsNullOrEmpty(baseUrl.Query))
+            if (!Uri.TryCreate(BaseUrl, UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("https" or "http") || !string.IsNullOrEmpty(baseUrl.Query))
             {
-                failures.Add($"Dispatch:BaseUrl: '{options.BaseUrl}' não é um endereço http(s) válido (padrão: https://graph.facebook.com).");
+                yield return SettingProblem.At("Dispatch:BaseUrl", $"'{BaseUrl}' não é um endereço http(s) válido (padrão: https://graph.facebook.com).");
             }
 
-            if (string.IsNullOrWhiteSpace(options.ApiVersion) || !DispatchOptions.ApiVersionForm().IsMatch(options.ApiVersion))
+            if (string.IsNullOrWhiteSpace(ApiVersion) || !ApiVersionForm().IsMatch(ApiVersion))
             {
-                failures.Add($"Dispatch:ApiVersion: '{options.ApiVersion}' não é uma versão da Graph API (ex.: v23.0).");
+                yield return SettingProblem.At("Dispatch:ApiVersion", $"'{ApiVersion}' não é uma versão da Graph API (ex.: v23.0).");
             }
 
-            if (string.IsNullOrWhiteSpace(options.PhoneNumberId))
+            if (string.IsNullOrWhiteSpace(PhoneNumberId))
             {
-                failures.Add("Dispatch:PhoneNumberId: obrigatório com Dispatch:Sender=WhatsAppCloud; é o identificador do número no WhatsApp Manager (só dígitos).");
+                yield return SettingProblem.At("Dispatch:PhoneNumberId", "obrigatório com Dispatch:Sender=WhatsAppCloud; é o identificador do número no WhatsApp Manager (só dígitos).");
             }
-            else if (!DispatchOptions.PhoneNumberIdForm().IsMatch(options.PhoneNumberId))
+            else if (!PhoneNumberIdForm().IsMatch(PhoneNumberId))
             {
-                failures.Add($"Dispatch:PhoneNumberId: '{options.PhoneNumberId}' deve ter só dígitos (o identificador do número no WhatsApp Manager, não o telefone).");
+                yield return SettingProblem.At("Dispatch:PhoneNumberId", $"'{PhoneNumberId}' deve ter só dígitos (o identificador do número no WhatsApp Manager, não o telefone).");
             }
 
-            if (string.IsNullOrWhiteSpace(options.AccessToken))
+            if (string.IsNullOrWhiteSpace(AccessToken))
             {
                 // The value is never echoed: it is a secret.
-                failures.Add("Dispatch:AccessToken: obrigatório com Dispatch:Sender=WhatsAppCloud; defina a variável de ambiente VINCULO_Dispatch__AccessToken (nunca num arquivo versionado).");
+                yield return SettingProblem.At("Dispatch:AccessToken", "obrigatório com Dispatch:Sender=WhatsAppCloud; defina a variável de ambiente VINCULO_Dispatch__AccessToken (nunca num arquivo versionado).");
             }
-            else if (options.AccessToken.Any(char.IsWhiteSpace))
+            else if (AccessToken.Any(char.IsWhiteSpace))
             {
-                failures.Add("Dispatch:AccessToken: o token contém espaços ou quebras de linha; copie-o de novo, sem 'Bearer'.");
+                yield return SettingProblem.At("Dispatch:AccessToken", "o token contém espaços ou quebras de linha; copie-o de novo, sem 'Bearer'.");
             }
         }
 
-        if (options.MaxConcurrency is < 1 or > 256)
+        // Only once both are in range: otherwise their own messages say what is wrong.
+        if (SendingTimeout >= TimeSpan.FromMinutes(1) && SendingTimeout <= TimeSpan.FromDays(1) && SendingTimeout < RequestTimeout * 4)
         {
-            failures.Add($"Dispatch:MaxConcurrency: '{options.MaxConcurrency}' deve estar entre 1 e 256.");
+            yield return SettingProblem.At("Dispatch:SendingTimeout", $"'{SendingTimeout}' deve ser pelo menos quatro vezes Dispatch:RequestTimeout ({RequestTimeout}), para que um envio em andamento nunca seja dado como interrompido.");
         }
-
-        if (!(options.MessagesPerSecond is >= 0.1 and <= 1000))
-        {
-            failures.Add($"Dispatch:MessagesPerSecond: '{options.MessagesPerSecond.ToString(CultureInfo.InvariantCulture)}' deve estar entre 0.1 e 1000 (o padrão da Meta é 80 por número).");
-        }
-
-        if (options.MaxAttempts is < 1 or > 20)
-        {
-            failures.Add($"Dispatch:MaxAttempts: '{options.MaxAttempts}' deve estar entre 1 e 20.");
-        }
-
-        if (options.RetryDelay < TimeSpan.FromSeconds(1) || options.RetryDelay > TimeSpan.FromHours(1))
-        {
-            failures.Add($"Dispatch:RetryDelay: '{options.RetryDelay}' deve estar entre 00:00:01 e 01:00:00.");
-        }
-
-        if (options.RequestTimeout < TimeSpan.FromSeconds(1) || options.RequestTimeout > TimeSpan.FromMinutes(5))
-        {
-            failures.Add($"Dispatch:RequestTimeout: '{options.RequestTimeout}' deve estar entre 00:00:01 e 00:05:00.");
-        }
-
-        if (options.SendingTimeout < TimeSpan.FromMinutes(1) || options.SendingTimeout > TimeSpan.FromDays(1))
-        {
-            failures.Add($"Dispatch:SendingTimeout: '{options.SendingTimeout}' deve estar entre 00:01:00 e 1.00:00:00.");
-        }
-        else if (options.SendingTimeout < options.RequestTimeout * 4)
-        {
-            failures.Add($"Dispatch:SendingTimeout: '{options.SendingTimeout}' deve ser pelo menos quatro vezes Dispatch:RequestTimeout ({options.RequestTimeout}), para que um envio em andamento nunca seja dado como interrompido.");
-        }
-
-        if (options.PauseMinSends is < 1 or > 1_000_000)
-        {
-            failures.Add($"Dispatch:PauseMinSends: '{options.PauseMinSends}' deve estar entre 1 e 1000000.");
-        }
-
-        if (!(options.PauseOptOutRate is > 0 and <= 1))
-        {
-            failures.Add($"Dispatch:PauseOptOutRate: '{options.PauseOptOutRate.ToString(CultureInfo.InvariantCulture)}' deve ser uma fração maior que 0 e até 1 (ex.: 0.02 para 2%).");
-        }
-
-        if (!(options.FlaggedShare is >= 0 and <= 1))
-        {
-            failures.Add($"Dispatch:FlaggedShare: '{options.FlaggedShare.ToString(CultureInfo.InvariantCulture)}' deve ser uma fração de 0 a 1 (ex.: 0.5 para metade do limite diário enquanto a Meta sinaliza o número).");
-        }
-
-        if (options.StatusBatchSize is < 100 or > 100_000)
-        {
-            failures.Add($"Dispatch:StatusBatchSize: '{options.StatusBatchSize}' deve estar entre 100 e 100000.");
-        }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
+
+[OptionsValidator]
+internal sealed partial class DispatchOptionsValidator : IValidateOptions<DispatchOptions>;

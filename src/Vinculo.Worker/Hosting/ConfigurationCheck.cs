@@ -6,10 +6,18 @@ using Microsoft.Extensions.Options;
 namespace Vinculo.Hosting;
 
 /// <summary>
-/// Binds and validates every options section at once, so that a start-up with several mistakes
-/// reports all of them, each naming its key and the value that was wrong. Each setting is bound on
-/// its own, so one value that cannot be converted does not hide the mistakes beside it.
+/// Checks every options section at once, so that a start-up with several mistakes reports all of them, each naming its
+/// key and the value that was wrong. The rules themselves are the framework's: the validation attributes and
+/// <c>IValidatableObject</c> rules of each options class, run by its generated <c>[OptionsValidator]</c> (and the
+/// few hand-written validators that need other services). What this class adds is the binding they run on.
 /// </summary>
+/// <remarks>
+/// The framework's binder stops at the first value it cannot convert, and with <c>ErrorOnUnknownConfiguration</c> at the
+/// first unknown key, in both cases with an exception that hides every other mistake. So each setting is bound on its
+/// own here: a value that cannot be converted, and a key the section does not have, are noted and the rest goes on.
+/// This works for any section registered with <see cref="VinculoHost.AddVinculoOptions{TOptions, TValidator}"/>,
+/// a future feature's included, without code of its own.
+/// </remarks>
 public static class ConfigurationCheck
 {
     public static IReadOnlyList<string> Collect(IServiceProvider services)
@@ -32,11 +40,23 @@ public static class ConfigurationCheck
         }
     }
 
+    /// <summary>
+    /// A section's settings bound one by one, never throwing: what cannot be bound is added to
+    /// <paramref name="failures"/> and left at its default.
+    /// </summary>
+    public static TOptions Bind<TOptions>(IConfiguration configuration, string sectionName, List<string> failures)
+        where TOptions : class, new()
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = new TOptions();
+        BindEach(options, configuration.GetSection(sectionName), failures);
+        return options;
+    }
+
     internal static void Check<TOptions>(IServiceProvider services, string sectionName, List<string> failures)
         where TOptions : class, new()
     {
-        var options = new TOptions();
-        BindEach(options, services.GetRequiredService<IConfiguration>().GetSection(sectionName), failures);
+        var options = Bind<TOptions>(services.GetRequiredService<IConfiguration>(), sectionName, failures);
         foreach (var validator in services.GetServices<IValidateOptions<TOptions>>())
         {
             var result = validator.Validate(Options.DefaultName, options);

@@ -1,10 +1,11 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 using Vinculo.Data;
 
 namespace Vinculo.Hosting;
 
 /// <summary>The <c>Database</c> section: which engine, where it is, and how the worker treats it.</summary>
-public sealed class DatabaseOptions
+public sealed class DatabaseOptions : ISettingsSection, IValidatableObject
 {
     public const string Section = "Database";
 
@@ -17,15 +18,18 @@ public sealed class DatabaseOptions
     /// <summary>Create or upgrade the schema when the scheduler starts.</summary>
     public bool MigrateOnStart { get; set; } = true;
 
+    [SettingRange(typeof(TimeSpan), "00:00:00", "1.00:00:00", MinimumIsExclusive = true, ErrorMessage = "'{0}' deve ser uma duração positiva de até um dia, como 00:05:00.")]
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
     /// How many times opening a connection, and then a unit of a job's work that failed on a transient error (a dropped
     /// connection, a restart, a deadlock), is retried with backoff before the run fails.
     /// </summary>
+    [SettingRange(0, 20)]
     public int ConnectRetries { get; set; } = 3;
 
     /// <summary>The first wait before a retry; each next wait doubles it (with jitter).</summary>
+    [SettingRange(typeof(TimeSpan), "00:00:00", "00:01:00", ErrorMessage = "'{0}' deve ser uma duração entre {1} e {2}, como 00:00:01.")]
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     public const string DefaultSqliteConnectionString = "Data Source=data/vinculo.db";
@@ -40,46 +44,26 @@ public sealed class DatabaseOptions
         return Enum.GetValues<DatabaseProvider>().Cast<DatabaseProvider?>()
             .FirstOrDefault(p => string.Equals(p.ToString(), name, StringComparison.OrdinalIgnoreCase));
     }
-}
 
-internal sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>
-{
-    public ValidateOptionsResult Validate(string? name, DatabaseOptions options)
+    string ISettingsSection.SectionName => Section;
+
+    /// <summary>The engine, and a connection string its driver can read.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        var failures = new List<string>();
-        var known = string.Join(", ", Enum.GetNames<DatabaseProvider>());
-        if (DatabaseOptions.ParseProvider(options.Provider) is not { } provider)
+        if (ParseProvider(Provider) is not { } provider)
         {
-            failures.Add($"Database:Provider: '{options.Provider}' não é suportado; use {known}.");
+            yield return SettingProblem.At($"{Section}:{nameof(Provider)}", $"'{Provider}' não é suportado; use {string.Join(", ", Enum.GetNames<DatabaseProvider>())}.");
         }
-        else if (provider != DatabaseProvider.Sqlite && string.IsNullOrWhiteSpace(options.ConnectionString))
+        else if (provider != DatabaseProvider.Sqlite && string.IsNullOrWhiteSpace(ConnectionString))
         {
-            failures.Add($"Database:ConnectionString: obrigatória quando Database:Provider é {provider}.");
+            yield return SettingProblem.At($"{Section}:{nameof(ConnectionString)}", $"obrigatória quando Database:Provider é {provider}.");
         }
-        else if (!string.IsNullOrWhiteSpace(options.ConnectionString))
+        else if (!string.IsNullOrWhiteSpace(ConnectionString) && SqlDialect.CheckConnectionString(provider, ConnectionString) is { } error)
         {
-            var error = SqlDialect.CheckConnectionString(provider, options.ConnectionString);
-            if (error is not null)
-            {
-                failures.Add($"Database:ConnectionString: {error}");
-            }
+            yield return SettingProblem.At($"{Section}:{nameof(ConnectionString)}", error);
         }
-
-        if (options.CommandTimeout <= TimeSpan.Zero || options.CommandTimeout > TimeSpan.FromDays(1))
-        {
-            failures.Add($"Database:CommandTimeout: '{options.CommandTimeout}' deve ser uma duração positiva de até um dia, como 00:05:00.");
-        }
-
-        if (options.ConnectRetries is < 0 or > 20)
-        {
-            failures.Add($"Database:ConnectRetries: '{options.ConnectRetries}' deve estar entre 0 e 20.");
-        }
-
-        if (options.RetryDelay < TimeSpan.Zero || options.RetryDelay > TimeSpan.FromMinutes(1))
-        {
-            failures.Add($"Database:RetryDelay: '{options.RetryDelay}' deve ser uma duração entre 00:00:00 e 00:01:00, como 00:00:01.");
-        }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
+
+[OptionsValidator]
+internal sealed partial class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>;

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Quartz;
@@ -6,7 +7,7 @@ using Vinculo.Jobs;
 namespace Vinculo.Hosting;
 
 /// <summary>The <c>Scheduler</c> section: time zone, clustering and one entry per job key.</summary>
-public sealed class SchedulerOptions
+public sealed class SchedulerOptions : ISettingsSection, IValidatableObject
 {
     public const string Section = "Scheduler";
 
@@ -20,18 +21,22 @@ public sealed class SchedulerOptions
     public string? InstanceId { get; set; }
 
     /// <summary>On shutdown, how long running jobs may go on before they are asked to stop.</summary>
+    [SettingRange(typeof(TimeSpan), "00:00:00", "00:30:00")]
     public TimeSpan ShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>How many different jobs may run at once on one node (a job never runs twice at once).</summary>
+    [SettingRange(1, 64)]
     public int MaxConcurrency { get; set; } = 4;
 
     /// <summary>
     /// How long after a failed run a nightly job (one whose cron fires at least <see cref="SchedulerSetup.NightlyPeriod"/>
     /// apart) is run again. Jobs that fire more often are not retried: their next fire is soon anyway.
     /// </summary>
+    [SettingRange(typeof(TimeSpan), "00:01:00", "06:00:00")]
     public TimeSpan RetryFailedAfter { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>How many times a failed nightly run is retried before its next cron fire (0 turns retries off).</summary>
+    [SettingRange(0, 10, ErrorMessage = "'{0}' deve estar entre {1} e {2} (0 desliga as novas tentativas).")]
     public int RetryAttempts { get; set; } = 3;
 
     public Dictionary<string, JobScheduleOptions> Jobs { get; set; } = new(StringComparer.Ordinal);
@@ -39,6 +44,35 @@ public sealed class SchedulerOptions
     public string Node => string.IsNullOrWhiteSpace(InstanceId) ? Environment.MachineName : InstanceId.Trim();
 
     public TimeZoneInfo TimeZoneInfo => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+
+    string ISettingsSection.SectionName => Section;
+
+    /// <summary>The zone and the node's name; the jobs are checked by <see cref="SchedulerJobsValidator"/>, which knows which exist.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!IsKnownTimeZone(TimeZone))
+        {
+            yield return SettingProblem.At($"{Section}:{nameof(TimeZone)}", $"'{TimeZone}' não é um fuso horário conhecido; use um id IANA como America/Sao_Paulo.");
+        }
+
+        if (InstanceId is { Length: > 200 })
+        {
+            yield return SettingProblem.At($"{Section}:{nameof(InstanceId)}", "use no máximo 200 caracteres.");
+        }
+    }
+
+    private static bool IsKnownTimeZone(string id)
+    {
+        try
+        {
+            TimeZoneInfo.FindSystemTimeZoneById(id);
+            return true;
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException or ArgumentException)
+        {
+            return false;
+        }
+    }
 }
 
 public sealed class JobScheduleOptions
@@ -49,51 +83,25 @@ public sealed class JobScheduleOptions
     public bool Enabled { get; set; } = true;
 }
 
-internal sealed class SchedulerOptionsValidator(IEnumerable<JobDefinition> jobs, IConfiguration configuration)
+/// <summary>The <c>Scheduler</c> rules: the ranges on <see cref="SchedulerOptions"/>' settings and its own checks.</summary>
+[OptionsValidator]
+internal sealed partial class SchedulerOptionsValidator : IValidateOptions<SchedulerOptions>;
+
+/// <summary>
+/// The <c>Scheduler</c> rules that need more than the section: which job keys exist (the registered jobs) and which
+/// engine is in use (the <c>Database</c> section). A generated validator cannot be given either, so these stay by hand.
+/// </summary>
+internal sealed class SchedulerJobsValidator(IEnumerable<JobDefinition> jobs, IConfiguration configuration)
     : IValidateOptions<SchedulerOptions>
 {
     public ValidateOptionsResult Validate(string? name, SchedulerOptions options)
     {
         var failures = new List<string>();
-        try
-        {
-            TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone);
-        }
-        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException or ArgumentException)
-        {
-            failures.Add($"Scheduler:TimeZone: '{options.TimeZone}' não é um fuso horário conhecido; use um id IANA como America/Sao_Paulo.");
-        }
-
         // Read from configuration rather than DatabaseOptions, so a bad Database section is reported once, by its own validator.
         var provider = DatabaseOptions.ParseProvider(configuration[$"{DatabaseOptions.Section}:{nameof(DatabaseOptions.Provider)}"] ?? nameof(Data.DatabaseProvider.Sqlite));
         if (options.Clustered && provider == Data.DatabaseProvider.Sqlite)
         {
             failures.Add("Scheduler:Clustered: 'true' não é possível com Database:Provider Sqlite (um arquivo SQLite atende um só nó); use Postgres ou SqlServer para rodar em cluster.");
-        }
-
-        if (options.ShutdownGracePeriod < TimeSpan.Zero || options.ShutdownGracePeriod > TimeSpan.FromMinutes(30))
-        {
-            failures.Add($"Scheduler:ShutdownGracePeriod: '{options.ShutdownGracePeriod}' deve estar entre 00:00:00 e 00:30:00.");
-        }
-
-        if (options.InstanceId is { Length: > 200 })
-        {
-            failures.Add("Scheduler:InstanceId: use no máximo 200 caracteres.");
-        }
-
-        if (options.MaxConcurrency is < 1 or > 64)
-        {
-            failures.Add($"Scheduler:MaxConcurrency: '{options.MaxConcurrency}' deve estar entre 1 e 64.");
-        }
-
-        if (options.RetryFailedAfter < TimeSpan.FromMinutes(1) || options.RetryFailedAfter > TimeSpan.FromHours(6))
-        {
-            failures.Add($"Scheduler:RetryFailedAfter: '{options.RetryFailedAfter}' deve estar entre 00:01:00 e 06:00:00.");
-        }
-
-        if (options.RetryAttempts is < 0 or > 10)
-        {
-            failures.Add($"Scheduler:RetryAttempts: '{options.RetryAttempts}' deve estar entre 0 e 10 (0 desliga as novas tentativas).");
         }
 
         var known = new HashSet<string>(JobCatalog.SpecifiedKeys, StringComparer.Ordinal);

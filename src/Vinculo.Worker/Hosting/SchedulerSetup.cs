@@ -20,9 +20,11 @@ public static class SchedulerSetup
     /// Quartz with its persistent store in Vinculo's own database. The jobs and their triggers are
     /// kept in step with the configuration by <see cref="SchedulerService"/> at start-up.
     /// </summary>
-    /// <remarks>Takes options already validated by <see cref="ConfigurationCheck"/>, so that wiring never meets a bad value.</remarks>
-    public static IHostApplicationBuilder AddVinculoScheduler(
-        this IHostApplicationBuilder builder, SchedulerOptions scheduler, SqlDialect dialect, IReadOnlyList<JobDefinition> jobs)
+    /// <remarks>
+    /// Quartz's store and thread pool, and the host's shutdown timeout, are fixed before the host is built, so the settings
+    /// they need are passed in rather than read from the options the host will build.
+    /// </remarks>
+    public static IHostApplicationBuilder AddVinculoScheduler(this IHostApplicationBuilder builder, SchedulerOptions scheduler, SqlDialect dialect)
     {
         var services = builder.Services;
         services.AddQuartz(q =>
@@ -63,27 +65,55 @@ public static class SchedulerSetup
     }
 
     /// <summary>
-    /// Validates the configuration (all failures at once), then adds the scheduler wired from the
-    /// validated values (and, with <c>Webhook:Enabled</c>, the webhook server), and builds the host that runs it.
+    /// Adds the scheduler (and, with <c>Webhook:Enabled</c>, the webhook server) wired from the configuration, builds the
+    /// host that runs them, and checks the configuration (all failures at once) before anything can start.
     /// </summary>
+    /// <remarks>
+    /// What the wiring needs is read from the configuration with <see cref="ConfigurationCheck.Bind"/>, which never
+    /// throws, rather than from a service provider built only to read it. When the <c>Database</c> section cannot name an
+    /// engine and a connection the scheduler is left out; the check then stops the start-up, naming the mistake.
+    /// </remarks>
     public static IHost BuildSchedulerHost(this HostApplicationBuilder builder)
     {
-        using (var probe = builder.Services.BuildServiceProvider())
+        ArgumentNullException.ThrowIfNull(builder);
+        // A value that cannot be read is left at its default here: the check below reports it with every other mistake.
+        var mistakes = new List<string>();
+        // Started before the scheduler: a port already taken stops the start-up before any job can fire.
+        if (ConfigurationCheck.Bind<WebhookOptions>(builder.Configuration, WebhookOptions.Section, mistakes).Enabled)
         {
-            ConfigurationCheck.ThrowIfInvalid(probe);
-            // Started before the scheduler: a port already taken stops the start-up before any job can fire.
-            if (probe.GetRequiredService<IOptions<WebhookOptions>>().Value.Enabled)
-            {
-                builder.AddVinculoWebhookServer();
-            }
-
-            builder.AddVinculoScheduler(
-                probe.GetRequiredService<IOptions<SchedulerOptions>>().Value,
-                probe.GetRequiredService<SqlDialect>(),
-                probe.GetServices<JobDefinition>().ToList());
+            builder.AddVinculoWebhookServer();
         }
 
-        return builder.Build();
+        if (DialectFor(builder) is { } dialect)
+        {
+            builder.AddVinculoScheduler(ConfigurationCheck.Bind<SchedulerOptions>(builder.Configuration, SchedulerOptions.Section, mistakes), dialect);
+        }
+
+        var host = builder.Build();
+        try
+        {
+            ConfigurationCheck.ThrowIfInvalid(host.Services);
+            return host;
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The engine the <c>Database</c> section names, or null when the section is not valid.</summary>
+    private static SqlDialect? DialectFor(HostApplicationBuilder builder)
+    {
+        var mistakes = new List<string>();
+        var database = ConfigurationCheck.Bind<DatabaseOptions>(builder.Configuration, DatabaseOptions.Section, mistakes);
+        if (mistakes.Count > 0 || new DatabaseOptionsValidator().Validate(Options.DefaultName, database).Failed)
+        {
+            return null;
+        }
+
+        var paths = builder.Services.Select(d => d.ImplementationInstance).OfType<VinculoPaths>().Last();
+        return SqlDialect.Create(database.ProviderKind, database.ConnectionString, paths.DataRoot);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -63,7 +64,7 @@ public static class TelemetrySetup
 }
 
 /// <summary>The <c>OpenTelemetry</c> section: where metrics and Quartz's spans are exported over OTLP, if anywhere.</summary>
-public sealed class TelemetryOptions
+public sealed class TelemetryOptions : ISettingsSection, IValidatableObject
 {
     public const string Section = "OpenTelemetry";
 
@@ -85,28 +86,27 @@ public sealed class TelemetryOptions
     public static OtlpExportProtocol? ParseProtocol(string? value) =>
         Enum.GetValues<OtlpExportProtocol>().Cast<OtlpExportProtocol?>()
             .FirstOrDefault(p => string.Equals(p.ToString(), value?.Trim(), StringComparison.OrdinalIgnoreCase));
-}
 
-internal sealed class TelemetryOptionsValidator : IValidateOptions<TelemetryOptions>
-{
-    public ValidateOptionsResult Validate(string? name, TelemetryOptions options)
+    string ISettingsSection.SectionName => Section;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        var failures = new List<string>();
-        if (!string.IsNullOrWhiteSpace(options.Endpoint) && TelemetryOptions.ParseEndpoint(options.Endpoint) is null)
+        if (!string.IsNullOrWhiteSpace(Endpoint) && ParseEndpoint(Endpoint) is null)
         {
-            failures.Add($"OpenTelemetry:Endpoint: '{options.Endpoint}' não é uma URL absoluta http ou https (ex.: http://localhost:4317); deixe ausente para não exportar.");
+            yield return SettingProblem.At($"{Section}:{nameof(Endpoint)}", $"'{Endpoint}' não é uma URL absoluta http ou https (ex.: http://localhost:4317); deixe ausente para não exportar.");
         }
 
-        if (TelemetryOptions.ParseProtocol(options.Protocol) is null)
+        if (ParseProtocol(Protocol) is null)
         {
-            failures.Add($"OpenTelemetry:Protocol: '{options.Protocol}' não é suportado; use {string.Join(" ou ", Enum.GetNames<OtlpExportProtocol>())}.");
+            yield return SettingProblem.At($"{Section}:{nameof(Protocol)}", $"'{Protocol}' não é suportado; use {string.Join(" ou ", Enum.GetNames<OtlpExportProtocol>())}.");
         }
 
-        if (string.IsNullOrWhiteSpace(options.ServiceName) || options.ServiceName.Length > 200)
+        if (string.IsNullOrWhiteSpace(ServiceName) || ServiceName.Length > 200)
         {
-            failures.Add($"OpenTelemetry:ServiceName: '{options.ServiceName}' deve ter de 1 a 200 caracteres.");
+            yield return SettingProblem.At($"{Section}:{nameof(ServiceName)}", $"'{ServiceName}' deve ter de 1 a 200 caracteres.");
         }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
+
+[OptionsValidator]
+internal sealed partial class TelemetryOptionsValidator : IValidateOptions<TelemetryOptions>;

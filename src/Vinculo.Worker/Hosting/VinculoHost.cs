@@ -157,16 +157,20 @@ public static class VinculoHost
     {
         builder.Services.AddVinculoOptions<DatabaseOptions, DatabaseOptionsValidator>(DatabaseOptions.Section);
         builder.Services.AddVinculoOptions<SchedulerOptions, SchedulerOptionsValidator>(SchedulerOptions.Section);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SchedulerOptions>, SchedulerJobsValidator>());
         return builder;
     }
 
-    /// <summary>An options section bound from configuration, validated, and checked at start-up by <see cref="ConfigurationCheck"/>.</summary>
+    /// <summary>
+    /// An options section bound from configuration and validated when the host starts (<c>ValidateOnStart</c>); before
+    /// that, <see cref="ConfigurationCheck"/> reports the mistakes of every section at once, each naming its key.
+    /// </summary>
     public static IServiceCollection AddVinculoOptions<TOptions, TValidator>(this IServiceCollection services, string section)
         where TOptions : class, new()
         where TValidator : class, IValidateOptions<TOptions>
     {
-        services.AddOptions<TOptions>().BindConfiguration(section);
-        services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
+        services.AddOptions<TOptions>().BindConfiguration(section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
         services.AddSingleton(OptionsSection.For<TOptions>(section));
         return services;
     }

@@ -1,9 +1,11 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
+using Vinculo.Hosting;
 
 namespace Vinculo.Import;
 
 /// <summary>The <c>Import</c> section: where files are dropped and what a chat export may decide.</summary>
-public sealed class ImportOptions
+public sealed class ImportOptions : ISettingsSection, IValidatableObject
 {
     public const string Section = "Import";
 
@@ -17,6 +19,7 @@ public sealed class ImportOptions
     /// A file written to less than this long ago (by its last-write time, against the run's "now") may still be being
     /// copied in, and is left for the next run.
     /// </summary>
+    [SettingRange(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan SettleTime { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
@@ -24,44 +27,31 @@ public sealed class ImportOptions
     /// (with their <c>.report.txt</c>). Unset (the default) keeps them: they are the business's originals, its decision to
     /// drop. <c>quarantine/</c> is never touched.
     /// </summary>
+    [SettingRange(7, 3_650, ErrorMessage = "'{0}' deve estar entre {1} e {2} (ou ausente, para guardar o arquivo para sempre).")]
     public int? ArchiveDays { get; set; }
 
     /// <summary>
     /// A contact CSV or a suppression list commits every this many rows (with its progress in <c>import_files</c>), so that
     /// an opt-out or any other writer waits at most one such batch, and a run after a crash resumes where the last one stopped.
     /// </summary>
+    [SettingRange(100, 1_000_000, ErrorMessage = "'{0}' deve estar entre {1} e {2} (linhas por transação).")]
     public int CommitRows { get; set; } = 10_000;
-}
 
-internal sealed class ImportOptionsValidator : IValidateOptions<ImportOptions>
-{
-    public ValidateOptionsResult Validate(string? name, ImportOptions options)
+    string ISettingsSection.SectionName => Section;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        var failures = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.InboxPath))
+        const string key = $"{Section}:{nameof(InboxPath)}";
+        if (string.IsNullOrWhiteSpace(InboxPath))
         {
-            failures.Add("Import:InboxPath: informe a pasta de entrada (ex.: data/inbox).");
+            yield return SettingProblem.At(key, "informe a pasta de entrada (ex.: data/inbox).");
         }
-        else if (options.InboxPath.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
+        else if (InboxPath.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
         {
-            failures.Add($"Import:InboxPath: '{options.InboxPath}' não é um caminho válido.");
+            yield return SettingProblem.At(key, $"'{InboxPath}' não é um caminho válido.");
         }
-
-        if (options.ArchiveDays is < 7 or > 3_650)
-        {
-            failures.Add($"Import:ArchiveDays: '{options.ArchiveDays}' deve estar entre 7 e 3650 (ou ausente, para guardar o arquivo para sempre).");
-        }
-
-        if (options.SettleTime < TimeSpan.Zero || options.SettleTime > TimeSpan.FromHours(1))
-        {
-            failures.Add($"Import:SettleTime: '{options.SettleTime}' deve estar entre 00:00:00 e 01:00:00.");
-        }
-
-        if (options.CommitRows is < 100 or > 1_000_000)
-        {
-            failures.Add($"Import:CommitRows: '{options.CommitRows}' deve estar entre 100 e 1000000 (linhas por transação).");
-        }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
+
+[OptionsValidator]
+internal sealed partial class ImportOptionsValidator : IValidateOptions<ImportOptions>;

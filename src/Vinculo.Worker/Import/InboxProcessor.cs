@@ -37,7 +37,7 @@ public sealed class InboxProcessor
         ImportStore store,
         ConsentLedger ledger,
         IOptions<ImportOptions> options,
-        IOptions<PhonesOptions> phoneOptions,
+        PhoneClassifier phones,
         IOptions<SchedulerOptions> scheduler,
         ILogger<InboxProcessor> logger)
     {
@@ -45,7 +45,7 @@ public sealed class InboxProcessor
         this.options = options.Value;
         this.scheduler = scheduler.Value;
         this.logger = logger;
-        phones = new PhoneClassifier(new PhoneOptions { DefaultRegion = phoneOptions.Value.DefaultRegion, DefaultAreaCode = phoneOptions.Value.DefaultAreaCode });
+        this.phones = phones;
         chats = new ChatImporter(store, new ChatExportParser(phones), ledger);
         contacts = new ContactCsvImporter(store, ledger);
         suppressions = new SuppressionImporter(store);

@@ -1,9 +1,11 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
+using Vinculo.Hosting;
 
 namespace Vinculo.Phones;
 
 /// <summary>The <c>Phones</c> section: how raw numbers are read and how often they are checked again.</summary>
-public sealed class PhonesOptions
+public sealed class PhonesOptions : ISettingsSection, IValidatableObject
 {
     public const string Section = "Phones";
 
@@ -14,12 +16,15 @@ public sealed class PhonesOptions
     public string? DefaultAreaCode { get; set; }
 
     /// <summary>A classification older than this is done again.</summary>
+    [SettingRange(1, 3650)]
     public int RevalidateAfterDays { get; set; } = 30;
 
     /// <summary>Undeliverable reports (WhatsApp error 131026) after which a number is <c>unreachable</c>.</summary>
+    [SettingRange(1, 100)]
     public int UnreachableAfterFailures { get; set; } = 2;
 
     /// <summary>Contacts read, classified and written per batch.</summary>
+    [SettingRange(100, 200_000)]
     public int BatchSize { get; set; } = 20_000;
 
     /// <summary>
@@ -28,51 +33,32 @@ public sealed class PhonesOptions
     /// tests lower it to reach that path with a small base.
     /// </summary>
     internal long LargeRewriteRows { get; set; } = RevalidatePhonesJob.LargeRewriteRows;
-}
 
-internal sealed class PhonesOptionsValidator : IValidateOptions<PhonesOptions>
-{
-    public ValidateOptionsResult Validate(string? name, PhonesOptions options)
+    string ISettingsSection.SectionName => Section;
+
+    /// <summary>What the classifier needs of this section.</summary>
+    public PhoneOptions ClassifierOptions => new() { DefaultRegion = DefaultRegion, DefaultAreaCode = DefaultAreaCode };
+
+    /// <summary>The region and the area code, as the classifier would read them.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        var failures = new List<string>();
-        try
+        var problems = PhoneClassifier.Check(ClassifierOptions);
+        if (problems.Contains(PhoneOptionsProblem.UnknownRegion))
         {
-            _ = new PhoneClassifier(new PhoneOptions { DefaultRegion = options.DefaultRegion });
-        }
-        catch (ArgumentException)
-        {
-            failures.Add($"Phones:DefaultRegion: '{options.DefaultRegion}' não é uma região reconhecida (use um código ISO como BR).");
+            yield return SettingProblem.At($"{Section}:{nameof(DefaultRegion)}", $"'{DefaultRegion}' não é uma região reconhecida (use um código ISO como BR).");
         }
 
-        if (options.DefaultAreaCode is not null)
+        if (problems.Contains(PhoneOptionsProblem.NotAnAreaCode))
         {
-            try
-            {
-                _ = new PhoneClassifier(new PhoneOptions { DefaultRegion = options.DefaultRegion, DefaultAreaCode = options.DefaultAreaCode });
-            }
-            catch (ArgumentException)
-            {
-                failures.Add(string.Equals(options.DefaultRegion, "BR", StringComparison.OrdinalIgnoreCase)
-                    ? $"Phones:DefaultAreaCode: '{options.DefaultAreaCode}' não é um DDD válido (ex.: 11)."
-                    : $"Phones:DefaultAreaCode: '{options.DefaultAreaCode}' só se aplica quando Phones:DefaultRegion é BR.");
-            }
+            yield return SettingProblem.At($"{Section}:{nameof(DefaultAreaCode)}", $"'{DefaultAreaCode}' não é um DDD válido (ex.: 11).");
         }
-
-        if (options.RevalidateAfterDays is < 1 or > 3650)
+        else if (problems.Contains(PhoneOptionsProblem.AreaCodeOutsideBrazil))
         {
-            failures.Add($"Phones:RevalidateAfterDays: '{options.RevalidateAfterDays}' deve estar entre 1 e 3650.");
+            yield return SettingProblem.At($"{Section}:{nameof(DefaultAreaCode)}", $"'{DefaultAreaCode}' só se aplica quando Phones:DefaultRegion é BR.");
         }
-
-        if (options.UnreachableAfterFailures is < 1 or > 100)
-        {
-            failures.Add($"Phones:UnreachableAfterFailures: '{options.UnreachableAfterFailures}' deve estar entre 1 e 100.");
-        }
-
-        if (options.BatchSize is < 100 or > 200_000)
-        {
-            failures.Add($"Phones:BatchSize: '{options.BatchSize}' deve estar entre 100 e 200000.");
-        }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
+
+/// <summary>The <c>Phones</c> rules: the ranges on <see cref="PhonesOptions"/>' settings and its own checks.</summary>
+[OptionsValidator]
+internal sealed partial class PhonesOptionsValidator : IValidateOptions<PhonesOptions>;

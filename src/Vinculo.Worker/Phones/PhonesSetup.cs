@@ -12,6 +12,8 @@ public static class PhonesSetup
     public static IHostApplicationBuilder AddVinculoPhones(this IHostApplicationBuilder builder)
     {
         builder.Services.AddVinculoOptions<PhonesOptions, PhonesOptionsValidator>(PhonesOptions.Section);
+        // One classifier for the process, from the validated settings: it holds compiled patterns and is thread-safe.
+        builder.Services.AddSingleton(sp => new PhoneClassifier(sp.GetRequiredService<IOptions<PhonesOptions>>().Value.ClassifierOptions));
         builder.Services.AddSingleton<PhoneStore>();
         builder.Services.AddSingleton<ISqlStatements>(sp => sp.GetRequiredService<PhoneStore>());
         builder.Services.AddVinculoJob<RevalidatePhonesJob>(

@@ -10,7 +10,7 @@ namespace Vinculo.Phones;
 /// (reading and classifying the next batch while the previous one is written), then marks numbers
 /// shared by several live contacts as duplicates of the oldest. <c>phone_raw</c> is never written.
 /// </summary>
-public sealed class RevalidatePhonesJob(PhoneStore store, IOptions<PhonesOptions> phones, IOptions<SchedulerOptions> scheduler) : IVinculoJob
+public sealed class RevalidatePhonesJob(PhoneStore store, PhoneClassifier classifier, IOptions<PhonesOptions> phones, IOptions<SchedulerOptions> scheduler) : IVinculoJob
 {
     public const string Key = JobCatalog.RevalidatePhones;
     public const string DefaultCron = "0 0 2 * * ?";
@@ -28,8 +28,6 @@ public sealed class RevalidatePhonesJob(PhoneStore store, IOptions<PhonesOptions
 
     public async Task<JobResult> RunAsync(JobRunContext context, CancellationToken cancellationToken)
     {
-        var options = phones.Value;
-        var classifier = new PhoneClassifier(new PhoneOptions { DefaultRegion = options.DefaultRegion, DefaultAreaCode = options.DefaultAreaCode });
         var tally = new PhoneTally();
         var watch = System.Diagnostics.Stopwatch.StartNew();
         // Also rebuilds the index a run that died in the middle of a large rewrite left dropped.

@@ -1,10 +1,11 @@
-using System.Globalization;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
+using Vinculo.Hosting;
 
 namespace Vinculo.Planning;
 
 /// <summary>The <c>Messaging</c> section: what <c>plan-messages</c> may queue, for whom, and when.</summary>
-public sealed class MessagingOptions
+public sealed class MessagingOptions : ISettingsSection, IValidatableObject
 {
     public const string Section = "Messaging";
 
@@ -12,12 +13,15 @@ public sealed class MessagingOptions
     public const int MaxDailyLimit = 1_000_000;
 
     /// <summary>No message to a number within this many days (before or after) of another one.</summary>
+    [SettingRange(1, FrequencyCap.MaxDays, ErrorMessage = "'{0}' deve estar entre {1} e {2} dias.")]
     public int FrequencyCapDays { get; set; } = FrequencyCap.DefaultDays;
 
     /// <summary>A person's best content is queued only when its relevance reaches this (0–1).</summary>
+    [SettingRange(0.0, 1.0, ErrorMessage = "'{0}' deve ser um número entre 0 e 1 (ex.: 0.35).")]
     public double MinRelevance { get; set; } = 0.35;
 
     /// <summary>Business-initiated messages per send day, all contents together; the most relevant go first.</summary>
+    [SettingRange(1, MaxDailyLimit)]
     public int DailyLimit { get; set; } = 250;
 
     /// <summary>The hour (0–23, in the contact's zone) of people whose habit is not known yet.</summary>
@@ -36,6 +40,7 @@ public sealed class MessagingOptions
     public RelevanceWeights Weights { get; set; } = new();
 
     /// <summary>Contacts read and evaluated per batch.</summary>
+    [SettingRange(100, 100_000)]
     public int BatchSize { get; set; } = 10_000;
 
     /// <summary>The window and blocked dates, parsed; throws when invalid (the start-up check reports it first).</summary>
@@ -45,41 +50,23 @@ public sealed class MessagingOptions
             : throw new OptionsValidationException(Section, typeof(MessagingOptions), errors);
 
     public HabitualHourOptions HourOptions => new() { DefaultHour = DefaultHour };
-}
 
-internal sealed class MessagingOptionsValidator : IValidateOptions<MessagingOptions>
-{
-    public ValidateOptionsResult Validate(string? name, MessagingOptions options)
+    string ISettingsSection.SectionName => Section;
+
+    /// <summary>The rules of the planning core, which name their settings themselves.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        var failures = new List<string>();
-        if (options.FrequencyCapDays is < 1 or > FrequencyCap.MaxDays)
-        {
-            failures.Add($"Messaging:FrequencyCapDays: '{options.FrequencyCapDays}' deve estar entre 1 e {FrequencyCap.MaxDays} dias.");
-        }
-
-        if (!(options.MinRelevance is >= 0 and <= 1))
-        {
-            failures.Add($"Messaging:MinRelevance: '{options.MinRelevance.ToString(CultureInfo.InvariantCulture)}' deve ser um número entre 0 e 1 (ex.: 0.35).");
-        }
-
-        if (options.DailyLimit is < 1 or > MessagingOptions.MaxDailyLimit)
-        {
-            failures.Add($"Messaging:DailyLimit: '{options.DailyLimit}' deve estar entre 1 e {MessagingOptions.MaxDailyLimit}.");
-        }
-
-        failures.AddRange(options.HourOptions.Validate());
-        if (!SendWindow.TryParse(options.SendWindow, options.BlockedDates, out _, out var windowErrors))
+        var failures = new List<string>(HourOptions.Validate());
+        if (!Planning.SendWindow.TryParse(SendWindow, BlockedDates, out _, out var windowErrors))
         {
             failures.AddRange(windowErrors);
         }
 
-        failures.AddRange(MessageRenderer.ValidateFooter(options.OptOutFooter));
-        failures.AddRange((options.Weights ?? new RelevanceWeights()).Validate());
-        if (options.BatchSize is < 100 or > 100_000)
-        {
-            failures.Add($"Messaging:BatchSize: '{options.BatchSize}' deve estar entre 100 e 100000.");
-        }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        failures.AddRange(MessageRenderer.ValidateFooter(OptOutFooter));
+        failures.AddRange((Weights ?? new RelevanceWeights()).Validate());
+        return failures.Select(failure => new ValidationResult(failure));
     }
 }
+
+[OptionsValidator]
+internal sealed partial class MessagingOptionsValidator : IValidateOptions<MessagingOptions>;

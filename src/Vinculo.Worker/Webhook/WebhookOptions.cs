@@ -1,10 +1,12 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
+using Vinculo.Hosting;
 
 namespace Vinculo.Webhook;
 
 /// <summary>The <c>Webhook</c> section: whether the worker receives Meta's WhatsApp webhook itself, where, and with which secrets.</summary>
-public sealed partial class WebhookOptions
+public sealed partial class WebhookOptions : ISettingsSection, IValidatableObject
 {
     public const string Section = "Webhook";
 
@@ -40,6 +42,7 @@ public sealed partial class WebhookOptions
     public string? AppSecret { get; set; }
 
     /// <summary>The largest body accepted; a larger one is refused with 413 (Meta's payloads are a few kilobytes).</summary>
+    [SettingRange(SmallestMaxBodyBytes, LargestMaxBodyBytes, ErrorMessage = "'{0}' deve estar entre {1} e {2} (16 MiB); o padrão é 1048576.")]
     public int MaxBodyBytes { get; set; } = DefaultMaxBodyBytes;
 
     /// <summary>The URLs of <see cref="Urls"/>, blanks removed.</summary>
@@ -48,60 +51,52 @@ public sealed partial class WebhookOptions
     /// <summary>Letters, digits and <c>. _ ~ - /</c>: a plain path, never a route template or a query.</summary>
     [GeneratedRegex(@"^/[A-Za-z0-9._~/-]*$", RegexOptions.CultureInvariant)]
     internal static partial Regex PathForm();
-}
 
-internal sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
-{
-    public ValidateOptionsResult Validate(string? name, WebhookOptions options)
+    string ISettingsSection.SectionName => Section;
+
+    /// <summary>The addresses, the path, and the secrets the webhook needs once enabled.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        var failures = new List<string>();
-        var urls = options.UrlList;
+        var urls = UrlList;
         if (urls.Count == 0)
         {
-            failures.Add($"Webhook:Urls: vazio; indique ao menos um endereço http(s) onde escutar (padrão: {WebhookOptions.DefaultUrls}; vários separados por ';').");
+            yield return SettingProblem.At("Webhook:Urls", $"vazio; indique ao menos um endereço http(s) onde escutar (padrão: {DefaultUrls}; vários separados por ';').");
         }
 
         foreach (var url in urls)
         {
             if (UrlProblem(url) is { } problem)
             {
-                failures.Add($"Webhook:Urls: '{url}' {problem} (ex.: {WebhookOptions.DefaultUrls}; vários separados por ';').");
+                yield return SettingProblem.At("Webhook:Urls", $"'{url}' {problem} (ex.: {DefaultUrls}; vários separados por ';').");
             }
         }
 
-        if (string.IsNullOrEmpty(options.Path) || !WebhookOptions.PathForm().IsMatch(options.Path))
+        if (string.IsNullOrEmpty(Path) || !PathForm().IsMatch(Path))
         {
-            failures.Add($"Webhook:Path: '{options.Path}' deve começar com '/' e ter só letras, números e . _ ~ - / (padrão: {WebhookOptions.DefaultPath}).");
+            yield return SettingProblem.At("Webhook:Path", $"'{Path}' deve começar com '/' e ter só letras, números e . _ ~ - / (padrão: {DefaultPath}).");
         }
-        else if (string.Equals(options.Path.TrimEnd('/'), WebhookOptions.HealthPath, StringComparison.OrdinalIgnoreCase))
+        else if (string.Equals(Path.TrimEnd('/'), HealthPath, StringComparison.OrdinalIgnoreCase))
         {
-            failures.Add($"Webhook:Path: '{options.Path}' é o caminho da verificação de saúde; escolha outro (padrão: {WebhookOptions.DefaultPath}).");
-        }
-
-        if (options.MaxBodyBytes is < WebhookOptions.SmallestMaxBodyBytes or > WebhookOptions.LargestMaxBodyBytes)
-        {
-            failures.Add($"Webhook:MaxBodyBytes: '{options.MaxBodyBytes}' deve estar entre {WebhookOptions.SmallestMaxBodyBytes} e {WebhookOptions.LargestMaxBodyBytes} (16 MiB); o padrão é {WebhookOptions.DefaultMaxBodyBytes}.");
+            yield return SettingProblem.At("Webhook:Path", $"'{Path}' é o caminho da verificação de saúde; escolha outro (padrão: {DefaultPath}).");
         }
 
-        if (options.Enabled)
+        if (Enabled)
         {
             // Neither value is ever echoed: both are secrets.
-            if (string.IsNullOrWhiteSpace(options.VerifyToken))
+            if (string.IsNullOrWhiteSpace(VerifyToken))
             {
-                failures.Add("Webhook:VerifyToken: obrigatório com Webhook:Enabled=true; é o 'Verify token' que você escolhe ao cadastrar a URL de callback no App Dashboard da Meta (WhatsApp > Configuration); defina a variável de ambiente VINCULO_Webhook__VerifyToken.");
+                yield return SettingProblem.At("Webhook:VerifyToken", "obrigatório com Webhook:Enabled=true; é o 'Verify token' que você escolhe ao cadastrar a URL de callback no App Dashboard da Meta (WhatsApp > Configuration); defina a variável de ambiente VINCULO_Webhook__VerifyToken.");
             }
 
-            if (string.IsNullOrWhiteSpace(options.AppSecret))
+            if (string.IsNullOrWhiteSpace(AppSecret))
             {
-                failures.Add("Webhook:AppSecret: obrigatório com Webhook:Enabled=true; é o 'App secret' do app no App Dashboard da Meta (App settings > Basic); defina a variável de ambiente VINCULO_Webhook__AppSecret (nunca num arquivo versionado).");
+                yield return SettingProblem.At("Webhook:AppSecret", "obrigatório com Webhook:Enabled=true; é o 'App secret' do app no App Dashboard da Meta (App settings > Basic); defina a variável de ambiente VINCULO_Webhook__AppSecret (nunca num arquivo versionado).");
             }
-            else if (options.AppSecret.Any(char.IsWhiteSpace))
+            else if (AppSecret.Any(char.IsWhiteSpace))
             {
-                failures.Add("Webhook:AppSecret: o segredo contém espaços ou quebras de linha; copie-o de novo do App Dashboard da Meta (App settings > Basic).");
+                yield return SettingProblem.At("Webhook:AppSecret", "o segredo contém espaços ou quebras de linha; copie-o de novo do App Dashboard da Meta (App settings > Basic).");
             }
         }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
     /// <summary>What is wrong with one URL for Kestrel, or null.</summary>
@@ -125,3 +120,6 @@ internal sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
         return null;
     }
 }
+
+[OptionsValidator]
+internal sealed partial class WebhookOptionsValidator : IValidateOptions<WebhookOptions>;

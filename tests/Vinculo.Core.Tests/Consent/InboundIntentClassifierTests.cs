@@ -404,25 +404,38 @@ public sealed class InboundIntentClassifierTests
     }
 
     [Theory]
-    [InlineData(new string[0], null, "Consent:OptOutKeywords")]
-    [InlineData(null, new string[0], "Consent:OptInKeywords")]
-    [InlineData(new[] { "sair", "   " }, null, "Consent:OptOutKeywords")]
-    [InlineData(new[] { "sair", "🙏!!" }, null, "Consent:OptOutKeywords")]
-    [InlineData(null, new[] { "" }, "Consent:OptInKeywords")]
-    [InlineData(new[] { "sair", "Sim" }, null, "Consent:OptInKeywords")]
-    public void Constructor_RejectsUnusableKeywords_NamingTheSetting(string[]? optOut, string[]? optIn, string setting)
+    [InlineData(new string[0], null, KeywordList.OptOut, KeywordProblemKind.EmptyList)]
+    [InlineData(null, new string[0], KeywordList.OptIn, KeywordProblemKind.EmptyList)]
+    [InlineData(new[] { "sair", "   " }, null, KeywordList.OptOut, KeywordProblemKind.Blank)]
+    [InlineData(new[] { "sair", "🙏!!" }, null, KeywordList.OptOut, KeywordProblemKind.Blank)]
+    [InlineData(null, new[] { "" }, KeywordList.OptIn, KeywordProblemKind.Blank)]
+    [InlineData(new[] { "sair", "Sim" }, null, KeywordList.OptIn, KeywordProblemKind.InBothLists)]
+    public void Constructor_RejectsUnusableKeywords_NamingTheList(string[]? optOut, string[]? optIn, KeywordList list, KeywordProblemKind kind)
     {
-        var error = Assert.Throws<ArgumentException>(() => new InboundIntentClassifier(new InboundIntentOptions { OptOutKeywords = optOut, OptInKeywords = optIn }));
-        Assert.StartsWith(setting + ":", error.Message, StringComparison.Ordinal);
+        var options = new InboundIntentOptions { OptOutKeywords = optOut, OptInKeywords = optIn };
+
+        var error = Assert.Throws<KeywordListsException>(() => new InboundIntentClassifier(options));
+
+        Assert.Equal((list, kind), (error.Problems[0].List, error.Problems[0].Kind));
+        Assert.Equal(error.Problems, InboundIntentClassifier.Check(options));
     }
 
     [Fact]
     public void Constructor_ReportsEveryProblemAtOnce()
     {
-        var error = Assert.Throws<ArgumentException>(() => new InboundIntentClassifier(new InboundIntentOptions { OptOutKeywords = ["sair", null!, "..."], OptInKeywords = [] }));
-        Assert.Contains("Consent:OptOutKeywords: o item 1", error.Message, StringComparison.Ordinal);
-        Assert.Contains("Consent:OptOutKeywords: o item 2 ('...')", error.Message, StringComparison.Ordinal);
-        Assert.Contains("Consent:OptInKeywords: a lista está vazia", error.Message, StringComparison.Ordinal);
+        var error = Assert.Throws<KeywordListsException>(() => new InboundIntentClassifier(new InboundIntentOptions { OptOutKeywords = ["sair", null!, "..."], OptInKeywords = [] }));
+        Assert.Contains(new KeywordProblem(KeywordList.OptOut, KeywordProblemKind.Blank, 1, null), error.Problems);
+        Assert.Contains(new KeywordProblem(KeywordList.OptOut, KeywordProblemKind.Blank, 2, "..."), error.Problems);
+        Assert.Contains(new KeywordProblem(KeywordList.OptIn, KeywordProblemKind.EmptyList, null, null), error.Problems);
+    }
+
+    [Fact]
+    public void Check_FindsNothingWrongWithTheDefaults_OrAnOverlapOnlyInSpelling()
+    {
+        Assert.Empty(InboundIntentClassifier.Check(new InboundIntentOptions()));
+        Assert.Equal(
+            [new KeywordProblem(KeywordList.OptIn, KeywordProblemKind.InBothLists, null, "nao quero")],
+            InboundIntentClassifier.Check(new InboundIntentOptions { OptOutKeywords = ["Não quero"], OptInKeywords = ["sim", "NÃO QUERO!"] }));
     }
 
     [Fact]

@@ -233,6 +233,26 @@ public sealed class PhoneClassifierTests
         Assert.Contains("DefaultAreaCode", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("BR", null, new PhoneOptionsProblem[0])]
+    [InlineData(" br ", "21", new PhoneOptionsProblem[0])]
+    [InlineData("PT", "  ", new PhoneOptionsProblem[0])]
+    [InlineData("XX", null, new[] { PhoneOptionsProblem.UnknownRegion })]
+    [InlineData("XX", "11", new[] { PhoneOptionsProblem.UnknownRegion, PhoneOptionsProblem.AreaCodeOutsideBrazil })]
+    [InlineData("PT", "11", new[] { PhoneOptionsProblem.AreaCodeOutsideBrazil })]
+    [InlineData("BR", "20", new[] { PhoneOptionsProblem.NotAnAreaCode })]
+    [InlineData("BR", "(11)", new[] { PhoneOptionsProblem.NotAnAreaCode })]
+    public void Check_SaysWhatMakesTheOptionsUnusable_WithoutBuildingAClassifier(string region, string? areaCode, PhoneOptionsProblem[] expected)
+    {
+        var options = new PhoneOptions { DefaultRegion = region, DefaultAreaCode = areaCode };
+
+        Assert.Equal(expected, PhoneClassifier.Check(options));
+        if (expected.Length > 0)
+        {
+            Assert.Throws<ArgumentException>(() => new PhoneClassifier(options));
+        }
+    }
+
     [Fact]
     public void Constructor_RejectsNullOptions() =>
         Assert.Throws<ArgumentNullException>(() => new PhoneClassifier(null!));
