@@ -55,12 +55,13 @@ public sealed class PlanMessagesJob(
         tally.Phase("contents", watch);
 
         var scorer = new RelevanceScorer(options.Weights);
+        var zones = new ZoneResolver(businessZone);
         var planner = new NightPlanner(
-            window, scorer, options.HourOptions, businessZone, contents,
+            window, scorer, options.HourOptions, zones.Resolve, contents,
             options.FrequencyCapDays, consent.Value.MaxIdleDays, options.MinRelevance, day, now);
         var selection = new DailySelection((int)Math.Max(0, tally.DailyLimit - tally.AlreadyPlanned), renderer);
         await StreamAsync(planner, selection, tally, options.BatchSize, now, context.Progress, cancellationToken);
-        tally.UnknownZones = planner.UnknownZones;
+        tally.UnknownZones = zones.Unknown;
         tally.Selected(selection);
 
         watch.Restart();
