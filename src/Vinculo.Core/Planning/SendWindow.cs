@@ -71,9 +71,10 @@ public readonly record struct SendTimeCheck(SendTimeStatus Status, SendDayStatus
 /// window, a 00:00 habit sends at 09:xx and a 23:00 habit at 17:xx). Within that hour, a minute offset fixed per contact
 /// (<see cref="MinuteOffset"/>) spreads the sends so that they do not all start on the hour; when less than an hour is
 /// left before the close, the offset is folded into what is left, so a slot is always inside the window.</para>
-/// <para>Local times are converted with the zone's own rules. Brazil has kept no daylight saving since 2019, but contacts
-/// abroad may: a local time skipped by a jump forward moves to the next minute that exists (or the last one before it,
-/// if the window ends first), and a local time that happens twice is taken at its first occurrence.</para>
+/// <para>Local times are converted with the zone's own rules (<see cref="LocalToUtc.Exact"/>). Brazil has kept no daylight
+/// saving since 2019, but contacts abroad may: a local time skipped by a jump forward moves to the next minute that exists
+/// (or the last one before it, if the window ends first), and a local time that happens twice is taken at its first
+/// occurrence.</para>
 /// </remarks>
 public sealed partial class SendWindow
 {
@@ -366,42 +367,16 @@ public sealed partial class SendWindow
 
     private bool IsWindowDay(DayOfWeek day) => (_dayMask & (1 << (int)day)) != 0;
 
+    /// <summary>The slot at a minute of the contact's day (<see cref="LocalToUtc.Exact"/>); null when a jump skipped that minute.</summary>
     private static SendSlot? TryAt(DateOnly localDay, int minuteOfDay, TimeZoneInfo zone)
     {
         var time = new TimeOnly(minuteOfDay / 60, minuteOfDay % 60);
-        var local = localDay.ToDateTime(time, DateTimeKind.Unspecified);
-        if (zone.IsInvalidTime(local))
-        {
-            return null;
-        }
-
-        TimeSpan offset;
-        if (zone.IsAmbiguousTime(local))
-        {
-            // The first occurrence is the one with the larger offset (before the clocks went back).
-            offset = TimeSpan.MinValue;
-            foreach (var candidate in zone.GetAmbiguousTimeOffsets(local))
-            {
-                offset = candidate > offset ? candidate : offset;
-            }
-        }
-        else
-        {
-            offset = zone.GetUtcOffset(local);
-        }
-
-        var at = new DateTimeOffset(local, offset).ToUniversalTime();
-        // A day a zone skipped whole (Samoa's 2011-12-30) is not reported invalid by every time-zone source: a local
-        // time exists only when the instant shows it again on the zone's clock.
-        return TimeZoneInfo.ConvertTime(at, zone).DateTime == local ? new SendSlot(SendDayStatus.Open, at, time) : null;
+        return LocalToUtc.Exact(localDay.ToDateTime(time), zone) is { } at ? new SendSlot(SendDayStatus.Open, at, time) : null;
     }
 
     /// <summary>The later instant of a local time the clocks going back show twice; null for any other local time.</summary>
-    private static DateTimeOffset? SecondOccurrence(DateOnly localDay, int minuteOfDay, TimeZoneInfo zone)
-    {
-        var local = localDay.ToDateTime(new TimeOnly(minuteOfDay / 60, minuteOfDay % 60), DateTimeKind.Unspecified);
-        return zone.IsAmbiguousTime(local) ? new DateTimeOffset(local, zone.GetAmbiguousTimeOffsets(local).Min()).ToUniversalTime() : null;
-    }
+    private static DateTimeOffset? SecondOccurrence(DateOnly localDay, int minuteOfDay, TimeZoneInfo zone) =>
+        LocalToUtc.SecondOccurrence(localDay.ToDateTime(new TimeOnly(minuteOfDay / 60, minuteOfDay % 60)), zone);
 
     /// <summary>SplitMix64's finaliser: consecutive ids land on unrelated minutes.</summary>
     private static ulong Mix(long value)

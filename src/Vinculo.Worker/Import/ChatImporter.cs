@@ -129,7 +129,7 @@ internal sealed class ChatImporter(ImportStore store, ChatExportParser parser, C
                 cancellationToken.ThrowIfCancellationRequested();
                 batch.Add(new ReadMessage(
                     KeyPrefix + message.NaturalKey,
-                    ToUtc(message.LocalTime, zone),
+                    LocalToUtc.Recorded(message.LocalTime, zone),
                     kind == ChatKind.Group ? message.Sender : null,
                     message.MentionedPhones));
                 if (batch.Count == BatchSize)
@@ -146,17 +146,6 @@ internal sealed class ChatImporter(ImportStore store, ChatExportParser parser, C
         {
             batches.Complete(e);
         }
-    }
-
-    /// <summary>
-    /// A local time as the exporting phone wrote it, read in <c>Scheduler:TimeZone</c>. A time that a daylight-saving
-    /// change skipped is read with the offset before the change; one that it repeated, as its first occurrence.
-    /// </summary>
-    internal static DateTimeOffset ToUtc(DateTime local, TimeZoneInfo zone)
-    {
-        var unspecified = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
-        var offset = zone.IsAmbiguousTime(unspecified) ? zone.GetAmbiguousTimeOffsets(unspecified).Max() : zone.GetUtcOffset(unspecified);
-        return new DateTimeOffset(unspecified, offset).ToUniversalTime();
     }
 
     /// <summary>

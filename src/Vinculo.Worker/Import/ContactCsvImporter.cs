@@ -287,13 +287,13 @@ internal static class ConsentTime
     private static readonly string[] Brazilian =
         ["dd/MM/yyyy", "d/M/yyyy", "dd/MM/yyyy HH:mm", "d/M/yyyy H:mm", "dd/MM/yyyy HH:mm:ss", "d/M/yyyy H:mm:ss"];
 
-    /// <summary>A time without a zone is local time in <paramref name="zone"/> (<c>Scheduler:TimeZone</c>).</summary>
+    /// <summary>A time without a zone is local time in <paramref name="zone"/> (<c>Scheduler:TimeZone</c>), read as <see cref="LocalToUtc.Recorded"/>.</summary>
     public static DateTimeOffset? Parse(string text, TimeZoneInfo zone)
     {
         var culture = CultureInfo.InvariantCulture;
         if (DateTime.TryParseExact(text, Brazilian, culture, DateTimeStyles.None, out var local))
         {
-            return ChatImporter.ToUtc(local, zone);
+            return LocalToUtc.Recorded(local, zone);
         }
 
         if (text.Length < 10 || !char.IsAsciiDigit(text[0]) || text[4] != '-')
@@ -307,6 +307,6 @@ internal static class ConsentTime
             return DateTimeOffset.TryParse(text, culture, DateTimeStyles.AdjustToUniversal, out var instant) ? instant.ToUniversalTime() : null;
         }
 
-        return DateTime.TryParse(text, culture, DateTimeStyles.None, out local) ? ChatImporter.ToUtc(local, zone) : null;
+        return DateTime.TryParse(text, culture, DateTimeStyles.None, out local) ? LocalToUtc.Recorded(local, zone) : null;
     }
 }

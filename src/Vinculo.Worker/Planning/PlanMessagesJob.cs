@@ -42,25 +42,26 @@ public sealed class PlanMessagesJob(
         var window = options.ParseWindow();
         var businessZone = scheduler.Value.TimeZoneInfo;
         var now = context.Now;
-        var day = SendDay(window, businessZone, now);
+        var day = PlanDay.For(window, businessZone, now);
         var tally = new PlanTally(day, options);
         var total = Stopwatch.StartNew();
 
         var watch = Stopwatch.StartNew();
         var renderer = new MessageRenderer(options.OptOutFooter);
         var contents = await ReadContentsAsync(day, renderer, tally, cancellationToken);
-        var (dayStart, dayEnd) = LocalDay(day, businessZone);
+        var (dayStart, dayEnd) = PlanDay.Bounds(day, businessZone);
         tally.AlreadyPlanned = await store.CountPlannedAsync(day, dayStart, dayEnd, cancellationToken);
         tally.DailyLimit = (await senderHealth.StateAsync(cancellationToken)).EffectiveDailyLimit(options.DailyLimit, dispatch.Value.FlaggedShare);
         tally.Phase("contents", watch);
 
         var scorer = new RelevanceScorer(options.Weights);
+        var zones = new ZoneResolver(businessZone);
         var planner = new NightPlanner(
-            window, scorer, options.HourOptions, businessZone, contents,
+            window, scorer, options.HourOptions, zones.Resolve, contents,
             options.FrequencyCapDays, consent.Value.MaxIdleDays, options.MinRelevance, day, now);
         var selection = new DailySelection((int)Math.Max(0, tally.DailyLimit - tally.AlreadyPlanned), renderer);
         await StreamAsync(planner, selection, tally, options.BatchSize, now, context.Progress, cancellationToken);
-        tally.UnknownZones = planner.UnknownZones;
+        tally.UnknownZones = zones.Unknown;
         tally.Selected(selection);
 
         watch.Restart();
@@ -75,36 +76,6 @@ public sealed class PlanMessagesJob(
 
         PlanningLog.Planned(logger, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), tally.Queued, tally.Eligible, tally.Scanned, total.Elapsed);
         return new JobResult(tally.Scanned, tally.Queued, tally.Detail());
-    }
-
-    /// <summary>
-    /// The first day on or after <paramref name="now"/>'s date in the business's zone on which the window opens, and
-    /// whose opening (in that zone) is still ahead: a run at 03:00 on a Monday plans that Monday, one at 20:00 the
-    /// next send day.
-    /// </summary>
-    internal static DateOnly SendDay(SendWindow window, TimeZoneInfo businessZone, DateTimeOffset now)
-    {
-        var day = window.NextSendDay(now, businessZone);
-        while (Opening(window, businessZone, day) <= now)
-        {
-            day = window.NextSendDay(day.AddDays(1));
-        }
-
-        return day;
-    }
-
-    private static DateTimeOffset Opening(SendWindow window, TimeZoneInfo zone, DateOnly day)
-    {
-        var local = day.ToDateTime(window.Start);
-        return new DateTimeOffset(local, zone.GetUtcOffset(local));
-    }
-
-    /// <summary>The send day from its first to its last instant in the business's zone (UTC).</summary>
-    private static (DateTimeOffset Start, DateTimeOffset End) LocalDay(DateOnly day, TimeZoneInfo zone)
-    {
-        var start = day.ToDateTime(TimeOnly.MinValue);
-        var end = day.AddDays(1).ToDateTime(TimeOnly.MinValue);
-        return (new DateTimeOffset(start, zone.GetUtcOffset(start)).ToUniversalTime(), new DateTimeOffset(end, zone.GetUtcOffset(end)).ToUniversalTime());
     }
 
     /// <summary>

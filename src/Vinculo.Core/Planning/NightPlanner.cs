@@ -4,7 +4,7 @@ using Vinculo.Consent;
 namespace Vinculo.Planning;
 
 /// <summary>Why a person gets no message tonight, or that they are a candidate; each person has exactly one.</summary>
-internal enum PlanOutcome
+public enum PlanOutcome
 {
     /// <summary>The number is on <c>suppression_list</c>.</summary>
     Suppressed,
@@ -32,18 +32,19 @@ internal enum PlanOutcome
 }
 
 /// <summary>A person's best content and when it would go out.</summary>
-internal sealed record PlanCandidate(PlanPerson Person, PlanContent Content, RelevanceScore Score, DateTimeOffset At, DateOnly Day);
+public sealed record PlanCandidate(PlanPerson Person, PlanContent Content, RelevanceScore Score, DateTimeOffset At, DateOnly Day);
 
 /// <summary>What the planner decided about one person: the outcome, the best content when there is one, and the hour to store.</summary>
 /// <param name="HourToStore">A habitual hour learned from the evidence that differs from <c>contacts.preferred_hour</c>, else null.</param>
-internal readonly record struct PersonDecision(PlanOutcome Outcome, PlanCandidate? Candidate, int? HourToStore);
+public readonly record struct PersonDecision(PlanOutcome Outcome, PlanCandidate? Candidate, int? HourToStore);
 
 /// <summary>
 /// The rules of SPEC section 5 for one person, on one night: the habitual hour, the slot in the person's zone,
-/// fresh consent at that instant, the rolling cap, and the best content by relevance. Pure apart from the time-zone
-/// cache; one instance serves one run on one thread.
+/// fresh consent at that instant, the rolling cap, and the best content by relevance. Pure: the caller looks time-zone
+/// ids up (<c>contacts.time_zone</c>, read in the business's zone when blank or unknown); one instance serves one run on
+/// one thread.
 /// </summary>
-internal sealed class NightPlanner
+public sealed class NightPlanner
 {
     /// <summary>Habitual-hour evidence and engagement look this far back.</summary>
     public const int LookbackDays = 180;
@@ -58,16 +59,17 @@ internal sealed class NightPlanner
     private readonly int capDays;
     private readonly int maxIdleDays;
     private readonly double minRelevance;
-    private readonly ZoneResolver zones;
+    private readonly Func<string?, TimeZoneInfo> zoneOf;
 
+    /// <param name="zoneOf">A person's zone from their <c>time_zone</c> as stored (null or blank included), called on this instance's thread.</param>
     public NightPlanner(
-        SendWindow window, RelevanceScorer scorer, HabitualHourOptions hourOptions, TimeZoneInfo businessZone, IReadOnlyList<PlanContent> contents,
+        SendWindow window, RelevanceScorer scorer, HabitualHourOptions hourOptions, Func<string?, TimeZoneInfo> zoneOf, IReadOnlyList<PlanContent> contents,
         int capDays, int maxIdleDays, double minRelevance, DateOnly day, DateTimeOffset now)
     {
         this.window = window;
         this.scorer = scorer;
         this.hourOptions = hourOptions;
-        zones = new ZoneResolver(businessZone);
+        this.zoneOf = zoneOf;
         this.contents = contents;
         ContentIds = contents.Select(c => c.ContentId).ToArray();
         this.capDays = capDays;
@@ -93,13 +95,10 @@ internal sealed class NightPlanner
     /// <summary>The night's contents: novelty needs to know, of these alone, which already went out to a person.</summary>
     public IReadOnlyList<long> ContentIds { get; }
 
-    /// <summary>Distinct <c>time_zone</c> values this machine does not know; their contacts are planned in <c>Scheduler:TimeZone</c>.</summary>
-    public int UnknownZones => zones.Unknown;
-
     /// <summary>Decides for a person who has at least one granted consent and is not suppressed, with the batch's signals read.</summary>
     public PersonDecision Decide(PlanPerson person)
     {
-        var zone = ZoneOf(person.TimeZone);
+        var zone = zoneOf(person.TimeZone);
         var (hour, hourToStore) = HourOf(person, zone);
         var slot = window.Schedule(Day, hour, zone, person.ContactId);
         if (!slot.IsScheduled || slot.At.Value <= Now)
@@ -307,8 +306,6 @@ internal sealed class NightPlanner
 
         return false;
     }
-
-    private TimeZoneInfo ZoneOf(string? id) => zones.Resolve(id);
 
     private static DateTimeOffset? Latest(DateTimeOffset? a, DateTimeOffset? b) =>
         a is null ? b : b is null ? a : a.Value >= b.Value ? a : b;

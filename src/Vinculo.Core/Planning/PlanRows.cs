@@ -3,7 +3,7 @@ using Vinculo.Consent;
 namespace Vinculo.Planning;
 
 /// <summary>One contact row whose consent may make its number messageable, and its own signs of life.</summary>
-internal sealed class ConsentHolder(long contactId, DateTimeOffset? lastInteractionAt, ConsentState consent)
+public sealed class ConsentHolder(long contactId, DateTimeOffset? lastInteractionAt, ConsentState consent)
 {
     public long ContactId { get; } = contactId;
 
@@ -18,7 +18,7 @@ internal sealed class ConsentHolder(long contactId, DateTimeOffset? lastInteract
 }
 
 /// <summary>A message already in <c>message_queue</c> for the person's number.</summary>
-internal readonly record struct QueuedMessage(long ContentId, string Status, DateTimeOffset ScheduledAt, DateTimeOffset? SentAt)
+public readonly record struct QueuedMessage(long ContentId, string Status, DateTimeOffset ScheduledAt, DateTimeOffset? SentAt)
 {
     public DateTimeOffset At => SentAt ?? ScheduledAt;
 
@@ -33,7 +33,7 @@ internal readonly record struct QueuedMessage(long ContentId, string Status, Dat
 /// <c>repaired</c>; the number's other rows are <c>duplicate</c>), the granted consents of every live row of that
 /// number, and the signals read for them in the batch.
 /// </summary>
-internal sealed class PlanPerson
+public sealed class PlanPerson
 {
     public long ContactId { get; init; }
 
@@ -149,10 +149,10 @@ internal sealed class PlanPerson
 /// Messages whose instant lies before this neither count for engagement nor can cap the send day: the earlier of
 /// <paramref name="RecentSince"/> and <c>Messaging:FrequencyCapDays</c> before the run (every slot lies after the run).
 /// </param>
-internal readonly record struct PlanWindows(DateTimeOffset RecentSince, DateTimeOffset MessagesSince);
+public readonly record struct PlanWindows(DateTimeOffset RecentSince, DateTimeOffset MessagesSince);
 
 /// <summary>An active content as the planner uses it.</summary>
-internal sealed record PlanContent(
+public sealed record PlanContent(
     long ContentId, string Name, PlannableContent Plannable, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, bool UsesProduct)
 {
     /// <summary>Whether the content may go out at <paramref name="at"/> (<c>starts_at</c> inclusive, <c>ends_at</c> exclusive).</summary>
@@ -160,4 +160,4 @@ internal sealed record PlanContent(
 }
 
 /// <summary>A content the planner will not send tonight, and why (for <c>job_runs.detail</c>).</summary>
-internal sealed record SkippedContent(long ContentId, string Name, string Problem);
+public sealed record SkippedContent(long ContentId, string Name, string Problem);

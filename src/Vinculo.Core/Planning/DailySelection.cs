@@ -1,7 +1,7 @@
 namespace Vinculo.Planning;
 
 /// <summary>A message chosen for the day, rendered.</summary>
-internal sealed record PlannedMessage(PlanCandidate Candidate, string Body)
+public sealed record PlannedMessage(PlanCandidate Candidate, string Body)
 {
     public long ContactId => Candidate.Person.ContactId;
 
@@ -15,7 +15,7 @@ internal sealed record PlannedMessage(PlanCandidate Candidate, string Body)
 /// duplicates yet). A candidate is rendered only when it would enter the selection; one that cannot be rendered is
 /// left out and counted, and the next best takes its place.
 /// </summary>
-internal sealed class DailySelection(int capacity, MessageRenderer renderer)
+public sealed class DailySelection(int capacity, MessageRenderer renderer)
 {
     private readonly SortedSet<PlannedMessage> ordered = new(BestFirst.Instance);
     private readonly Dictionary<string, PlannedMessage> byNumber = new(StringComparer.Ordinal);
