@@ -22,6 +22,20 @@ public sealed class CommandLineTests : IClassFixture<SqliteEngine>
     }
 
     [Fact]
+    public async Task Bench_IsNoVerbOfTheWorker_AndTheErrorNamesVinculoBench()
+    {
+        await using var db = await engine.CreateDatabaseAsync();
+
+        var result = await db.CliAsync(["bench", "--night", "1000"]);
+        var help = await db.CliAsync(["--help"]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("vinculo-bench", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(", bench,", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("bench", help.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UnknownJobKey_ExitsWithTwo_AndListsTheJobs()
     {
         await using var db = await engine.CreateDatabaseAsync();
