@@ -76,6 +76,13 @@ public static class VinculoCommandLine
     {
         var (verbArgs, configurationArgs) = SplitConfigurationOverrides(args);
         var root = commands(configurationArgs, context);
+        if (verbArgs.Count > 0 && verbArgs[0] == "bench" && root.Subcommands.Count > 0 && root.Subcommands.All(c => c.Name != "bench"))
+        {
+            // The measurements were once a verb of the worker: say where they went.
+            await context.Error.WriteLineAsync("O verbo bench não faz parte do vinculo: as medições são o programa vinculo-bench (veja o README, seção Bench).");
+            return BadUsage;
+        }
+
         var parse = root.Parse(verbArgs);
         if (parse.Errors.Count > 0)
         {
@@ -87,11 +94,6 @@ public static class VinculoCommandLine
             await context.Error.WriteLineAsync(root.Subcommands.Count == 0
                 ? "Use --help para ver o uso."
                 : $"Verbos válidos: {string.Join(", ", root.Subcommands.Select(c => c.Name))}. Use --help para ver o uso.");
-            if (root.Subcommands.Count > 0 && verbArgs.Count > 0 && verbArgs[0] == "bench")
-            {
-                await context.Error.WriteLineAsync("As medições de desempenho não fazem parte do vinculo: use o vinculo-bench (veja o README, \"Bench\").");
-            }
-
             return BadUsage;
         }
 

@@ -30,8 +30,7 @@ public sealed class CommandLineTests : IClassFixture<SqliteEngine>
         var help = await db.CliAsync(["--help"]);
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("vinculo-bench", result.Error, StringComparison.Ordinal);
-        Assert.DoesNotContain(", bench,", result.Error, StringComparison.Ordinal);
+        Assert.Equal("O verbo bench não faz parte do vinculo: as medições são o programa vinculo-bench (veja o README, seção Bench).", result.Error.Trim());
         Assert.DoesNotContain("bench", help.Output, StringComparison.Ordinal);
     }
 
