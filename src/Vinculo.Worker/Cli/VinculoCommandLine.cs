@@ -30,7 +30,16 @@ public static class VinculoCommandLine
     public static Task<int> InvokeAsync(string[] args) =>
         InvokeAsync(args, new CommandLineContext(Console.Out, Console.Error));
 
-    public static async Task<int> InvokeAsync(IReadOnlyList<string> args, CommandLineContext context)
+    public static Task<int> InvokeAsync(IReadOnlyList<string> args, CommandLineContext context) =>
+        InvokeAsync(args, context, (configurationArgs, verbContext) => BuildCommands(configurationArgs, RegisteredJobs(verbContext), verbContext));
+
+    /// <summary>
+    /// The command line of <c>vinculo</c>, or of a companion tool (<c>vinculo-bench</c>) with commands of its own built by
+    /// <paramref name="commands"/> from the configuration overrides and the located settings: the same location options,
+    /// configuration overrides, usage errors and exit codes.
+    /// </summary>
+    internal static async Task<int> InvokeAsync(
+        IReadOnlyList<string> args, CommandLineContext context, Func<IReadOnlyList<string>, CommandLineContext, RootCommand> commands)
     {
         var (rest, settingsFile, dataFolder, problem) = TakeLocationOptions(args);
         if (problem is not null)
@@ -52,7 +61,7 @@ public static class VinculoCommandLine
 
         try
         {
-            return await ParseAndInvokeAsync(rest, context with { Paths = paths });
+            return await ParseAndInvokeAsync(rest, context with { Paths = paths }, commands);
         }
         catch (InvalidDataException e)
         {
@@ -62,11 +71,18 @@ public static class VinculoCommandLine
         }
     }
 
-    private static async Task<int> ParseAndInvokeAsync(IReadOnlyList<string> args, CommandLineContext context)
+    private static async Task<int> ParseAndInvokeAsync(
+        IReadOnlyList<string> args, CommandLineContext context, Func<IReadOnlyList<string>, CommandLineContext, RootCommand> commands)
     {
         var (verbArgs, configurationArgs) = SplitConfigurationOverrides(args);
-        var jobs = RegisteredJobs(context);
-        var root = BuildCommands(configurationArgs, jobs, context);
+        var root = commands(configurationArgs, context);
+        if (verbArgs.Count > 0 && verbArgs[0] == "bench" && root.Subcommands.Count > 0 && root.Subcommands.All(c => c.Name != "bench"))
+        {
+            // The measurements were once a verb of the worker: say where they went.
+            await context.Error.WriteLineAsync("O verbo bench não faz parte do vinculo: as medições são o programa vinculo-bench (veja o README, seção Bench).");
+            return BadUsage;
+        }
+
         var parse = root.Parse(verbArgs);
         if (parse.Errors.Count > 0)
         {
@@ -75,7 +91,9 @@ public static class VinculoCommandLine
                 await context.Error.WriteLineAsync(error.Message);
             }
 
-            await context.Error.WriteLineAsync($"Verbos válidos: {string.Join(", ", root.Subcommands.Select(c => c.Name))}. Use --help para ver o uso.");
+            await context.Error.WriteLineAsync(root.Subcommands.Count == 0
+                ? "Use --help para ver o uso."
+                : $"Verbos válidos: {string.Join(", ", root.Subcommands.Select(c => c.Name))}. Use --help para ver o uso.");
             return BadUsage;
         }
 
@@ -106,19 +124,7 @@ public static class VinculoCommandLine
             "Vinculo: mantém saudável e dentro da LGPD a base de contatos de WhatsApp de um pequeno negócio. " +
             "Sem verbo, executa o agendador até ser interrompido (Ctrl+C ou SIGTERM).");
         root.SetAction((_, ct) => Guard(context, () => RunSchedulerAsync(configurationArgs, context, ct)));
-        // Taken out of the arguments before parsing (TakeLocationOptions); declared here so that --help shows them.
-        root.Options.Add(new Option<string>(ConfigOption)
-        {
-            Description = "Arquivo de configuração (padrão: appsettings.json na pasta atual, senão ao lado do executável).",
-            HelpName = "arquivo",
-            Recursive = true,
-        });
-        root.Options.Add(new Option<string>(DataOption)
-        {
-            Description = $"Pasta de dados: caminhos relativos (banco SQLite, entrada, saída) partem dela (padrão: {VinculoPaths.DataVariable}, senão a pasta do arquivo de configuração).",
-            HelpName = "pasta",
-            Recursive = true,
-        });
+        AddLocationOptions(root);
 
         var migrate = new Command("migrate", "Cria ou atualiza o esquema do banco de dados.");
         migrate.SetAction((_, ct) => Guard(context, () => MigrateAsync(configurationArgs, context, ct)));
@@ -132,167 +138,6 @@ public static class VinculoCommandLine
         var sweep = new Command("sweep", "Executa uma vez a sequência noturna: " + string.Join(", ", JobCatalog.NightlySequence) + ".") { nowOption };
         sweep.SetAction((parse, ct) => Guard(context, () => SweepAsync(parse.GetValue(nowOption), jobs, configurationArgs, context, ct)));
         root.Add(sweep);
-
-        var contactsOption = new Option<int>("--contacts")
-        {
-            Description = "Quantos contatos sintéticos gerar (padrão 100000).",
-            DefaultValueFactory = _ => 100_000,
-        };
-        contactsOption.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is < 1 or > 50_000_000)
-            {
-                result.AddError("--contacts: use um número entre 1 e 50000000.");
-            }
-        });
-        var consentsOption = new Option<int?>("--consents")
-        {
-            Description = "Em vez dos telefones, mede o expire-consents sobre esta quantidade de consentimentos sintéticos.",
-        };
-        consentsOption.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is < 1 or > 50_000_000)
-            {
-                result.AddError("--consents: use um número entre 1 e 50000000.");
-            }
-        });
-        var importLinesOption = new Option<int?>("--import-lines")
-        {
-            Description = "Em vez dos telefones, mede a importação de uma conversa sintética com este número de linhas (ex.: 1000000).",
-        };
-        importLinesOption.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is < 1 or > 100_000_000)
-            {
-                result.AddError("--import-lines: use um número entre 1 e 100000000.");
-            }
-        });
-        var planOption = new Option<int?>("--plan")
-        {
-            Description = "Em vez dos telefones, mede o plan-messages sobre esta quantidade de contatos sintéticos com histórico e 20 conteúdos.",
-        };
-        planOption.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is < 1 or > 50_000_000)
-            {
-                result.AddError("--plan: use um número entre 1 e 50000000.");
-            }
-        });
-        var dispatchOption = new Option<int?>("--dispatch")
-        {
-            Description = "Em vez dos telefones, mede o dispatch-messages: esta quantidade de mensagens devidas, enviadas a uma API local que imita a da Meta.",
-        };
-        dispatchOption.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is < 1 or > 10_000_000)
-            {
-                result.AddError("--dispatch: use um número entre 1 e 10000000.");
-            }
-        });
-        var latencyOption = new Option<int>("--latency")
-        {
-            Description = "Com --dispatch: quanto a API local demora para responder, em milissegundos (padrão 150).",
-            DefaultValueFactory = _ => 150,
-        };
-        latencyOption.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is < 0 or > 10_000)
-            {
-                result.AddError("--latency: use um número entre 0 e 10000 (milissegundos).");
-            }
-        });
-        var rateOption = new Option<double?>("--rate") { Description = "Com --dispatch: Dispatch:MessagesPerSecond (padrão: sem limite prático, 1000)." };
-        rateOption.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<double?>() is < 0.1 or > 1000)
-            {
-                result.AddError("--rate: use um número entre 0.1 e 1000.");
-            }
-        });
-        var concurrencyOption = new Option<int?>("--concurrency") { Description = "Com --dispatch: Dispatch:MaxConcurrency (padrão: o bastante para a taxa e a latência)." };
-        concurrencyOption.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is < 1 or > 256)
-            {
-                result.AddError("--concurrency: use um número entre 1 e 256.");
-            }
-        });
-        var inboundOption = new Option<int?>("--inbound")
-        {
-            Description = "Em vez dos telefones, mede o process-inbound: esta quantidade de mensagens recebidas e o dobro de status de entrega.",
-        };
-        inboundOption.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is < 1 or > 10_000_000)
-            {
-                result.AddError("--inbound: use um número entre 1 e 10000000.");
-            }
-        });
-        var webhookOption = new Option<int?>("--webhook")
-        {
-            Description = "Em vez dos telefones, mede o webhook: esta quantidade de POSTs assinados, com o process-inbound rodando ao mesmo tempo.",
-        };
-        webhookOption.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is < 1 or > 10_000_000)
-            {
-                result.AddError("--webhook: use um número entre 1 e 10000000.");
-            }
-        });
-        var nightOption = new Option<int?>("--night")
-        {
-            Description = "Em vez dos telefones, mede uma noite inteira (revalidate-phones, expire-consents, plan-messages, o envio do dia e as respostas) sobre esta quantidade de contatos com histórico.",
-        };
-        nightOption.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is < 1 or > 50_000_000)
-            {
-                result.AddError("--night: use um número entre 1 e 50000000.");
-            }
-        });
-        var historyYearsOption = new Option<int>("--history-years")
-        {
-            Description = "Com --night: quantos anos de histórico cada base tem (padrão 3).",
-            DefaultValueFactory = _ => 3,
-        };
-        historyYearsOption.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is < 1 or > 20)
-            {
-                result.AddError("--history-years: use um número entre 1 e 20.");
-            }
-        });
-        var erasureOption = new Option<int?>("--erasure")
-        {
-            Description = "Em vez dos telefones, mede esta quantidade de pedidos de exclusão (LGPD) numa base de um milhão de contatos.",
-        };
-        erasureOption.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is < 1 or > 50_000)
-            {
-                result.AddError("--erasure: use um número entre 1 e 50000.");
-            }
-        });
-        var bench = new Command(
-            "bench",
-            "Mede a revalidação de telefones (ou, com --consents, a expiração de consentimentos; com --import-lines, a importação de conversas; com --plan, o planejamento de mensagens) numa base sintética, em um banco descartável do mesmo motor (a base configurada não é tocada).")
-        {
-            contactsOption, consentsOption, importLinesOption, planOption, dispatchOption, latencyOption, rateOption, concurrencyOption, inboundOption, webhookOption,
-            nightOption, historyYearsOption, erasureOption,
-        };
-        bench.SetAction((parse, ct) => Guard(context, () => (parse.GetValue(dispatchOption), parse.GetValue(inboundOption), parse.GetValue(webhookOption)) switch
-        {
-            _ when parse.GetValue(erasureOption) is { } erasures => ScratchBenchAsync(
-                configurationArgs, context, (services, hostFor, output) => Bench.ErasureBenchmark.RunAsync(services, hostFor, erasures, output, ct)),
-            _ when parse.GetValue(nightOption) is { } night => ScratchBenchAsync(
-                configurationArgs, context, (services, hostFor, output) => Bench.NightBenchmark.RunAsync(services, hostFor, night, parse.GetValue(historyYearsOption), output, ct)),
-            (null, null, { } posts) => ScratchBenchAsync(configurationArgs, context, (services, hostFor, output) => Bench.WebhookBenchmark.RunAsync(services, hostFor, posts, output, ct)),
-            ({ } dispatch, _, _) => ScratchBenchAsync(configurationArgs, context, (services, hostFor, output) => Bench.DispatchBenchmark.RunAsync(
-                services, hostFor, dispatch, parse.GetValue(latencyOption), parse.GetValue(rateOption), parse.GetValue(concurrencyOption), output, ct)),
-            (_, { } inbound, _) => ScratchBenchAsync(configurationArgs, context, (services, hostFor, output) => Bench.InboundBenchmark.RunAsync(services, hostFor, inbound, output, ct)),
-            _ => BenchAsync(parse.GetValue(contactsOption), parse.GetValue(consentsOption), parse.GetValue(importLinesOption), parse.GetValue(planOption), configurationArgs, context, ct),
-        }));
-        root.Add(bench);
 
         var phoneOption = new Option<string>("--phone")
         {
@@ -315,6 +160,26 @@ public static class VinculoCommandLine
         return root;
     }
 
+    /// <summary>
+    /// Declares <c>--config</c> and <c>--data</c>, so that <c>--help</c> shows them: they are taken out of the arguments before
+    /// parsing (<see cref="TakeLocationOptions"/>).
+    /// </summary>
+    internal static void AddLocationOptions(RootCommand root)
+    {
+        root.Options.Add(new Option<string>(ConfigOption)
+        {
+            Description = "Arquivo de configuração (padrão: appsettings.json na pasta atual, senão ao lado do executável).",
+            HelpName = "arquivo",
+            Recursive = true,
+        });
+        root.Options.Add(new Option<string>(DataOption)
+        {
+            Description = $"Pasta de dados: caminhos relativos (banco SQLite, entrada, saída) partem dela (padrão: {VinculoPaths.DataVariable}, senão a pasta do arquivo de configuração).",
+            HelpName = "pasta",
+            Recursive = true,
+        });
+    }
+
     private static async Task<int> EraseAsync(string phone, DateTimeOffset? now, IReadOnlyList<string> configurationArgs, CommandLineContext context, CancellationToken ct)
     {
         using var host = BuildHost(configurationArgs, context, ClockFor(now));
@@ -332,66 +197,6 @@ public static class VinculoCommandLine
             ? $"Pedido {requestId}: nenhum contato com o número {masked}; o número entrou na lista de supressão e não receberá mensagens."
             : $"Pedido {requestId}: {outcome.Contacts} contato(s) com o número {masked} anonimizado(s); o número entrou na lista de supressão.");
         return Success;
-    }
-
-    private static async Task<int> BenchAsync(
-        int contacts, int? consents, int? importLines, int? plan, IReadOnlyList<string> configurationArgs, CommandLineContext context, CancellationToken ct)
-    {
-        await using var progress = ProgressFor(context);
-        using var host = BuildHost(configurationArgs, context, TimeProvider.System);
-        progress.Start(host.Services);
-        var scratchHosts = new List<IHost>();
-        try
-        {
-            IServiceProvider ScratchHost(string scratch)
-            {
-                var scratchHost = BuildHost([.. configurationArgs, $"--Database:ConnectionString={scratch}"], context, TimeProvider.System);
-                scratchHosts.Add(scratchHost);
-                return scratchHost.Services;
-            }
-
-            var output = progress.Output;
-            if (plan is { } people)
-            {
-                return await Bench.PlanBenchmark.RunAsync(host.Services, ScratchHost, people, output, ct);
-            }
-
-            return consents is { } count
-                ? await Bench.ConsentBenchmark.RunAsync(host.Services, ScratchHost, count, output, ct)
-                : importLines is { } lines
-                    ? await Bench.ImportBenchmark.RunAsync(host.Services, ScratchHost, lines, output, ct)
-                    : await Bench.PhoneBenchmark.RunAsync(host.Services, ScratchHost, contacts, output, ct);
-        }
-        finally
-        {
-            scratchHosts.ForEach(h => h.Dispose());
-        }
-    }
-
-    /// <summary>Runs a benchmark that builds hosts on scratch databases with settings and a clock of its own.</summary>
-    private static async Task<int> ScratchBenchAsync(
-        IReadOnlyList<string> configurationArgs, CommandLineContext context,
-        Func<IServiceProvider, Func<string, IReadOnlyList<string>, TimeProvider, IServiceProvider>, TextWriter, Task<int>> benchmark)
-    {
-        await using var progress = ProgressFor(context);
-        using var host = BuildHost(configurationArgs, context, TimeProvider.System);
-        progress.Start(host.Services);
-        var scratchHosts = new List<IHost>();
-        try
-        {
-            IServiceProvider ScratchHost(string scratch, IReadOnlyList<string> settings, TimeProvider clock)
-            {
-                var scratchHost = BuildHost([.. configurationArgs, $"--Database:ConnectionString={scratch}", .. settings], context, clock);
-                scratchHosts.Add(scratchHost);
-                return scratchHost.Services;
-            }
-
-            return await benchmark(host.Services, ScratchHost, progress.Output);
-        }
-        finally
-        {
-            scratchHosts.ForEach(h => h.Dispose());
-        }
     }
 
     private static async Task<int> RunSchedulerAsync(IReadOnlyList<string> configurationArgs, CommandLineContext context, CancellationToken ct)

@@ -156,27 +156,4 @@ public sealed class HabitualHourTests
                     Assert.True(distance <= 1 || result.Concentration < 1e-3, $"{mean} + {shift} min vs {rotatedMean}");
                 }
             }, iter: 5_000);
-
-    [Fact]
-    public void Compute_AllocatesNothing()
-    {
-        HourEvidence[] evidence = [At(9, 10, 3), At(9, 50, 30), At(10, 5, 300), At(23, 0, 1)];
-        var allocated = SteadyAllocation.Bytes(() => ComputeMany(evidence), out var sum);
-
-        Assert.Equal(0, allocated);
-        Assert.True(sum > 0);
-    }
-
-    /// <summary>Compiled optimised at once: a long loop in a method run once is otherwise replaced mid-run (OSR), which allocates.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static int ComputeMany(HourEvidence[] evidence)
-    {
-        var sum = 0;
-        for (var i = 0; i < 10_000; i++)
-        {
-            sum += HabitualHour.Compute(evidence.AsSpan(0, 1 + (i % 4)), Options).Hour;
-        }
-
-        return sum;
-    }
 }

@@ -252,28 +252,4 @@ public sealed class RelevanceScorerTests
             Assert.Equal(Math.Round(score.Total, 4, MidpointRounding.AwayFromZero), json.RootElement.GetProperty("total").GetDouble());
         }, iter: 20_000);
     }
-
-    [Fact]
-    public void Score_AllocatesNothing()
-    {
-        var contacts = new[] { Regular, Regular with { SentContentIds = new HashSet<long> { 7 } }, new ContactSignals() };
-        var contents = new[] { Coffee, Anything, Coffee with { Category = "Chás", Priority = 3 } };
-        var allocated = SteadyAllocation.Bytes(() => ScoreMany(contacts, contents), out var sum);
-
-        Assert.Equal(0, allocated);
-        Assert.True(sum > 0);
-    }
-
-    /// <summary>Compiled optimised at once: a long loop in a method run once is otherwise replaced mid-run (OSR), which allocates.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static double ScoreMany(ContactSignals[] contacts, PlannableContent[] contents)
-    {
-        var sum = 0.0;
-        for (var i = 0; i < 30_000; i++)
-        {
-            sum += Scorer.Score(contacts[i % 3], contents[i / 3 % 3], Now).Total;
-        }
-
-        return sum;
-    }
 }

@@ -2,7 +2,7 @@ using Vinculo.Cli;
 
 namespace Vinculo.Bench;
 
-/// <summary><c>bench --night</c> on a small base: the command the scale figures come from keeps working end to end.</summary>
+/// <summary><c>vinculo-bench --night</c> on a small base: the command the scale figures come from keeps working end to end.</summary>
 public sealed class NightBenchmarkTests
 {
     [Fact]
@@ -14,7 +14,7 @@ public sealed class NightBenchmarkTests
             using var output = new StringWriter();
             using var error = new StringWriter();
             var data = Path.Combine(root, "dados");
-            var exit = await VinculoCommandLine.InvokeAsync(["bench", "--night", "400", "--history-years", "2", "--data", data], new CommandLineContext(output, error) { ContentRoot = root });
+            var exit = await BenchCommandLine.InvokeAsync(["--night", "400", "--history-years", "2", "--data", data], new CommandLineContext(output, error) { ContentRoot = root });
 
             var text = output.ToString();
             Assert.True(exit == 0, text + error);

@@ -22,6 +22,19 @@ public sealed class CommandLineTests : IClassFixture<SqliteEngine>
     }
 
     [Fact]
+    public async Task Bench_IsNoVerbOfTheWorker_AndTheErrorNamesVinculoBench()
+    {
+        await using var db = await engine.CreateDatabaseAsync();
+
+        var result = await db.CliAsync(["bench", "--night", "1000"]);
+        var help = await db.CliAsync(["--help"]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("O verbo bench não faz parte do vinculo: as medições são o programa vinculo-bench (veja o README, seção Bench).", result.Error.Trim());
+        Assert.DoesNotContain("bench", help.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UnknownJobKey_ExitsWithTwo_AndListsTheJobs()
     {
         await using var db = await engine.CreateDatabaseAsync();

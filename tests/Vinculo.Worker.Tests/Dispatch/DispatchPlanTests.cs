@@ -5,7 +5,7 @@ namespace Vinculo.Dispatch;
 
 /// <summary>
 /// How SQLite runs the dispatcher's per-run statements on a base with years of messages: the statistics of a real
-/// 1.8-million-message history (from <c>bench --night 1000000</c>) are loaded, so the planner chooses as it would there.
+/// 1.8-million-message history (from <c>vinculo-bench --night 1000000</c>) are loaded, so the planner chooses as it would there.
 /// </summary>
 public sealed class DispatchPlanTests(SqliteEngine engine) : IClassFixture<SqliteEngine>
 {

@@ -9,7 +9,7 @@ using Vinculo.Privacy;
 namespace Vinculo.Bench;
 
 /// <summary>
-/// <c>bench --consents N</c>: N contacts with granted consents of every age (about a third stale: idle, or past
+/// <c>vinculo-bench --consents N</c>: N contacts with granted consents of every age (about a third stale: idle, or past
 /// <c>expires_at</c>), half of them with a recent purchase or message, in a scratch database of the configured engine;
 /// then one <c>expire-consents</c> run, a second run over the result, and the process's peak working set.
 /// </summary>

@@ -10,7 +10,7 @@ using Vinculo.Phones;
 namespace Vinculo.Bench;
 
 /// <summary>
-/// The <c>bench</c> verb: N synthetic contacts in a scratch database of the configured engine, then the
+/// <c>vinculo-bench [--contacts N]</c>: N synthetic contacts in a scratch database of the configured engine, then the
 /// classifier alone (one thread, every core, same strings), the first full <c>revalidate-phones</c>
 /// sweep, a re-sweep of the unchanged base, and the process's peak working set.
 /// </summary>

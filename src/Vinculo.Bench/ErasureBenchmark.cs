@@ -9,7 +9,7 @@ using Vinculo.Privacy;
 namespace Vinculo.Bench;
 
 /// <summary>
-/// <c>bench --erasure N</c>: a base of a million contacts as a business has it (nineteen in twenty classified by
+/// <c>vinculo-bench --erasure N</c>: a base of a million contacts as a business has it (nineteen in twenty classified by
 /// <c>revalidate-phones</c>, one in twenty written by another tool with only <c>phone_raw</c> in the forms people type; half
 /// with consent, a quarter with a purchase), in a scratch database of the configured engine; then N erasure requests
 /// (a third for classified contacts, a third for unclassified ones, a third for numbers the base does not hold) carried

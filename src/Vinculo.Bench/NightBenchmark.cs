@@ -15,7 +15,7 @@ using Vinculo.Privacy;
 namespace Vinculo.Bench;
 
 /// <summary>
-/// <c>bench --night N [--history-years Y]</c>: N contacts typed the way real bases hold them (<see cref="SyntheticContacts"/>)
+/// <c>vinculo-bench --night N [--history-years Y]</c>: N contacts typed the way real bases hold them (<see cref="SyntheticContacts"/>)
 /// with Y years of history (on average a dozen interactions and four earlier messages per person over three years,
 /// scaled with Y: chats at a personal hour, purchases, reads, replies, some opt-outs), in a scratch database of the
 /// configured engine, classified once as the nights before would have; then 1 % of the numbers edited, and one whole

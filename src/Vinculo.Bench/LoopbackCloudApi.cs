@@ -33,7 +33,7 @@ public sealed record CloudApiReply(int Status, string Body)
 }
 
 /// <summary>
-/// A stand-in for Meta's Cloud API on 127.0.0.1, for <c>bench --dispatch</c> and the tests: a real HTTP server (Kestrel)
+/// A stand-in for Meta's Cloud API on 127.0.0.1, for <c>vinculo-bench --dispatch</c> and the tests: a real HTTP server (Kestrel)
 /// that accepts <c>POST /{version}/{phone-number-id}/messages</c>, answers after a delay, and records what it received.
 /// </summary>
 public sealed class LoopbackCloudApi : IAsyncDisposable

@@ -12,7 +12,7 @@ using Vinculo.Privacy;
 namespace Vinculo.Bench;
 
 /// <summary>
-/// <c>bench --dispatch N [--latency MS] [--rate R]</c>: N people with three years of history (purchases, messages to
+/// <c>vinculo-bench --dispatch N [--latency MS] [--rate R]</c>: N people with three years of history (purchases, messages to
 /// and from the business, earlier campaigns sent, read, failed or cancelled) and one message due each, in a scratch
 /// database of the configured engine; then one <c>dispatch-messages</c> run through the real WhatsApp Cloud sender
 /// against a loopback Cloud API on 127.0.0.1 that answers after <c>--latency</c> (default 150 ms). Reports messages per

@@ -8,7 +8,7 @@ using Vinculo.Jobs;
 namespace Vinculo.Bench;
 
 /// <summary>
-/// <c>bench --inbound N</c>: N people who got a message each, in a scratch database of the configured engine; then N inbound
+/// <c>vinculo-bench --inbound N</c>: N people who got a message each, in a scratch database of the configured engine; then N inbound
 /// messages written as a WhatsApp integration writes them (most of them everyday texts, some opt-outs, opt-ins, replies to
 /// unknown numbers and media placeholders) applied by one <c>process-inbound</c> run, and 2N delivery statuses (every
 /// message delivered, most read, some failed, some for messages nobody here sent, some twice) applied by another.

@@ -13,7 +13,7 @@ using Vinculo.Webhook;
 namespace Vinculo.Bench;
 
 /// <summary>
-/// <c>bench --webhook N</c>: the real webhook server of the worker on 127.0.0.1, in front of a scratch database of the
+/// <c>vinculo-bench --webhook N</c>: the real webhook server of the worker on 127.0.0.1, in front of a scratch database of the
 /// configured engine, receiving N signed POSTs from 32 concurrent senders (half inbound texts from known people, half
 /// delivery statuses of messages they were sent, as Meta delivers them), while <c>process-inbound</c> runs again and again
 /// beside it, normalising and applying what arrives. Reports POSTs per second, their latency, and what was applied.

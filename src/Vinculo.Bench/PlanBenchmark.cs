@@ -11,7 +11,7 @@ using Vinculo.Privacy;
 namespace Vinculo.Bench;
 
 /// <summary>
-/// <c>bench --plan N</c>: N contacts with histories (purchases in eight categories, messages around a personal hour,
+/// <c>vinculo-bench --plan N</c>: N contacts with histories (purchases in eight categories, messages around a personal hour,
 /// reads, earlier messages from the business; most with granted consent, some revoked, duplicated, suppressed or with
 /// a bad number) and 20 active contents, in a scratch database of the configured engine; then one
 /// <c>plan-messages</c> run, its phases as the run recorded them, and the memory it took.

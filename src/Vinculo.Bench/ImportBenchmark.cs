@@ -9,7 +9,7 @@ using Vinculo.Jobs;
 namespace Vinculo.Bench;
 
 /// <summary>
-/// <c>bench --import-lines N</c>: a synthetic Android chat export of N lines (a year and more of one customer's
+/// <c>vinculo-bench --import-lines N</c>: a synthetic Android chat export of N lines (a year and more of one customer's
 /// messages, the business's replies, multi-line messages, media, numbers mentioned now and then) imported into a scratch
 /// database of the configured engine, then imported again (adding nothing), with lines per second and the process's
 /// peak working set.

@@ -1,0 +1,3 @@
+using Vinculo.Bench;
+
+return await BenchCommandLine.InvokeAsync(args);
