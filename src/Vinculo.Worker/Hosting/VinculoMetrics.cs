@@ -17,6 +17,7 @@ public static class VinculoMetrics
 
     public const string JobKeyTag = "job.key";
     public const string OutcomeTag = "job.outcome";
+    public const string PhaseTag = "job.phase";
     public const string PhoneStatusTag = "phone.status";
     public const string SentAsTag = "message.sent_as";
     public const string FailureReasonTag = "message.failure_reason";
@@ -28,6 +29,18 @@ public static class VinculoMetrics
 
     public static readonly Histogram<double> JobDuration =
         Meter.CreateHistogram<double>("vinculo.job.duration", "s", "How long a job run took, by job key and outcome.");
+
+    /// <summary>
+    /// Recorded by <see cref="PhaseTimings"/> as a run goes: one measurement per batch for the stages of a batch pipeline,
+    /// one per run for a phase timed whole. A run's measurements of a phase add up to the figure its <c>job_runs.detail</c>
+    /// reports. Pipeline stages run at the same time, so phases overlap.
+    /// </summary>
+    public static readonly Histogram<double> PhaseDuration = Meter.CreateHistogram<double>(
+        "vinculo.job.phase.duration",
+        "s",
+        "Time spent in one phase of a job run (per batch for a pipeline stage), by job key and phase.",
+        tags: null,
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600] });
 
     public static readonly Counter<long> ContactsChecked =
         Meter.CreateCounter<long>("vinculo.contacts.checked", "{contact}", "Phone numbers classified by revalidate-phones, by resulting status.");

@@ -1,5 +1,5 @@
-using System.Threading.Channels;
 using Vinculo.Consent;
+using Vinculo.Jobs;
 
 namespace Vinculo.Import;
 
@@ -46,64 +46,52 @@ internal sealed class ChatImporter(ImportStore store, ChatExportParser parser, C
 
         // Reading and hashing the text on one core while the database writes on the other: the file's messages come
         // through a short queue of batches, so memory stays the same whatever the file's length.
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var batches = Channel.CreateBounded<List<ReadMessage>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
-        var reader = Task.Run(() => ReadAsync(export.Kind, messages, run.TimeZone, batches.Writer, stop.Token), CancellationToken.None);
         var latest = new Dictionary<long, DateTimeOffset>();
         var rows = new List<object?[]>(BatchSize);
-        try
+        await new BatchPipeline(buffer: 2)
+            .Read(Read(export.Kind, messages, run.TimeZone))
+            .WriteAsync(WriteAsync, cancellationToken);
+
+        async ValueTask WriteAsync(List<ReadMessage> batch, CancellationToken token)
         {
-            await foreach (var batch in batches.Reader.ReadAllAsync(stop.Token))
+            foreach (var message in batch)
             {
-                foreach (var message in batch)
+                counts.MessagesRead++;
+                if (counts.ErasedChat)
                 {
-                    counts.MessagesRead++;
-                    if (counts.ErasedChat)
-                    {
-                        // What an erased person wrote, numbers they mentioned included, is not read into the base at all.
-                        counts.SkippedErased++;
-                        continue;
-                    }
-
-                    var contactId = message.Member is { } member
-                        ? await run.Contacts.ForNumberAsync(member.Phone!, member.Name, mentioned: false, cancellationToken)
-                        : counterpart;
-                    if (contactId is { } id)
-                    {
-                        rows.Add([message.Key, id, "message_in", message.At, Source]);
-                        if (!latest.TryGetValue(id, out var last) || message.At > last)
-                        {
-                            latest[id] = message.At;
-                        }
-                    }
-                    else if (message.Member is not null)
-                    {
-                        counts.SkippedErased++;
-                    }
-
-                    foreach (var mentioned in message.Mentioned)
-                    {
-                        if (await run.Contacts.ForNumberAsync(mentioned, mentioned, mentioned: true, cancellationToken) is null)
-                        {
-                            counts.SkippedErased++;
-                        }
-                    }
+                    // What an erased person wrote, numbers they mentioned included, is not read into the base at all.
+                    counts.SkippedErased++;
+                    continue;
                 }
 
-                counts.InteractionsAdded += await store.InsertInteractionsAsync(run.Session, rows, cancellationToken);
-                rows.Clear();
-                run.ReportRead(counts.MessagesRead);
+                var contactId = message.Member is { } member
+                    ? await run.Contacts.ForNumberAsync(member.Phone!, member.Name, mentioned: false, token)
+                    : counterpart;
+                if (contactId is { } id)
+                {
+                    rows.Add([message.Key, id, "message_in", message.At, Source]);
+                    if (!latest.TryGetValue(id, out var last) || message.At > last)
+                    {
+                        latest[id] = message.At;
+                    }
+                }
+                else if (message.Member is not null)
+                {
+                    counts.SkippedErased++;
+                }
+
+                foreach (var mentioned in message.Mentioned)
+                {
+                    if (await run.Contacts.ForNumberAsync(mentioned, mentioned, mentioned: true, token) is null)
+                    {
+                        counts.SkippedErased++;
+                    }
+                }
             }
-        }
-        catch (ChannelClosedException closed) when (closed.InnerException is { } cause)
-        {
-            // What the reader met (a damaged archive, say), as itself rather than as the queue's.
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause);
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            await reader;
+
+            counts.InteractionsAdded += await store.InsertInteractionsAsync(run.Session, rows, token);
+            rows.Clear();
+            run.ReportRead(counts.MessagesRead);
         }
 
         foreach (var (id, at) in latest)
@@ -118,34 +106,24 @@ internal sealed class ChatImporter(ImportStore store, ChatExportParser parser, C
     }
 
     /// <summary>The messages of the export in batches, keyed and placed in time; the writer resolves who they are.</summary>
-    private static async Task ReadAsync(
-        ChatKind kind, IEnumerable<ChatMessage> messages, TimeZoneInfo zone, ChannelWriter<List<ReadMessage>> batches, CancellationToken cancellationToken)
+    private static IEnumerable<List<ReadMessage>> Read(ChatKind kind, IEnumerable<ChatMessage> messages, TimeZoneInfo zone)
     {
-        try
+        var batch = new List<ReadMessage>(BatchSize);
+        foreach (var message in messages)
         {
-            var batch = new List<ReadMessage>(BatchSize);
-            foreach (var message in messages)
+            batch.Add(new ReadMessage(
+                KeyPrefix + message.NaturalKey,
+                LocalToUtc.Recorded(message.LocalTime, zone),
+                kind == ChatKind.Group ? message.Sender : null,
+                message.MentionedPhones));
+            if (batch.Count == BatchSize)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                batch.Add(new ReadMessage(
-                    KeyPrefix + message.NaturalKey,
-                    LocalToUtc.Recorded(message.LocalTime, zone),
-                    kind == ChatKind.Group ? message.Sender : null,
-                    message.MentionedPhones));
-                if (batch.Count == BatchSize)
-                {
-                    await batches.WriteAsync(batch, cancellationToken);
-                    batch = new List<ReadMessage>(BatchSize);
-                }
+                yield return batch;
+                batch = new List<ReadMessage>(BatchSize);
             }
+        }
 
-            await batches.WriteAsync(batch, cancellationToken);
-            batches.Complete();
-        }
-        catch (Exception e)
-        {
-            batches.Complete(e);
-        }
+        yield return batch;
     }
 
     /// <summary>

@@ -1,4 +1,4 @@
-using System.Threading.Channels;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using Vinculo.Hosting;
 using Vinculo.Jobs;
@@ -29,14 +29,14 @@ public sealed class RevalidatePhonesJob(PhoneStore store, PhoneClassifier classi
     public async Task<JobResult> RunAsync(JobRunContext context, CancellationToken cancellationToken)
     {
         var tally = new PhoneTally();
-        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var lap = tally.Phases.Start();
         // Also rebuilds the index a run that died in the middle of a large rewrite left dropped.
         await store.EnsureNumberIndexAsync(cancellationToken);
         Task<SortedDictionary<string, long>>? counting = null;
         try
         {
             await ClassifyAsync(context, classifier, tally, cancellationToken);
-            tally.Phase("classify_and_write", watch);
+            lap = tally.Phases.Add("classify_and_write", lap);
             if (tally.RebuiltNumberIndex)
             {
                 // The base's counts, read on another connection while the index is built on one core.
@@ -49,7 +49,7 @@ public sealed class RevalidatePhonesJob(PhoneStore store, PhoneClassifier classi
             {
                 // Not cancellable: the duplicate pass and every other job need the index back.
                 await store.EnsureNumberIndexAsync(CancellationToken.None);
-                tally.Phase("rebuild_number_index", watch);
+                lap = tally.Phases.Add("rebuild_number_index", lap);
             }
         }
 
@@ -60,16 +60,16 @@ public sealed class RevalidatePhonesJob(PhoneStore store, PhoneClassifier classi
             baseByStatus = await counting;
             if (await store.AfterLargeRewriteAsync(cancellationToken))
             {
-                tally.Phase("after_rewrite", watch);
+                lap = tally.Phases.Add("after_rewrite", lap);
             }
         }
 
         await MarkDuplicatesAsync(context, classifier, tally, cancellationToken);
-        tally.Phase("duplicates", watch);
+        lap = tally.Phases.Add("duplicates", lap);
         if (baseByStatus is null)
         {
             baseByStatus = await store.CountByStatusAsync(cancellationToken);
-            tally.Phase("count_by_status", watch);
+            tally.Phases.Add("count_by_status", lap);
         }
         else
         {
@@ -81,70 +81,51 @@ public sealed class RevalidatePhonesJob(PhoneStore store, PhoneClassifier classi
 
     private async Task ClassifyAsync(JobRunContext context, PhoneClassifier classifier, PhoneTally tally, CancellationToken cancellationToken)
     {
-        var options = phones.Value;
-        var staleBefore = context.Now.AddDays(-options.RevalidateAfterDays);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var batches = Channel.CreateBounded<(CheckedPhones Classified, List<object?[]> DuplicateLinks)>(new BoundedChannelOptions(1) { SingleWriter = true });
-
-        var producer = Task.Run(
-            async () =>
-            {
-                try
-                {
-                    long after = 0;
-                    long? due = null;
-                    while (true)
-                    {
-                        var reading = System.Diagnostics.Stopwatch.GetTimestamp();
-                        var candidates = await store.ReadCandidatesAsync(after, options.BatchSize, staleBefore, PhoneClassifier.LibraryVersion, stop.Token);
-                        tally.Busy(PhoneTally.Reading, reading);
-                        if (candidates.Count == 0)
-                        {
-                            break;
-                        }
-
-                        // The first batch tells how many are due: all of them, unless it is full; then they are counted, which only
-                        // a full first batch pays for, as it also decides on a large rewrite.
-                        if (after == 0)
-                        {
-                            due = candidates.Count == options.BatchSize ? await PrepareLargeRewriteAsync(staleBefore, tally, stop.Token) : candidates.Count;
-                        }
-
-                        after = candidates[^1].ContactId;
-                        var classifying = System.Diagnostics.Stopwatch.GetTimestamp();
-                        var batch = Recheck(candidates, classifier, context.Now, tally);
-                        tally.Busy(PhoneTally.Classifying, classifying);
-                        context.Progress.Report(Classifying, tally.Scanned, due);
-                        await batches.Writer.WriteAsync(batch, stop.Token);
-                    }
-
-                    batches.Writer.Complete();
-                }
-                catch (Exception e)
-                {
-                    batches.Writer.Complete(e);
-                }
-            },
-            CancellationToken.None);
-
-        try
-        {
-            // Batches hold disjoint rows: engines that take several writers at once get them.
-            await Parallel.ForEachAsync(
-                batches.Reader.ReadAllAsync(stop.Token),
-                new ParallelOptions { MaxDegreeOfParallelism = store.ConcurrentWriters, CancellationToken = stop.Token },
+        var staleBefore = context.Now.AddDays(-phones.Value.RevalidateAfterDays);
+        // Batches hold disjoint rows: engines that take several writers at once get them.
+        await new BatchPipeline(buffer: 1, tally.Busy)
+            .Read(token => CheckedBatchesAsync(context, classifier, staleBefore, tally, token))
+            .WriteAsync(
                 async (batch, token) =>
                 {
-                    var writing = System.Diagnostics.Stopwatch.GetTimestamp();
                     await store.WriteBatchAsync(batch.Classified, batch.DuplicateLinks, token);
                     Hosting.Failpoints.Hit("phones.after_write");
-                    tally.Busy(PhoneTally.Writing, writing);
-                });
-        }
-        finally
+                },
+                cancellationToken,
+                phase: PhoneTally.Writing,
+                writers: store.ConcurrentWriters);
+    }
+
+    /// <summary>The contacts due for a check, read in keyset batches and classified as they come (one task: see <see cref="Recheck"/>).</summary>
+    private async IAsyncEnumerable<(CheckedPhones Classified, List<object?[]> DuplicateLinks)> CheckedBatchesAsync(
+        JobRunContext context, PhoneClassifier classifier, DateTimeOffset staleBefore, PhoneTally tally, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var options = phones.Value;
+        long after = 0;
+        long? due = null;
+        while (true)
         {
-            await stop.CancelAsync();
-            await producer;
+            var reading = tally.Busy.Start();
+            var candidates = await store.ReadCandidatesAsync(after, options.BatchSize, staleBefore, PhoneClassifier.LibraryVersion, cancellationToken);
+            tally.Busy.Add(PhoneTally.Reading, reading);
+            if (candidates.Count == 0)
+            {
+                yield break;
+            }
+
+            // The first batch tells how many are due: all of them, unless it is full; then they are counted, which only
+            // a full first batch pays for, as it also decides on a large rewrite.
+            if (after == 0)
+            {
+                due = candidates.Count == options.BatchSize ? await PrepareLargeRewriteAsync(staleBefore, tally, cancellationToken) : candidates.Count;
+            }
+
+            after = candidates[^1].ContactId;
+            var classifying = tally.Busy.Start();
+            var batch = Recheck(candidates, classifier, context.Now, tally);
+            tally.Busy.Add(PhoneTally.Classifying, classifying);
+            context.Progress.Report(Classifying, tally.Scanned, due);
+            yield return batch;
         }
     }
 
@@ -152,7 +133,7 @@ public sealed class RevalidatePhonesJob(PhoneStore store, PhoneClassifier classi
     /// <returns>How many contacts are due for a check.</returns>
     private async Task<long> PrepareLargeRewriteAsync(DateTimeOffset staleBefore, PhoneTally tally, CancellationToken cancellationToken)
     {
-        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var started = tally.Phases.Start();
         var (live, candidates) = await store.CountCandidatesAsync(staleBefore, PhoneClassifier.LibraryVersion, cancellationToken);
         if (candidates >= phones.Value.LargeRewriteRows && candidates >= live * LargeRewriteShare)
         {
@@ -160,7 +141,7 @@ public sealed class RevalidatePhonesJob(PhoneStore store, PhoneClassifier classi
             tally.RebuiltNumberIndex = true;
         }
 
-        tally.Phase("count", watch);
+        tally.Phases.Add("count", started);
         return candidates;
     }
 
@@ -262,31 +243,22 @@ internal sealed class PhoneTally
 
     public bool RebuiltNumberIndex { get; set; }
 
-    private readonly Dictionary<string, double> seconds = [];
+    public const string Reading = "read";
+    public const string Classifying = "classify";
+    public const string Writing = "write";
 
-    public const int Reading = 0;
-    public const int Classifying = 1;
-    public const int Writing = 2;
-
-    /// <summary>Elapsed ticks spent reading, classifying and writing batches; they overlap (the writer works while the next batch is read).</summary>
-    private readonly long[] busy = new long[3];
-
-    /// <summary>Adds the time since <paramref name="started"/> (a <see cref="System.Diagnostics.Stopwatch"/> timestamp) to a stage; safe from several writers.</summary>
-    public void Busy(int stage, long started) => Interlocked.Add(ref busy[stage], System.Diagnostics.Stopwatch.GetTimestamp() - started);
-
-    private Dictionary<string, double> BusySeconds() => new()
+    public PhoneTally()
     {
-        ["read"] = Math.Round((double)busy[Reading] / System.Diagnostics.Stopwatch.Frequency, 3),
-        ["classify"] = Math.Round((double)busy[Classifying] / System.Diagnostics.Stopwatch.Frequency, 3),
-        ["write"] = Math.Round((double)busy[Writing] / System.Diagnostics.Stopwatch.Frequency, 3),
-    };
-
-    /// <summary>Records the time since the last phase (where a sweep's time goes, in <c>job_runs.detail</c>).</summary>
-    public void Phase(string name, System.Diagnostics.Stopwatch watch)
-    {
-        seconds[name] = Math.Round(watch.Elapsed.TotalSeconds, 3);
-        watch.Restart();
+        Busy.Include(Reading);
+        Busy.Include(Classifying);
+        Busy.Include(Writing);
     }
+
+    /// <summary>The sweep's phases, one after the other (where its time goes, in <c>job_runs.detail</c>).</summary>
+    public PhaseTimings Phases { get; } = new(JobCatalog.RevalidatePhones);
+
+    /// <summary>Time spent reading, classifying and writing batches; they overlap (the writer works while the next batch is read).</summary>
+    public PhaseTimings Busy { get; } = new(JobCatalog.RevalidatePhones);
 
     private readonly Dictionary<string, long> moves = new(StringComparer.Ordinal);
 
@@ -334,7 +306,7 @@ internal sealed class PhoneTally
         ["base_by_status"] = baseByStatus,
         ["library_version"] = libraryVersion,
         ["rebuilt_number_index"] = RebuiltNumberIndex,
-        ["phase_seconds"] = seconds,
-        ["busy_seconds"] = BusySeconds(),
+        ["phase_seconds"] = Phases.Seconds(),
+        ["busy_seconds"] = Busy.Seconds(),
     };
 }

@@ -1,6 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Threading.Channels;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Vinculo.Consent;
@@ -44,15 +43,14 @@ public sealed class PlanMessagesJob(
         var now = context.Now;
         var day = PlanDay.For(window, businessZone, now);
         var tally = new PlanTally(day, options);
-        var total = Stopwatch.StartNew();
+        var started = tally.Timings.Start();
 
-        var watch = Stopwatch.StartNew();
         var renderer = new MessageRenderer(options.OptOutFooter);
         var contents = await ReadContentsAsync(day, renderer, tally, cancellationToken);
         var (dayStart, dayEnd) = PlanDay.Bounds(day, businessZone);
         tally.AlreadyPlanned = await store.CountPlannedAsync(day, dayStart, dayEnd, cancellationToken);
         tally.DailyLimit = (await senderHealth.StateAsync(cancellationToken)).EffectiveDailyLimit(options.DailyLimit, dispatch.Value.FlaggedShare);
-        tally.Phase("contents", watch);
+        tally.Timings.Add("contents", started);
 
         var scorer = new RelevanceScorer(options.Weights);
         var zones = new ZoneResolver(businessZone);
@@ -64,17 +62,17 @@ public sealed class PlanMessagesJob(
         tally.UnknownZones = zones.Unknown;
         tally.Selected(selection);
 
-        watch.Restart();
+        var inserting = tally.Timings.Start();
         var rows = selection.Chosen.Select(m => QueueRow(m, scorer, now)).ToList();
         context.Progress.Report(Queueing, 0, rows.Count);
         var (inserted, cancelled) = await store.InsertPlanAsync(rows, day, now, cancellationToken);
         context.Progress.Report(Queueing, rows.Count, rows.Count);
         tally.Queued = inserted - cancelled;
         tally.CancelledSuppressed = cancelled;
-        tally.Phase("insert", watch);
-        tally.Phase("total", total);
+        tally.Timings.Add("insert", inserting);
+        tally.Timings.Add("total", started);
 
-        PlanningLog.Planned(logger, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), tally.Queued, tally.Eligible, tally.Scanned, total.Elapsed);
+        PlanningLog.Planned(logger, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), tally.Queued, tally.Eligible, tally.Scanned, tally.Timings["total"]);
         return new JobResult(tally.Scanned, tally.Queued, tally.Detail());
     }
 
@@ -107,148 +105,79 @@ public sealed class PlanMessagesJob(
     }
 
     /// <summary>
-    /// A pipeline of four stages, each on its own task, joined by bounded channels (at most two batches wait between
-    /// stages, so memory stays flat): read the next people, read their signals, decide for each person (this task),
-    /// write the hours learned. On two cores the reads of one batch overlap the decisions on the previous one.
+    /// A pipeline of four stages, each on its own task, at most two batches waiting between two of them (memory stays flat):
+    /// read the next people, read their signals, decide for each person, write the hours learned. On two cores the reads of
+    /// one batch overlap the decisions on the previous one.
     /// </summary>
     private async Task StreamAsync(
         NightPlanner planner, DailySelection selection, PlanTally tally, int batchSize, DateTimeOffset now, JobProgress progress, CancellationToken cancellationToken)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var options = new BoundedChannelOptions(2) { SingleWriter = true, SingleReader = true };
-        var read = Channel.CreateBounded<(long After, List<PlanPerson> People)>(options);
-        var ready = Channel.CreateBounded<(List<PlanPerson> People, List<PlanPerson> WithConsent)>(options);
-        var learned = Channel.CreateBounded<List<object?[]>>(options);
-        var readPeople = new Stopwatch();
-        var readSignals = new Stopwatch();
-        var writeHours = new Stopwatch();
-
-        var peopleStage = Stage(read.Writer, stop, async token =>
-        {
-            long after = 0;
-            while (true)
-            {
-                readPeople.Start();
-                var people = await store.ReadPeopleAsync(after, batchSize, token);
-                readPeople.Stop();
-                if (people.Count == 0)
+        var hours = new List<object?[]>();
+        await new BatchPipeline(buffer: 2, tally.Timings)
+            .Read(token => ReadPeopleAsync(batchSize, token), phase: "read_people")
+            .Then(
+                async (read, token) => (read.People, WithConsent: await store.ReadSignalsAsync(
+                    read.After, read.People[^1].ContactId, read.People.Where(p => !p.Suppressed).ToList(), planner.Windows, planner.ContentIds, token)),
+                phase: "read_signals")
+            .Then(batch => Evaluate(batch.People, batch.WithConsent), phase: "evaluate")
+            .WriteAsync(
+                async (learned, token) =>
                 {
-                    return;
-                }
-
-                await read.Writer.WriteAsync((after, people), token);
-                after = people[^1].ContactId;
-            }
-        });
-        var signalStage = Stage(ready.Writer, stop, async token =>
-        {
-            await foreach (var (after, people) in read.Reader.ReadAllAsync(token))
-            {
-                readSignals.Start();
-                var withConsent = await store.ReadSignalsAsync(after, people[^1].ContactId, people.Where(p => !p.Suppressed).ToList(), planner.Windows, planner.ContentIds, token);
-                readSignals.Stop();
-                await ready.Writer.WriteAsync((people, withConsent), token);
-            }
-        });
-        var writerStage = Stage<List<object?[]>>(null, stop, async token =>
-        {
-            await foreach (var rows in learned.Reader.ReadAllAsync(token))
-            {
-                writeHours.Start();
-                tally.HoursStored += await store.WritePreferredHoursAsync(rows, token);
-                writeHours.Stop();
-            }
-        });
-
-        var evaluate = new Stopwatch();
-        try
-        {
-            var hours = new List<object?[]>();
-            await foreach (var (people, withConsent) in ready.Reader.ReadAllAsync(stop.Token))
-            {
-                evaluate.Start();
-                tally.Scanned += people.Count;
-                var suppressed = people.Count(p => p.Suppressed);
-                tally.Count(PlanOutcome.Suppressed, suppressed);
-                tally.Count(PlanOutcome.NoConsent, people.Count - suppressed - withConsent.Count);
-                foreach (var person in withConsent)
-                {
-                    var decision = planner.Decide(person);
-                    tally.Count(decision.Outcome, 1);
-                    if (decision.HourToStore is { } hour)
+                    hours.AddRange(learned);
+                    if (hours.Count >= batchSize)
                     {
-                        hours.Add([person.ContactId, hour, now]);
+                        tally.HoursStored += await store.WritePreferredHoursAsync(hours, token);
+                        hours.Clear();
                     }
+                },
+                cancellationToken,
+                phase: "write_hours",
+                completed: async token => tally.HoursStored += await store.WritePreferredHoursAsync(hours, token));
 
-                    if (decision.Candidate is { } candidate)
-                    {
-                        selection.Offer(candidate);
-                    }
-                }
-
-                evaluate.Stop();
-                progress.Report(Evaluating, tally.Scanned);
-                if (hours.Count >= batchSize)
-                {
-                    await learned.Writer.WriteAsync(hours, stop.Token);
-                    hours = [];
-                }
-            }
-
-            await learned.Writer.WriteAsync(hours, stop.Token);
-            learned.Writer.Complete();
-            await writerStage;
-        }
-        catch
+        // The hours learned from a batch of people, whom it counts, and offers their candidates to the day's selection.
+        List<object?[]> Evaluate(List<PlanPerson> people, List<PlanPerson> withConsent)
         {
-            learned.Writer.TryComplete();
-            await stop.CancelAsync();
-            if (writerStage.IsFaulted)
+            tally.Scanned += people.Count;
+            var suppressed = people.Count(p => p.Suppressed);
+            tally.Count(PlanOutcome.Suppressed, suppressed);
+            tally.Count(PlanOutcome.NoConsent, people.Count - suppressed - withConsent.Count);
+            var learned = new List<object?[]>();
+            foreach (var person in withConsent)
             {
-                // The writer's failure stopped this stage: report the cause, not the cancellation.
-                await writerStage;
+                var decision = planner.Decide(person);
+                tally.Count(decision.Outcome, 1);
+                if (decision.HourToStore is { } hour)
+                {
+                    learned.Add([person.ContactId, hour, now]);
+                }
+
+                if (decision.Candidate is { } candidate)
+                {
+                    selection.Offer(candidate);
+                }
             }
 
-            throw;
+            progress.Report(Evaluating, tally.Scanned);
+            return learned;
         }
-        finally
-        {
-            // Every stage has ended (a failed one passed its error downstream) before the counters are read.
-            await Task.WhenAll(peopleStage, signalStage, writerStage).ContinueWith(static _ => { }, TaskScheduler.Default);
-        }
-
-        tally.Phase("read_people", readPeople.Elapsed);
-        tally.Phase("read_signals", readSignals.Elapsed);
-        tally.Phase("evaluate", evaluate.Elapsed);
-        tally.Phase("write_hours", writeHours.Elapsed);
     }
 
-    /// <summary>
-    /// Runs one stage on the thread pool. Its outcome reaches the next stage through <paramref name="output"/>: completed
-    /// when the stage ends, with the stage's error when it fails. A stage with no output (the writer) stops the others
-    /// when it fails and rethrows when awaited.
-    /// </summary>
-    private static Task Stage<T>(ChannelWriter<T>? output, CancellationTokenSource stop, Func<CancellationToken, Task> body) =>
-        Task.Run(
-            async () =>
+    /// <summary>The people of the base in keyset batches, each with the id the batch starts after.</summary>
+    private async IAsyncEnumerable<(long After, List<PlanPerson> People)> ReadPeopleAsync(int batchSize, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        long after = 0;
+        while (true)
+        {
+            var people = await store.ReadPeopleAsync(after, batchSize, cancellationToken);
+            if (people.Count == 0)
             {
-                try
-                {
-                    await body(stop.Token);
-                    output?.TryComplete();
-                }
-                catch (Exception e)
-                {
-                    if (output is null)
-                    {
-                        await stop.CancelAsync();
-                        throw;
-                    }
+                yield break;
+            }
 
-                    output.TryComplete(e);
-                }
-            },
-            CancellationToken.None);
+            yield return (after, people);
+            after = people[^1].ContactId;
+        }
+    }
 
     private static object?[] QueueRow(PlannedMessage message, RelevanceScorer scorer, DateTimeOffset now)
     {
@@ -272,8 +201,10 @@ public sealed class PlanMessagesJob(
 internal sealed class PlanTally(DateOnly day, MessagingOptions options)
 {
     private readonly long[] outcomes = new long[Enum.GetValues<PlanOutcome>().Length];
-    private readonly SortedDictionary<string, long> timings = new(StringComparer.Ordinal);
     private DailySelection? selection;
+
+    /// <summary>Where the run's time goes (<c>timing_ms</c>); the pipeline's stages overlap.</summary>
+    public PhaseTimings Timings { get; } = new(JobCatalog.PlanMessages);
 
     public long Scanned { get; set; }
 
@@ -302,10 +233,6 @@ internal sealed class PlanTally(DateOnly day, MessagingOptions options)
 
     public void Selected(DailySelection chosen) => selection = chosen;
 
-    public void Phase(string name, Stopwatch watch) => Phase(name, watch.Elapsed);
-
-    public void Phase(string name, TimeSpan elapsed) => timings[name] = (long)Math.Round(elapsed.TotalMilliseconds);
-
     public Dictionary<string, object?> Detail() => new()
     {
         ["send_day"] = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
@@ -331,6 +258,6 @@ internal sealed class PlanTally(DateOnly day, MessagingOptions options)
         ["contents_skipped"] = SkippedContents.Select(s => new Dictionary<string, object?> { ["content_id"] = s.ContentId, ["name"] = s.Name, ["problem"] = s.Problem }).ToList(),
         ["preferred_hour_updated"] = HoursStored,
         ["unknown_time_zones"] = UnknownZones,
-        ["timing_ms"] = timings,
+        ["timing_ms"] = Timings.Milliseconds(),
     };
 }

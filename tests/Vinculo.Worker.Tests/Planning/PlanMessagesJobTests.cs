@@ -51,7 +51,9 @@ public abstract class PlanMessagesJobTests(EngineFixture engine) : EngineSuite(e
         Assert.Equal(1, runDetail.GetProperty("eligible").GetInt64());
         Assert.Equal(1, runDetail.GetProperty("queued").GetInt64());
         Assert.Equal(1, runDetail.GetProperty("preferred_hour_updated").GetInt64());
-        Assert.True(runDetail.GetProperty("timing_ms").TryGetProperty("read_signals", out _));
+        Assert.Equal(
+            ["contents", "evaluate", "insert", "read_people", "read_signals", "total", "write_hours"],
+            runDetail.GetProperty("timing_ms").EnumerateObject().Select(p => p.Name));
     }
 
     [SkippableFact]
