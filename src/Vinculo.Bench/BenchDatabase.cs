@@ -38,21 +38,12 @@ internal static class BenchDatabase
         await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>
-    /// Statistics as a live base has them. On PostgreSQL also a vacuum: a live base was vacuumed by autovacuum long ago, and
-    /// a freshly loaded one would have autovacuum working through it in the middle of the measurement (seen: runs twice as
-    /// slow, at random).
-    /// </summary>
+    /// <summary>Statistics as a live base has them (<see cref="SqlDialect.RefreshStatisticsSql"/>).</summary>
     public static async Task AnalyzeAsync(Database database, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var analyze = connection.CreateCommand();
-        analyze.CommandText = database.Dialect.Provider switch
-        {
-            DatabaseProvider.Postgres => "VACUUM ANALYZE",
-            DatabaseProvider.Sqlite => "ANALYZE",
-            _ => "EXEC sp_updatestats",
-        };
+        analyze.CommandText = database.Dialect.RefreshStatisticsSql;
         await analyze.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -53,17 +53,8 @@ public static class ConsentBenchmark
 
             var watch = Stopwatch.StartNew();
             await InsertAsync(database, consents, now, cancellationToken);
-            if (dialect.Provider == DatabaseProvider.Postgres)
-            {
-                // A live base has planner statistics (autovacuum gathers them); a freshly loaded one has none yet.
-                await using var connection = await database.OpenAsync(cancellationToken);
-                foreach (var table in new[] { "contacts", "consents", "interactions" })
-                {
-                    await using var analyze = connection.CreateCommand();
-                    analyze.CommandText = "ANALYZE " + table;
-                    await analyze.ExecuteNonQueryAsync(cancellationToken);
-                }
-            }
+            // A live base has planner statistics; a freshly loaded one has none yet.
+            await BenchDatabase.AnalyzeAsync(database, cancellationToken);
 
             await output.WriteLineAsync($"  {"gerar e inserir",-28} {watch.Elapsed.TotalSeconds,8:N2} s");
 

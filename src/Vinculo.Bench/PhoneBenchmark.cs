@@ -160,13 +160,13 @@ public static class PhoneBenchmark
     /// </summary>
     private static async Task<Dictionary<int, TimeSpan>?> ServerProcessorTimesAsync(Database database, CancellationToken cancellationToken)
     {
-        if (database.Dialect.Provider != DatabaseProvider.Postgres || !OperatingSystem.IsLinux())
+        if (database.Dialect.SessionProcessIdsSql is not { } sessionsSql || !OperatingSystem.IsLinux())
         {
             return null;
         }
 
         await using var connection = await database.OpenAsync(cancellationToken);
-        var pids = await Dapper.SqlMapper.QueryAsync<int>(connection, "SELECT pid FROM pg_stat_activity WHERE datname = current_database()");
+        var pids = await Dapper.SqlMapper.QueryAsync<int>(connection, sessionsSql);
         var times = new Dictionary<int, TimeSpan>();
         foreach (var pid in pids)
         {

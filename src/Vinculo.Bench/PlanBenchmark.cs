@@ -85,14 +85,8 @@ public static class PlanBenchmark
 
             var watch = Stopwatch.StartNew();
             var rows = await InsertAsync(database, contacts, now, cancellationToken);
-            if (dialect.Provider == DatabaseProvider.Postgres)
-            {
-                // A live base has planner statistics (autovacuum gathers them); a freshly loaded one has none yet.
-                await using var connection = await database.OpenAsync(cancellationToken);
-                await using var analyze = connection.CreateCommand();
-                analyze.CommandText = "ANALYZE";
-                await analyze.ExecuteNonQueryAsync(cancellationToken);
-            }
+            // A live base has planner statistics; a freshly loaded one has none yet.
+            await BenchDatabase.AnalyzeAsync(database, cancellationToken);
 
             await output.WriteLineAsync($"  {"gerar e inserir",-30} {watch.Elapsed.TotalSeconds,8:N2} s   ({rows})");
 

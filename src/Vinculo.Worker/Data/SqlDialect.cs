@@ -146,6 +146,18 @@ public abstract class SqlDialect(string connectionString)
     /// </summary>
     public virtual TimeSpan WriterTurn => TimeSpan.Zero;
 
+    /// <summary>
+    /// Brings the planner's statistics of the whole database up to date, as a long-lived base has them (a base loaded
+    /// moments ago has none): measurements run on it, not on a base the planner knows nothing about.
+    /// </summary>
+    public abstract string RefreshStatisticsSql { get; }
+
+    /// <summary>
+    /// The operating-system process ids of the server sessions on this database, where the server runs one process per
+    /// session (their processor time can then be read on the server's machine); null where it does not.
+    /// </summary>
+    public virtual string? SessionProcessIdsSql => null;
+
     /// <summary>The SQL text <see cref="BulkWriteAsync"/> sends for this write (for the T-SQL parse check).</summary>
     public abstract IReadOnlyList<string> BulkWriteStatements(BulkWrite write);
 

@@ -84,6 +84,8 @@ public sealed class SqlServerDialect(string connectionString) : SqlDialect(conne
 
     public override string Top(string limitParameter) => $"TOP ({limitParameter})";
 
+    public override string RefreshStatisticsSql => "EXEC sp_updatestats";
+
     public override string Limit(string limitParameter) => "";
 
     /// <summary>

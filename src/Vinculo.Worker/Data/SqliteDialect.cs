@@ -63,6 +63,8 @@ public sealed class SqliteDialect : SqlDialect
     /// <summary>One file serves one scheduler: Quartz refuses to cluster on SQLite, and leases are locks on this machine's files.</summary>
     public override bool CanCluster => false;
 
+    public override string RefreshStatisticsSql => "ANALYZE";
+
     public override async Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();

@@ -67,6 +67,7 @@ public sealed class SqlServerStatementTests
         var statements = sources.SelectMany(s => s.Statements.Select(sql => (Source: s.GetType().Name, Sql: sql))).ToList();
         statements.Add(("SqlServerDialect", SqlServerDialect.AcquireLeaseSql));
         statements.Add(("SqlServerDialect", SqlServerDialect.ReleaseLeaseSql));
+        statements.Add(("SqlServerDialect", new SqlServerDialect(FakeConnectionString).RefreshStatisticsSql));
 
         Assert.Contains(sources, s => s is JobRunStore);
         Assert.Contains(sources, s => s is SchemaMigrator);
