@@ -356,7 +356,7 @@ internal sealed class DemoRun(IServiceProvider services, SimulatedClock clock, D
     private DateTimeOffset LocalTime(int day, int hour, int minute)
     {
         var local = business.Start.ToOffset(TimeSpan.FromHours(-3)).Date.AddDays(day).AddHours(hour).AddMinutes(minute);
-        return new DateTimeOffset(local, SaoPaulo.GetUtcOffset(local)).ToUniversalTime();
+        return LocalToUtc.Recorded(local, SaoPaulo);
     }
 
     private static long IndexOf(string externalRef) => long.Parse(externalRef.AsSpan(4), CultureInfo.InvariantCulture);
