@@ -4,7 +4,7 @@ namespace Vinculo.Import;
 /// Column names as people write them in a spreadsheet: any case, with or without accents, spaces, hyphens or
 /// underscores, in English (SPEC section 7) or Portuguese.
 /// </summary>
-internal static partial class CsvHeaders
+public static partial class CsvHeaders
 {
     public const string Name = "name";
     public const string Phone = "phone";
@@ -89,7 +89,7 @@ internal static partial class CsvHeaders
 }
 
 /// <summary>One of Google Contacts' phone columns, with its type column (-1 when absent).</summary>
-internal sealed record GooglePhoneColumn(int Value, int Type)
+public sealed record GooglePhoneColumn(int Value, int Type)
 {
     /// <summary>Google writes several numbers of one type into one cell, separated by " ::: ".</summary>
     private const string Separator = ":::";
