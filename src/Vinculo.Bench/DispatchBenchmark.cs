@@ -47,20 +47,13 @@ public static class DispatchBenchmark
             new("updated_at", BulkType.Timestamp),
         ]);
 
-    private static readonly BulkWrite ConsentRows = new(
+    /// <summary>Granted consents with their last confirmation (the benches that send or erase need it).</summary>
+    internal static readonly BulkWrite ConsentRows = new(
         "consents",
         null,
         [
             new("contact_id", BulkType.Identifier), new("status", BulkType.Text), new("source", BulkType.Text), new("granted_at", BulkType.Timestamp),
             new("last_confirmed_at", BulkType.Timestamp), new("changed_at", BulkType.Timestamp),
-        ]);
-
-    private static readonly BulkWrite InteractionRows = new(
-        "interactions",
-        null,
-        [
-            new("contact_id", BulkType.Identifier), new("kind", BulkType.Text), new("occurred_at", BulkType.Timestamp), new("product", BulkType.Text),
-            new("category", BulkType.Text), new("source", BulkType.Text),
         ]);
 
     private static readonly BulkWrite MessageRows = new(
@@ -291,11 +284,11 @@ public static class DispatchBenchmark
 
             if (contacts.Count == InsertBatch)
             {
-                await BenchDatabase.WriteBatchesAsync(database, [(ContactRows, contacts), (ConsentRows, consents), (InteractionRows, interactions), (MessageRows, queue), (SuppressionRows, suppressed)], cancellationToken);
+                await BenchDatabase.WriteBatchesAsync(database, [(ContactRows, contacts), (ConsentRows, consents), (PlanBenchmark.InteractionRows, interactions), (MessageRows, queue), (SuppressionRows, suppressed)], cancellationToken);
             }
         }
 
-        await BenchDatabase.WriteBatchesAsync(database, [(ContactRows, contacts), (ConsentRows, consents), (InteractionRows, interactions), (MessageRows, queue), (SuppressionRows, suppressed)], cancellationToken);
+        await BenchDatabase.WriteBatchesAsync(database, [(ContactRows, contacts), (ConsentRows, consents), (PlanBenchmark.InteractionRows, interactions), (MessageRows, queue), (SuppressionRows, suppressed)], cancellationToken);
         return (interactionCount, historyCount);
     }
 

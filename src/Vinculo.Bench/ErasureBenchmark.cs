@@ -32,14 +32,6 @@ public static class ErasureBenchmark
             new("created_at", BulkType.Timestamp), new("updated_at", BulkType.Timestamp),
         ]);
 
-    private static readonly BulkWrite ConsentRows = new(
-        "consents",
-        null,
-        [
-            new("contact_id", BulkType.Identifier), new("status", BulkType.Text), new("source", BulkType.Text), new("granted_at", BulkType.Timestamp),
-            new("last_confirmed_at", BulkType.Timestamp), new("changed_at", BulkType.Timestamp),
-        ]);
-
     private static readonly BulkWrite InteractionRows = new(
         "interactions",
         null,
@@ -137,11 +129,11 @@ public static class ErasureBenchmark
 
             if (contacts.Count == InsertBatch)
             {
-                await BenchDatabase.WriteBatchesAsync(database, [(ContactRows, contacts), (ConsentRows, consents), (InteractionRows, interactions)], cancellationToken);
+                await BenchDatabase.WriteBatchesAsync(database, [(ContactRows, contacts), (DispatchBenchmark.ConsentRows, consents), (InteractionRows, interactions)], cancellationToken);
             }
         }
 
-        await BenchDatabase.WriteBatchesAsync(database, [(ContactRows, contacts), (ConsentRows, consents), (InteractionRows, interactions)], cancellationToken);
+        await BenchDatabase.WriteBatchesAsync(database, [(ContactRows, contacts), (DispatchBenchmark.ConsentRows, consents), (InteractionRows, interactions)], cancellationToken);
     }
 
     /// <summary>Requests for contacts spread over the base, a third of them for unclassified rows, and a third for unknown numbers.</summary>

@@ -354,20 +354,8 @@ public static class VinculoCommandLine
         return builder;
     }
 
-    internal static IHost BuildHost(IReadOnlyList<string> configurationArgs, CommandLineContext context, TimeProvider clock)
-    {
-        var host = CreateBuilder(configurationArgs, context, clock).Build();
-        try
-        {
-            ConfigurationCheck.ThrowIfInvalid(host.Services);
-            return host;
-        }
-        catch
-        {
-            host.Dispose();
-            throw;
-        }
-    }
+    internal static IHost BuildHost(IReadOnlyList<string> configurationArgs, CommandLineContext context, TimeProvider clock) =>
+        CreateBuilder(configurationArgs, context, clock).BuildChecked();
 
     private static TimeProvider ClockFor(DateTimeOffset? now) => now is { } instant ? new OffsetTimeProvider(instant) : TimeProvider.System;
 

@@ -1,6 +1,7 @@
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Vinculo.Hosting;
@@ -37,6 +38,22 @@ public static class ConfigurationCheck
         if (failures.Count > 0)
         {
             throw new ConfigurationException(failures);
+        }
+    }
+
+    /// <summary>Builds the host and checks its whole configuration before anything in it starts; a host that fails is disposed.</summary>
+    public static IHost BuildChecked(this HostApplicationBuilder builder)
+    {
+        var host = builder.Build();
+        try
+        {
+            ThrowIfInvalid(host.Services);
+            return host;
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
         }
     }
 

@@ -89,17 +89,7 @@ public static class SchedulerSetup
             builder.AddVinculoScheduler(ConfigurationCheck.Bind<SchedulerOptions>(builder.Configuration, SchedulerOptions.Section, mistakes), dialect);
         }
 
-        var host = builder.Build();
-        try
-        {
-            ConfigurationCheck.ThrowIfInvalid(host.Services);
-            return host;
-        }
-        catch
-        {
-            host.Dispose();
-            throw;
-        }
+        return builder.BuildChecked();
     }
 
     /// <summary>The engine the <c>Database</c> section names, or null when the section is not valid.</summary>
