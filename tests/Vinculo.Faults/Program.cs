@@ -115,6 +115,7 @@ foreach (var scenario in scenarios)
     }
 
     Console.WriteLine("  " + string.Join(", ", scenario.Figures.Select(f => $"{f.Key}: {f.Value}")));
+    Console.WriteLine("  seconds: " + string.Join(", ", scenario.Phases.Select(p => $"{p.Key} {p.Value:0}")));
 }
 
 Console.WriteLine($"Duration {watch.Elapsed.TotalSeconds:0} s.");

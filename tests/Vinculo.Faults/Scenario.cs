@@ -100,6 +100,7 @@ internal sealed class Scenario(string name, bool postgres, string connectionStri
             WriteSettings();
             await MigrateAsync();
             await SeedAsync();
+            Phases["set-up"] = clock.Elapsed.TotalSeconds;
             liveSlots = postgres ? form.Slots : 1;
             using var stopTraffic = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var traffic = Task.Run(() => TrafficAsync(stopTraffic.Token), CancellationToken.None);
@@ -110,6 +111,7 @@ internal sealed class Scenario(string name, bool postgres, string connectionStri
 
             var supervisor = Task.Run(() => SuperviseAsync(cancellationToken), CancellationToken.None);
             await FaultsAsync(cancellationToken);
+            Phases["faults"] = clock.Elapsed.TotalSeconds - Phases["set-up"];
 
             // Traffic goes on a little into the drain, then stops: what arrived must all be applied.
             await stopTraffic.CancelAsync();
@@ -118,7 +120,10 @@ internal sealed class Scenario(string name, bool postgres, string connectionStri
             supervise = false;
             await supervisor;
             await StopAllAsync();
+            var checking = clock.Elapsed.TotalSeconds;
+            Phases["drain and stop"] = checking - Phases["set-up"] - Phases["faults"];
             var failures = await CheckAsync();
+            Phases["checks"] = clock.Elapsed.TotalSeconds - checking;
             var target = postgres ? form.TargetKills : form.SqliteCycles;
             if (log.Kills < target)
             {
@@ -782,6 +787,9 @@ internal sealed class Scenario(string name, bool postgres, string connectionStri
     }
 
     public double DrainSeconds { get; private set; }
+
+    /// <summary>Seconds each part of the run took, in order: where a slow run spent its time.</summary>
+    public Dictionary<string, double> Phases { get; } = [];
 
     private async Task StopAllAsync()
     {
