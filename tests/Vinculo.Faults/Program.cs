@@ -69,7 +69,7 @@ try
     {
         cluster = await PostgresCluster.StartAsync(pgBin);
         var pgFolder = Directory.CreateDirectory(Path.Combine(folder, "postgres")).FullName;
-        var postgres = new Scenario("postgres", true, cluster.ConnectionString("postgres"), pgFolder, workerDll, form, plan, cluster);
+        var postgres = new Scenario("postgres", true, cluster.ConnectionString("postgres"), pgFolder, workerDll, form, plan, cluster, TimeProvider.System);
         scenarios.Add(postgres);
         runs.Add(postgres.RunAsync(cancel.Token));
     }
@@ -77,7 +77,7 @@ try
     if (only is null or "sqlite")
     {
         var sqliteFolder = Directory.CreateDirectory(Path.Combine(folder, "sqlite")).FullName;
-        var sqlite = new Scenario("sqlite", false, "Data Source=data/faults.db", sqliteFolder, workerDll, form, plan, null);
+        var sqlite = new Scenario("sqlite", false, "Data Source=data/faults.db", sqliteFolder, workerDll, form, plan, null, TimeProvider.System);
         scenarios.Add(sqlite);
         runs.Add(sqlite.RunAsync(cancel.Token));
     }

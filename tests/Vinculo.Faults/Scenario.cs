@@ -11,7 +11,8 @@ using Vinculo.Bench;
 namespace Vinculo.Faults;
 
 /// <summary>What happened to the processes of one scenario, for the figures and the checks.</summary>
-internal sealed class FaultLog
+/// <remarks>Times come from <paramref name="time"/>: the system clock, since the workers it watches are real processes.</remarks>
+internal sealed class FaultLog(TimeProvider time)
 {
     private readonly ConcurrentQueue<(DateTimeOffset At, string Slot, string What)> faults = new();
 
@@ -42,7 +43,7 @@ internal sealed class FaultLog
     public bool DatabaseDownSince(DateTimeOffset since) => DatabaseDown || faults.Any(f => f.Slot == "*" && f.At >= since.AddSeconds(-5));
 
     /// <summary>A fault that may interrupt what <paramref name="slot"/> (or every node, for "*") had in hand.</summary>
-    public void Record(string slot, string what) => faults.Enqueue((DateTimeOffset.UtcNow, slot, what));
+    public void Record(string slot, string what) => faults.Enqueue((time.GetUtcNow(), slot, what));
 
     /// <summary>Whether a fault hit <paramref name="slot"/> (or the database) at or after <paramref name="since"/>.</summary>
     public bool FaultAfter(string slot, DateTimeOffset since) =>
@@ -54,13 +55,13 @@ internal sealed class FaultLog
 /// recording every request, inbound messages, opt-outs, statuses, new contacts and import files arriving throughout,
 /// the faults of the plan, then a drain and the invariants.
 /// </summary>
-internal sealed class Scenario(string name, bool postgres, string connectionString, string folder, string workerDll, Form form, FaultPlan plan, PostgresCluster? cluster)
+internal sealed class Scenario(string name, bool postgres, string connectionString, string folder, string workerDll, Form form, FaultPlan plan, PostgresCluster? cluster, TimeProvider time)
 {
     private const string Token = "faults-token";
     private const string PhoneNumberId = "1234567890";
     private static readonly TimeSpan SendingTimeout = TimeSpan.FromMinutes(1);
 
-    private readonly FaultLog log = new();
+    private readonly FaultLog log = new(time);
     private readonly WorkerProcess?[] slots = new WorkerProcess?[5];
     private readonly int[] starts = new int[5];
     private readonly List<WorkerProcess> ended = [];
@@ -252,7 +253,7 @@ internal sealed class Scenario(string name, bool postgres, string connectionStri
     private async Task SeedAsync()
     {
         var random = new Random(plan.Seed ^ name.GetHashCode(StringComparison.Ordinal) & 0x7fffffff);
-        var now = DateTimeOffset.UtcNow;
+        var now = time.GetUtcNow();
         var spread = TimeSpan.FromSeconds(Math.Max(20, form.MinFaultSeconds * 0.8));
         await using var connection = await OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
@@ -307,7 +308,7 @@ internal sealed class Scenario(string name, bool postgres, string connectionStri
         using var first = StartSlot(0, null);
         await first.SchedulerStarted.WaitAsync(TimeSpan.FromSeconds(240));
         var logFile = Path.Combine(folder, "second-scheduler.log");
-        using var second = WorkerProcess.Start(workerDll, SettingsFile, DataFolder, "node-second", null, logFile, Environment);
+        using var second = WorkerProcess.Start(workerDll, SettingsFile, DataFolder, "node-second", null, logFile, Environment, time);
         await second.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
         var text = await ReadSharedAsync(logFile);
         if (second.ExitCode != 2 || !text.Contains("Outro agendador do Vinculo já usa", StringComparison.Ordinal))
@@ -330,7 +331,7 @@ internal sealed class Scenario(string name, bool postgres, string connectionStri
     private WorkerProcess StartSlot(int slot, string? failpoints, double? life = null)
     {
         var worker = WorkerProcess.Start(workerDll, SettingsFile, DataFolder, "node-" + (slot + 1).ToString(CultureInfo.InvariantCulture), failpoints,
-            Path.Combine(folder, $"node-{slot + 1}.log"), Environment);
+            Path.Combine(folder, $"node-{slot + 1}.log"), Environment, time);
         Interlocked.Increment(ref log.Starts);
         slots[slot] = worker;
         if (life is { } seconds)
@@ -373,7 +374,7 @@ internal sealed class Scenario(string name, bool postgres, string connectionStri
                 }
             }
 
-            await Task.Delay(250, CancellationToken.None);
+            await Task.Delay(TimeSpan.FromMilliseconds(250), time, CancellationToken.None);
         }
     }
 
@@ -395,17 +396,17 @@ internal sealed class Scenario(string name, bool postgres, string connectionStri
         var exited = worker.WaitForExitAsync();
         if (life < 0)
         {
-            await Task.WhenAny(exited, Task.Delay(TimeSpan.FromSeconds(-life)));
+            await Task.WhenAny(exited, Task.Delay(TimeSpan.FromSeconds(-life), time));
         }
-        else if (await Task.WhenAny(worker.Started, exited, Task.Delay(TimeSpan.FromSeconds(240))) == worker.Started)
+        else if (await Task.WhenAny(worker.Started, exited, Task.Delay(TimeSpan.FromSeconds(240), time)) == worker.Started)
         {
-            await Task.WhenAny(exited, Task.Delay(TimeSpan.FromSeconds(life)));
+            await Task.WhenAny(exited, Task.Delay(TimeSpan.FromSeconds(life), time));
         }
 
         // A paused node is killed once it runs again.
         while (worker.Paused && !worker.HasExited)
         {
-            await Task.Delay(100);
+            await Task.Delay(TimeSpan.FromMilliseconds(100), time);
         }
 
         if (faultsOn)
@@ -457,7 +458,7 @@ internal sealed class Scenario(string name, bool postgres, string connectionStri
             var wait = TimeSpan.FromSeconds(fault.At + shift) - clock.Elapsed;
             if (wait > TimeSpan.Zero)
             {
-                await Task.Delay(wait, cancellationToken);
+                await Task.Delay(wait, time, cancellationToken);
             }
 
             if (clock.Elapsed.TotalSeconds > form.MaxFaultSeconds)
@@ -480,7 +481,7 @@ internal sealed class Scenario(string name, bool postgres, string connectionStri
                     log.Record("*", "outage");
                     log.DatabaseDown = true;
                     await cluster!.StopAsync();
-                    await Task.Delay(TimeSpan.FromSeconds(fault.Seconds), cancellationToken);
+                    await Task.Delay(TimeSpan.FromSeconds(fault.Seconds), time, cancellationToken);
                     await cluster.StartServerAsync();
                     log.DatabaseDown = false;
                     log.Outages++;
@@ -501,7 +502,7 @@ internal sealed class Scenario(string name, bool postgres, string connectionStri
         var target = postgres ? form.TargetKills : form.SqliteCycles;
         while ((log.Kills < target || clock.Elapsed.TotalSeconds < (postgres ? form.MinFaultSeconds : 0)) && clock.Elapsed.TotalSeconds < form.MaxFaultSeconds)
         {
-            await Task.Delay(200, cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(200), time, cancellationToken);
         }
 
         log.Cycles = log.Kills;
@@ -513,12 +514,12 @@ internal sealed class Scenario(string name, bool postgres, string connectionStri
     /// </summary>
     private async Task RecoveryAsync(double outageSeconds, CancellationToken cancellationToken)
     {
-        var returned = DateTimeOffset.UtcNow;
+        var returned = time.GetUtcNow();
         var limit = TimeSpan.FromMinutes(5);
         var watch = Stopwatch.StartNew();
         while (watch.Elapsed < limit)
         {
-            await Task.Delay(2000, cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(2000), time, cancellationToken);
             try
             {
                 await using var connection = await OpenAsync();
@@ -527,7 +528,7 @@ internal sealed class Scenario(string name, bool postgres, string connectionStri
                     "+ (SELECT COUNT(*) FROM preference_events WHERE processed_at IS NULL AND received_at <= @returned) " +
                     "+ (SELECT COUNT(*) FROM message_status_events WHERE processed_at IS NULL AND received_at <= @returned) " +
                     "+ (SELECT COUNT(*) FROM message_queue WHERE status = 'queued' AND scheduled_at <= @returned AND (next_attempt_at IS NULL OR next_attempt_at <= @now))",
-                    new { returned, now = DateTimeOffset.UtcNow });
+                    new { returned, now = time.GetUtcNow() });
                 if (left == 0)
                 {
                     log.Recoveries.Enqueue(watch.Elapsed.TotalSeconds);
@@ -562,7 +563,7 @@ internal sealed class Scenario(string name, bool postgres, string connectionStri
                 break;
             }
 
-            await Task.Delay(200);
+            await Task.Delay(TimeSpan.FromMilliseconds(200), time);
         }
 
         if (worker is null)
@@ -572,7 +573,7 @@ internal sealed class Scenario(string name, bool postgres, string connectionStri
         }
 
         log.Record(worker.Slot, "pause");
-        await Task.Delay(TimeSpan.FromSeconds(seconds));
+        await Task.Delay(TimeSpan.FromSeconds(seconds), time);
         worker.Resume();
         log.Pauses++;
         log.Record(worker.Slot, "resume");
@@ -605,7 +606,7 @@ internal sealed class Scenario(string name, bool postgres, string connectionStri
 
         var up = Task.WhenAll(storm.Select(w => w.SchedulerStarted));
         var anyExit = Task.WhenAny(storm.Select(w => w.WaitForExitAsync()));
-        var first = await Task.WhenAny(up, anyExit, Task.Delay(TimeSpan.FromSeconds(240)));
+        var first = await Task.WhenAny(up, anyExit, Task.Delay(TimeSpan.FromSeconds(240), time));
         log.Storms++;
         if (first != up)
         {
@@ -643,7 +644,7 @@ internal sealed class Scenario(string name, bool postgres, string connectionStri
             try
             {
                 await using var connection = await OpenAsync();
-                var now = DateTimeOffset.UtcNow;
+                var now = time.GetUtcNow();
                 // Interactions: a plain reply from someone with fresh consent.
                 var (_, number) = senders[random.Next(senders.Count)];
                 var key = "wamid.IN" + inboundPlain.ToString(CultureInfo.InvariantCulture);
@@ -706,7 +707,7 @@ internal sealed class Scenario(string name, bool postgres, string connectionStri
             {
                 // The database is restarting: the same rows again next tick (each insert is idempotent by its marker).
                 trafficRetries++;
-                await File.AppendAllTextAsync(Path.Combine(folder, "traffic.log"), $"{DateTimeOffset.UtcNow:O} {e.GetType().Name}: {e.Message}\n", CancellationToken.None);
+                await File.AppendAllTextAsync(Path.Combine(folder, "traffic.log"), $"{time.GetUtcNow():O} {e.GetType().Name}: {e.Message}\n", CancellationToken.None);
             }
 
             if (tick % 12 == 0)
@@ -722,7 +723,7 @@ internal sealed class Scenario(string name, bool postgres, string connectionStri
 
             try
             {
-                await Task.Delay(250, cancellationToken);
+                await Task.Delay(TimeSpan.FromMilliseconds(250), time, cancellationToken);
             }
             catch (OperationCanceledException)
             {
@@ -759,11 +760,11 @@ internal sealed class Scenario(string name, bool postgres, string connectionStri
         var limit = TimeSpan.FromMinutes(form == Form.Short ? 4 : 6);
         while (clock.Elapsed - began < limit)
         {
-            await Task.Delay(2000, cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(2000), time, cancellationToken);
             try
             {
                 await using var connection = await OpenAsync();
-                var now = DateTimeOffset.UtcNow;
+                var now = time.GetUtcNow();
                 var left = await connection.ExecuteScalarAsync<long>(
                     "SELECT (SELECT COUNT(*) FROM message_queue WHERE status = 'sending' OR (status = 'queued' AND scheduled_at <= @now AND (next_attempt_at IS NULL OR next_attempt_at <= @now))) " +
                     "+ (SELECT COUNT(*) FROM inbound_messages WHERE processed_at IS NULL) + (SELECT COUNT(*) FROM preference_events WHERE processed_at IS NULL) " +
@@ -772,7 +773,7 @@ internal sealed class Scenario(string name, bool postgres, string connectionStri
                 if (left == 0 && !Directory.EnumerateFiles(Inbox).Any())
                 {
                     // One more round of every job, so that runs a killed node left 'running' are closed by their job's next run.
-                    await Task.Delay(6000, cancellationToken);
+                    await Task.Delay(TimeSpan.FromMilliseconds(6000), time, cancellationToken);
                     DrainSeconds = (clock.Elapsed - began).TotalSeconds;
                     return true;
                 }
@@ -860,7 +861,7 @@ internal sealed class Scenario(string name, bool postgres, string connectionStri
         }
 
         // 3. Every message ends somewhere with a reason; 'interrupted'/'unknown_outcome' only where a fault hit its node after the claim.
-        var now = DateTimeOffset.UtcNow;
+        var now = time.GetUtcNow();
         foreach (var row in messages)
         {
             var ok = row.Status switch

@@ -24,15 +24,17 @@ internal sealed class WorkerProcess : IDisposable
     private volatile bool stopping;
     private volatile string? failpointKill;
     private volatile bool disposed;
+    private readonly TimeProvider time;
     private int exitCode;
 
-    private WorkerProcess(Process process, StreamWriter log, string slot, string? failpoints)
+    private WorkerProcess(Process process, StreamWriter log, string slot, string? failpoints, TimeProvider time)
     {
+        this.time = time;
         this.process = process;
         this.log = log;
         Slot = slot;
         Failpoints = failpoints;
-        StartedAt = DateTimeOffset.UtcNow;
+        StartedAt = time.GetUtcNow();
         process.ErrorDataReceived += (_, e) => Collect(e.Data);
         process.OutputDataReceived += (_, e) => Collect(e.Data);
         process.BeginErrorReadLine();
@@ -59,7 +61,7 @@ internal sealed class WorkerProcess : IDisposable
 
     public string? LastLines { get; private set; }
 
-    public static WorkerProcess Start(string workerDll, string configFile, string dataFolder, string slot, string? failpoints, string logFile, IDictionary<string, string> environment)
+    public static WorkerProcess Start(string workerDll, string configFile, string dataFolder, string slot, string? failpoints, string logFile, IDictionary<string, string> environment, TimeProvider time)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -90,8 +92,8 @@ internal sealed class WorkerProcess : IDisposable
         }
 
         var writer = new StreamWriter(logFile, append: true) { AutoFlush = true };
-        writer.WriteLine($"==== {DateTimeOffset.UtcNow:O} start {slot} failpoints={failpoints ?? "-"}");
-        return new WorkerProcess(Process.Start(start)!, writer, slot, failpoints);
+        writer.WriteLine($"==== {time.GetUtcNow():O} start {slot} failpoints={failpoints ?? "-"}");
+        return new WorkerProcess(Process.Start(start)!, writer, slot, failpoints, time);
     }
 
     /// <summary>SIGKILL: no shutdown, no last write. True when this call killed a live process (not one already dying).</summary>
@@ -174,7 +176,7 @@ internal sealed class WorkerProcess : IDisposable
         process.WaitForExit();
         lock (log)
         {
-            log.WriteLine($"==== {DateTimeOffset.UtcNow:O} end {Slot}: {Ending} (exit {ExitCode.ToString(CultureInfo.InvariantCulture)})");
+            log.WriteLine($"==== {time.GetUtcNow():O} end {Slot}: {Ending} (exit {ExitCode.ToString(CultureInfo.InvariantCulture)})");
             log.Dispose();
         }
 

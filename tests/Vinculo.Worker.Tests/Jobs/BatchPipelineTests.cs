@@ -95,7 +95,7 @@ public sealed class BatchPipelineTests
         using var cancel = new CancellationTokenSource();
         var run = new BatchPipeline(buffer)
             .Read(Source())
-            .WriteAsync(async (_, token) => await Task.Delay(Timeout.Infinite, token), cancel.Token, writers: writers);
+            .WriteAsync(async (_, token) => await Never.WaitAsync(token), cancel.Token, writers: writers);
         await reachedBound.Task.WaitAsync(Patience);
         await cancel.CancelAsync();
 
@@ -364,12 +364,15 @@ public sealed class BatchPipelineTests
         }
     }
 
+    /// <summary>A task that never completes: a stage awaiting it holds its batch until it is cancelled, with no clock involved.</summary>
+    private static readonly Task Never = new TaskCompletionSource().Task;
+
     /// <summary>Holds a batch until the stage is cancelled, and says so.</summary>
     private static async Task BlockUntilCancelledAsync(TaskCompletionSource stopped, CancellationToken token)
     {
         try
         {
-            await Task.Delay(Timeout.Infinite, token);
+            await Never.WaitAsync(token);
         }
         finally
         {
