@@ -180,14 +180,8 @@ public abstract partial class ErasureTests(EngineFixture engine) : EngineSuite(e
     private static async Task<List<string>> TracesAsync(TestDatabase db, IReadOnlyList<string> needles)
     {
         await using var connection = await db.OpenAsync();
-        var tablesSql = db.Provider switch
-        {
-            DatabaseProvider.Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
-            DatabaseProvider.Postgres => "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
-            _ => "SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_TYPE = 'BASE TABLE'",
-        };
         var traces = new List<string>();
-        foreach (var table in await connection.QueryAsync<string>(tablesSql))
+        foreach (var table in await db.TablesAsync())
         {
             foreach (IDictionary<string, object?> row in await connection.QueryAsync($"SELECT * FROM {table}"))
             {

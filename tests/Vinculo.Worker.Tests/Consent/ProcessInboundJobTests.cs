@@ -82,7 +82,7 @@ public abstract class ProcessInboundJobTests(EngineFixture engine) : EngineSuite
         await seed.InboundAsync(Carla.TrimStart('+'), "sair", Now.AddMinutes(-3));
         await seed.InboundAsync("5521998765432", "oi", Now.AddMinutes(-2));
         // A crash in the middle of the batch, after the opt-out was applied: an interaction the database refuses.
-        await seed.ExecuteAsync(FailingTriggerSql(db.Provider, blocked));
+        await db.RefuseAsync("tr_test_fail", "interactions", RowChange.Insert, "simulated crash", $"{{row}}.contact_id = {blocked}");
 
         var failed = await seed.RunAsync(ProcessInboundJob.Key, Now);
 
@@ -92,7 +92,7 @@ public abstract class ProcessInboundJobTests(EngineFixture engine) : EngineSuite
         Assert.Equal(0, await seed.CountAsync("suppression_list"));
         Assert.Equal(0, await seed.ScalarAsync<long>("SELECT COUNT(*) FROM inbound_messages WHERE processed_at IS NOT NULL"));
 
-        await seed.ExecuteAsync(DropFailingTriggerSql(db.Provider));
+        await db.StopRefusingAsync("tr_test_fail", "interactions");
         var recovered = await seed.RunAsync(ProcessInboundJob.Key, Now.AddMinutes(1));
 
         Assert.Equal(JobRunStatus.Succeeded, recovered.Status);
@@ -328,19 +328,6 @@ public abstract class ProcessInboundJobTests(EngineFixture engine) : EngineSuite
         Assert.Equal(25, await seed.ScalarAsync<long>("SELECT COUNT(*) FROM interactions"));
         Assert.Equal(Now.AddMinutes(-6), await seed.ScalarAsync<DateTimeOffset>("SELECT last_interaction_at FROM contacts WHERE contact_id = @contact", new { contact }));
     }
-
-    private static string FailingTriggerSql(DatabaseProvider provider, long contactId) => provider switch
-    {
-        DatabaseProvider.Sqlite =>
-            $"CREATE TRIGGER tr_test_fail BEFORE INSERT ON interactions WHEN NEW.contact_id = {contactId} BEGIN SELECT RAISE(ABORT, 'simulated crash'); END;",
-        DatabaseProvider.Postgres =>
-            "CREATE FUNCTION test_fail() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'simulated crash'; END $$; " +
-            $"CREATE TRIGGER tr_test_fail BEFORE INSERT ON interactions FOR EACH ROW WHEN (NEW.contact_id = {contactId}) EXECUTE FUNCTION test_fail();",
-        _ => $"CREATE TRIGGER tr_test_fail ON interactions AFTER INSERT AS IF EXISTS (SELECT 1 FROM inserted WHERE contact_id = {contactId}) THROW 50000, 'simulated crash', 1;",
-    };
-
-    private static string DropFailingTriggerSql(DatabaseProvider provider) =>
-        provider == DatabaseProvider.Sqlite ? "DROP TRIGGER tr_test_fail" : "DROP TRIGGER tr_test_fail" + (provider == DatabaseProvider.Postgres ? " ON interactions" : "");
 }
 
 public sealed class SqliteProcessInboundJobTests(SqliteEngine engine) : ProcessInboundJobTests(engine), IClassFixture<SqliteEngine>;

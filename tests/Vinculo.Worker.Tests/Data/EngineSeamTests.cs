@@ -25,6 +25,29 @@ public sealed partial class EngineSeamTests
         Assert.True(offenders.Count == 0, "Ask the dialect for a capability instead of testing the engine in: " + string.Join(", ", offenders));
     }
 
+    /// <summary>What a test asking for its engine looks like: a comparison or a switch on the provider.</summary>
+    [GeneratedRegex(@"\.Provider\s*(==|!=|switch\b)|\bcase\s+(Data\.)?DatabaseProvider\.", RegexOptions.CultureInvariant)]
+    private static partial Regex ProviderTest();
+
+    [Fact]
+    public void FeatureTests_NeverTestWhichEngineTheyRunOn()
+    {
+        // Engine-specific DDL and catalogue reads a test needs live on TestDatabase (Engines/); the data layer's own tests
+        // (Data/) are about the engines themselves.
+        var tests = Path.Combine(SqlServerStatementTests.RepositoryRoot(), "tests", "Vinculo.Worker.Tests");
+        var files = Directory.EnumerateFiles(tests, "*.cs", SearchOption.AllDirectories)
+            .Select(file => Path.GetRelativePath(tests, file).Replace('\\', '/'))
+            .Where(file => !file.Split('/').Any(part => part is "bin" or "obj"))
+            .ToList();
+        var offenders = files
+            .Where(file => !file.StartsWith("Engines/", StringComparison.Ordinal) && !file.StartsWith("Data/", StringComparison.Ordinal))
+            .Where(file => ProviderTest().IsMatch(File.ReadAllText(Path.Combine(tests, file))))
+            .ToList();
+
+        Assert.Contains(files, file => file.StartsWith("Engines/", StringComparison.Ordinal) && ProviderTest().IsMatch(File.ReadAllText(Path.Combine(tests, file))));
+        Assert.True(offenders.Count == 0, "Move what the test asks of its engine to TestDatabase in: " + string.Join(", ", offenders));
+    }
+
     [Fact]
     public void TheScan_FindsTheEngineNamesWhereTheyBelong()
     {

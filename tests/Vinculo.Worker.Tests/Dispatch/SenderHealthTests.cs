@@ -299,15 +299,7 @@ public abstract class SenderHealthTests(EngineFixture engine) : EngineSuite(engi
         var content = await kit.ContentAsync();
         var carla = await kit.PersonAsync(Carla, "Carla Mendes");
         // Something in the database refuses the pause (here a trigger another tool might have left).
-        await kit.ExecuteAsync(db.Provider switch
-        {
-            Data.DatabaseProvider.Sqlite =>
-                "CREATE TRIGGER tr_refuse_meta_pause BEFORE UPDATE OF paused_reason ON contents WHEN NEW.paused_reason LIKE 'meta_template%' BEGIN SELECT RAISE(ABORT, 'refused'); END",
-            Data.DatabaseProvider.Postgres =>
-                "CREATE FUNCTION refuse_meta_pause() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$ LANGUAGE plpgsql; " +
-                "CREATE TRIGGER tr_refuse_meta_pause BEFORE UPDATE ON contents FOR EACH ROW WHEN (NEW.paused_reason LIKE 'meta_template%') EXECUTE FUNCTION refuse_meta_pause()",
-            _ => "CREATE TRIGGER tr_refuse_meta_pause ON contents AFTER UPDATE AS IF EXISTS (SELECT 1 FROM inserted WHERE paused_reason LIKE 'meta_template%') THROW 50000, 'refused', 1;",
-        });
+        await db.RefuseAsync("tr_refuse_meta_pause", "contents", RowChange.Update, "refused", "{row}.paused_reason LIKE 'meta_template%'");
         await PostAsync(worker, TemplateStatus("PAUSED", "novidade_produto", "pt_BR", Now.AddHours(-1)));
         using (var response = await worker.Client.SendAsync(WebhookKit.Post(worker.Address, WebhookKit.FixtureBytes("webhook-message-text.json"), WebhookKit.Signed["webhook-message-text.json"])))
         {
@@ -320,7 +312,7 @@ public abstract class SenderHealthTests(EngineFixture engine) : EngineSuite(engi
         Assert.Equal("revoked", await kit.ScalarAsync<string>("SELECT status FROM consents WHERE contact_id = @carla", new { carla }));
         Assert.Equal(1, await kit.ScalarAsync<long>("SELECT COUNT(*) FROM sender_health WHERE applied_at IS NULL"));
 
-        await kit.ExecuteAsync(db.Provider == Data.DatabaseProvider.Postgres ? "DROP TRIGGER tr_refuse_meta_pause ON contents" : "DROP TRIGGER tr_refuse_meta_pause");
+        await db.StopRefusingAsync("tr_refuse_meta_pause", "contents");
         var second = await ProcessInboundAsync(kit, Now.AddMinutes(1));
 
         Assert.Equal(1, second.GetProperty("sender_signals").GetProperty("ContentsPaused").GetInt32());

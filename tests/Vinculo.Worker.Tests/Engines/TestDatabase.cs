@@ -10,7 +10,7 @@ using Vinculo.Hosting;
 namespace Vinculo.Engines;
 
 /// <summary>A database of one test's own, and the ways a test reaches it: the command line, a host, or plain SQL.</summary>
-public sealed class TestDatabase(DatabaseProvider provider, string connectionString, string contentRoot, Func<Task> drop) : IAsyncDisposable
+public sealed partial class TestDatabase(DatabaseProvider provider, string connectionString, string contentRoot, Func<Task> drop) : IAsyncDisposable
 {
     public DatabaseProvider Provider { get; } = provider;
 

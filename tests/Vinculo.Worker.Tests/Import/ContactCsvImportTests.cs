@@ -170,23 +170,7 @@ public abstract class ContactCsvImportTests(EngineFixture engine) : EngineSuite(
         using var host = db.BuildHost();
         var sql = host.Services.GetRequiredService<ImportStore>().Statements.Single(s => s.Contains("phone_e164 IS NULL AND", StringComparison.Ordinal));
         var parameters = new { raw = "123-45", externalRef = (string?)null, limit = 1 };
-        await using var connection = await db.OpenAsync();
-        switch (db.Provider)
-        {
-            case DatabaseProvider.Sqlite:
-                return string.Join("\n", (await connection.QueryAsync("EXPLAIN QUERY PLAN " + sql, parameters)).Select(row => (string)((IDictionary<string, object>)row)["detail"]));
-            case DatabaseProvider.Postgres:
-                await using (var transaction = await connection.BeginTransactionAsync())
-                {
-                    // On a table this small a scan is cheaper; what matters is that the index answers this statement.
-                    await connection.ExecuteAsync("SET LOCAL enable_seqscan = off", transaction: transaction);
-                    var lines = await connection.QueryAsync<string>("EXPLAIN " + sql, parameters, transaction);
-                    return string.Join("\n", lines);
-                }
-
-            default:
-                return null;
-        }
+        return await db.PlanAsync(sql, parameters);
     }
 }
 

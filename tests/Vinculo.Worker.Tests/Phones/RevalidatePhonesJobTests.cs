@@ -215,7 +215,7 @@ public abstract class RevalidatePhonesJobTests(EngineFixture engine) : EngineSui
         await using var db = await NewMigratedDatabaseAsync();
         await InsertContactAsync(db, "(11) 98765-4321", Night.AddDays(-9));
         var dialect = SqlDialect.Create(db.Provider, db.ConnectionString, db.ContentRoot);
-        var definitions = await IndexDefinitionsAsync(db);
+        var definitions = await db.IndexDefinitionsAsync("contacts");
         await ExecuteAsync(db, dialect.DropIndexIfExistsSql("ix_contacts_phone_e164", "contacts"), new { });
         await ExecuteAsync(db, dialect.DropIndexIfExistsSql("ix_contacts_unclassified_raw", "contacts"), new { });
 
@@ -223,8 +223,8 @@ public abstract class RevalidatePhonesJobTests(EngineFixture engine) : EngineSui
 
         Assert.Equal(JobRunStatus.Succeeded, run.Status);
         Assert.Equal(false, run.Result!.Detail!["rebuilt_number_index"]);
-        Assert.Contains("ix_contacts_phone_e164", await IndexesAsync(db));
-        Assert.Equal(definitions, await IndexDefinitionsAsync(db));
+        Assert.Contains("ix_contacts_phone_e164", await db.IndexesAsync("contacts"));
+        Assert.Equal(definitions, await db.IndexDefinitionsAsync("contacts"));
     }
 
     [SkippableFact]
@@ -237,11 +237,11 @@ public abstract class RevalidatePhonesJobTests(EngineFixture engine) : EngineSui
         void Small(Microsoft.Extensions.Hosting.HostApplicationBuilder builder) =>
             builder.Services.Configure<PhonesOptions>(o => (o.LargeRewriteRows, o.BatchSize) = (50, 100));
 
-        var definitions = await IndexDefinitionsAsync(db);
+        var definitions = await db.IndexDefinitionsAsync("contacts");
         var first = await RunAsync(db, Night, Small);
         var afterFirst = await CountByStatusAsync(db);
         // The indexes the rewrite dropped are back, as the migrations define them.
-        Assert.Equal(definitions, await IndexDefinitionsAsync(db));
+        Assert.Equal(definitions, await db.IndexDefinitionsAsync("contacts"));
         // The oldest holder of a shared number goes: the next one takes over in the second large rewrite.
         await ExecuteAsync(db, "UPDATE contacts SET erased_at = @at WHERE contact_id = (SELECT MIN(contact_id) FROM contacts WHERE phone_raw = '(11) 98000-0000')", new { at = Night });
         var second = await RunAsync(db, Night.AddDays(40), Small);
@@ -263,7 +263,7 @@ public abstract class RevalidatePhonesJobTests(EngineFixture engine) : EngineSui
 
         Assert.Equal(80L, first.Result!.Detail!["marked_duplicate"]);
         Assert.Equal(1L, second.Result!.Detail!["duplicate_released"]);
-        Assert.Contains("ix_contacts_phone_e164", await IndexesAsync(db));
+        Assert.Contains("ix_contacts_phone_e164", await db.IndexesAsync("contacts"));
     }
 
     /// <summary>A write that fails ends the run as failed, with the reading stopped: the batches not written are checked next time.</summary>
@@ -372,34 +372,6 @@ public abstract class RevalidatePhonesJobTests(EngineFixture engine) : EngineSui
     {
         var row = await ContactAsync(db, id);
         return (row.PhoneStatus, row.DuplicateOf);
-    }
-
-    private static async Task<List<string>> IndexesAsync(TestDatabase db)
-    {
-        var sql = db.Provider switch
-        {
-            DatabaseProvider.Sqlite => "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'contacts'",
-            DatabaseProvider.Postgres => "SELECT indexname FROM pg_indexes WHERE tablename = 'contacts'",
-            _ => "SELECT name FROM sys.indexes WHERE object_id = OBJECT_ID('contacts')",
-        };
-        await using var connection = await db.OpenAsync();
-        return (await connection.QueryAsync<string>(sql)).AsList();
-    }
-
-    /// <summary>Each index of <c>contacts</c> with its definition (columns, method, filter), in name order.</summary>
-    private static async Task<List<string>> IndexDefinitionsAsync(TestDatabase db)
-    {
-        var sql = db.Provider switch
-        {
-            DatabaseProvider.Sqlite => "SELECT name || ' ' || COALESCE(sql, '') FROM sqlite_master WHERE type = 'index' AND tbl_name = 'contacts' ORDER BY name",
-            DatabaseProvider.Postgres => "SELECT indexdef FROM pg_indexes WHERE tablename = 'contacts' ORDER BY indexname",
-            _ => "SELECT i.name + ' ' + i.type_desc + ' ' + ISNULL(i.filter_definition, '') + ' ' + " +
-                 "(SELECT STRING_AGG(c.name, ',') WITHIN GROUP (ORDER BY ic.key_ordinal) FROM sys.index_columns ic " +
-                 "JOIN sys.columns c ON c.object_id = ic.object_id AND c.column_id = ic.column_id WHERE ic.object_id = i.object_id AND ic.index_id = i.index_id) " +
-                 "FROM sys.indexes i WHERE i.object_id = OBJECT_ID('contacts') AND i.name IS NOT NULL ORDER BY i.name",
-        };
-        await using var connection = await db.OpenAsync();
-        return (await connection.QueryAsync<string>(sql)).AsList();
     }
 
     private static async Task<string> SnapshotAsync(TestDatabase db)

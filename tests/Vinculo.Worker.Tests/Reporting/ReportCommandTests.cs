@@ -111,9 +111,7 @@ public abstract class ReportCommandTests(EngineFixture engine) : EngineSuite(eng
     public async Task Health_WhenTheDatabaseCannotBeReached_ExitsOne()
     {
         await using var db = await NewDatabaseAsync();
-        var unreachable = db.Provider == Data.DatabaseProvider.Sqlite
-            ? $"--Database:ConnectionString=Data Source={Path.Combine(db.ContentRoot, "missing", "deeper", "vinculo.db")};Mode=ReadOnly"
-            : "--Database:ConnectionString=Host=127.0.0.1;Port=1;Database=nothing;Username=nobody;Timeout=2";
+        var unreachable = $"--Database:ConnectionString={db.UnreachableConnectionString}";
 
         var result = await InvokeAsync(db, HealthCommand.Create, "health", unreachable);
 

@@ -164,7 +164,7 @@ public abstract class WebhookNormalizerTests(EngineFixture engine) : EngineSuite
         await kit.AcceptFixtureAsync("webhook-bsuid.json", Now.AddMinutes(-2));
         await kit.AcceptFixtureAsync("webhook-message-text.json", Now.AddMinutes(-1));
         // The bsuid payload's two messages go in first; its status then fails.
-        await kit.ExecuteAsync(RefuseStatusesSql(db.Provider));
+        await db.RefuseAsync("test_refuse", "message_status_events", RowChange.Insert, "refused by test");
         var logs = new CapturedLogs();
 
         var failed = await kit.NormalizeAsync(logs: logs);
@@ -178,22 +178,13 @@ public abstract class WebhookNormalizerTests(EngineFixture engine) : EngineSuite
         Assert.Contains(logs.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning && e.Text.Contains($"payload {bsuid.PayloadId} could not be normalised", StringComparison.Ordinal));
         Assert.DoesNotContain("refused by test", logs.All, StringComparison.Ordinal);
 
-        await kit.ExecuteAsync(db.Provider == DatabaseProvider.Postgres ? "DROP TRIGGER test_refuse ON message_status_events" : "DROP TRIGGER test_refuse");
+        await db.StopRefusingAsync("test_refuse", "message_status_events");
         var next = await kit.NormalizeAsync(Now.AddMinutes(1));
 
         Assert.Equal(new WebhookNormalization(1, 2, 1, 0, 0, 0, 0, 0, 0), next);
         Assert.Equal(3, (await kit.InboundAsync()).Count);
         Assert.Equal("messages=2 statuses=1 preferences=0", (await kit.PayloadsAsync())[0].Outcome);
     }
-
-    private static string RefuseStatusesSql(DatabaseProvider provider) => provider switch
-    {
-        DatabaseProvider.Sqlite => "CREATE TRIGGER test_refuse BEFORE INSERT ON message_status_events BEGIN SELECT RAISE(ABORT, 'refused by test'); END",
-        DatabaseProvider.Postgres =>
-            "CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by test'; END $$; " +
-            "CREATE TRIGGER test_refuse BEFORE INSERT ON message_status_events FOR EACH ROW EXECUTE FUNCTION test_refuse();",
-        _ => "CREATE TRIGGER test_refuse ON message_status_events INSTEAD OF INSERT AS THROW 50000, 'refused by test', 1;",
-    };
 
     [SkippableFact]
     public async Task Payloads_AreNormalisedInArrivalOrder_SoTheFirstDeliveryOfAMessageWins()
