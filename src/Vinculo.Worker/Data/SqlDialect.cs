@@ -124,7 +124,13 @@ public abstract class SqlDialect(string connectionString)
     /// Whether several scheduler nodes can share this database (Quartz clustering, database leases held by sessions):
     /// false for an embedded file, which serves one scheduler.
     /// </summary>
-    public virtual bool CanCluster => true;
+    public bool CanCluster => CanClusterOn(Provider);
+
+    /// <summary>
+    /// <see cref="CanCluster"/> before any dialect exists (configuration checks): an embedded file serves one scheduler,
+    /// since Quartz refuses to cluster on SQLite and leases are locks on this machine's files.
+    /// </summary>
+    public static bool CanClusterOn(DatabaseProvider provider) => provider != DatabaseProvider.Sqlite;
 
     /// <summary>
     /// Settings for one connection that runs a long import session (a large file written in one transaction, its keys

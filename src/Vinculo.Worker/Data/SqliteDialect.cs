@@ -60,9 +60,6 @@ public sealed class SqliteDialect : SqlDialect
     /// </summary>
     public override SessionTuning LargeImportSession { get; } = new("PRAGMA cache_size = -65536", DefaultCacheSizePragma);
 
-    /// <summary>One file serves one scheduler: Quartz refuses to cluster on SQLite, and leases are locks on this machine's files.</summary>
-    public override bool CanCluster => false;
-
     public override string RefreshStatisticsSql => "ANALYZE";
 
     public override async Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken)
