@@ -66,7 +66,7 @@ public static class ConsentFreshness
         if (maxIdleDays is < 1 or > MaxMaxIdleDays)
         {
             throw new ArgumentOutOfRangeException(
-                nameof(maxIdleDays), maxIdleDays, $"Consent:MaxIdleDays: '{maxIdleDays}' deve estar entre 1 e {MaxMaxIdleDays}.");
+                nameof(maxIdleDays), maxIdleDays, $"The idle period must be from 1 to {MaxMaxIdleDays} days.");
         }
 
         if (consent.Status != ConsentStatuses.Granted)

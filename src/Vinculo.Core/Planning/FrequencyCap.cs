@@ -60,7 +60,7 @@ public static class FrequencyCap
         if (capDays is < 1 or > MaxDays)
         {
             throw new ArgumentOutOfRangeException(
-                nameof(capDays), capDays, $"Messaging:FrequencyCapDays: '{capDays}' deve estar entre 1 e {MaxDays}.");
+                nameof(capDays), capDays, $"The cap's window must be from 1 to {MaxDays} days.");
         }
 
         var capTicks = capDays * TimeSpan.TicksPerDay;
