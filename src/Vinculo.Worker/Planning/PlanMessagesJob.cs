@@ -117,7 +117,7 @@ public sealed class PlanMessagesJob(
             .Read(token => ReadPeopleAsync(batchSize, token), phase: "read_people")
             .Then(
                 async (read, token) => (read.People, WithConsent: await store.ReadSignalsAsync(
-                    read.After, read.People[^1].ContactId, read.People.Where(p => !p.Suppressed).ToList(), planner.Windows, planner.ContentIds, token)),
+                    read.After, read.People[^1].ContactId, read.People.Where(p => !p.Suppressed).ToList(), planner.Windows, planner.ContentIds, tally.Timings, token)),
                 phase: "read_signals")
             .Then(batch => Evaluate(batch.People, batch.WithConsent), phase: "evaluate")
             .WriteAsync(

@@ -2,6 +2,7 @@ using System.Data.Common;
 using Dapper;
 using Vinculo.Consent;
 using Vinculo.Data;
+using Vinculo.Jobs;
 
 namespace Vinculo.Planning;
 
@@ -232,9 +233,10 @@ public sealed class PlanStore(Database database) : ISqlStatements
     /// <param name="windows">How far back the windowed signals reach.</param>
     /// <param name="contentIds">The night's contents (<see cref="NightPlanner.ContentIds"/>): novelty looks for these alone.</param>
     internal async Task<List<PlanPerson>> ReadSignalsAsync(
-        long after, long upto, List<PlanPerson> candidates, PlanWindows windows, IReadOnlyList<long> contentIds, CancellationToken cancellationToken)
+        long after, long upto, List<PlanPerson> candidates, PlanWindows windows, IReadOnlyList<long> contentIds, PhaseTimings timings, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
+        var started = timings.Start();
         var byContact = new Dictionary<long, PlanPerson>(candidates.Count);
         foreach (var person in candidates)
         {
@@ -256,6 +258,7 @@ public sealed class PlanStore(Database database) : ISqlStatements
             }
         }
 
+        started = timings.Add("signals_consents", started);
         var people = new List<PlanPerson>(candidates.Count);
         foreach (var person in candidates)
         {
@@ -294,6 +297,7 @@ public sealed class PlanStore(Database database) : ISqlStatements
             }
         }
 
+        started = timings.Add("signals_latest", started);
         await using (var rows = await database.ReadRowsAsync(connection, database.Sql(PurchasesByCategorySql), ids, cancellationToken))
         {
             while (await rows.ReadAsync(cancellationToken))
@@ -313,6 +317,7 @@ public sealed class PlanStore(Database database) : ISqlStatements
             }
         }
 
+        started = timings.Add("signals_purchases", started);
         await using (var rows = await database.ReadRowsAsync(connection, database.Sql(LatestProductSql), ids, cancellationToken))
         {
             while (await rows.ReadAsync(cancellationToken))
@@ -324,6 +329,7 @@ public sealed class PlanStore(Database database) : ISqlStatements
             }
         }
 
+        started = timings.Add("signals_product", started);
         await using (var rows = await database.ReadRowsAsync(connection, database.Sql(RecentSql), new Dictionary<string, object?> { ["ids"] = list, ["since"] = windows.RecentSince }, cancellationToken))
         {
             while (await rows.ReadAsync(cancellationToken))
@@ -335,6 +341,7 @@ public sealed class PlanStore(Database database) : ISqlStatements
             }
         }
 
+        started = timings.Add("signals_recent", started);
         var byNumber = new Dictionary<string, PlanPerson>(people.Count, StringComparer.Ordinal);
         foreach (var person in people)
         {
@@ -364,6 +371,7 @@ public sealed class PlanStore(Database database) : ISqlStatements
             }
         }
 
+        started = timings.Add("signals_messages", started);
         if (contentIds.Count > 0)
         {
             var earlier = new Dictionary<string, object?> { ["numbers"] = numbers["numbers"], ["contents"] = database.List(contentIds), ["since"] = windows.MessagesSince };
@@ -377,6 +385,7 @@ public sealed class PlanStore(Database database) : ISqlStatements
             }
         }
 
+        started = timings.Add("signals_earlier", started);
         // Only a person who has not written since the window began can have an unanswered message from before it.
         var silentIds = new List<long>();
         var silentNumbers = new List<string>();
@@ -412,6 +421,7 @@ public sealed class PlanStore(Database database) : ISqlStatements
             }
         }
 
+        timings.Add("signals_unanswered", started);
         return people;
     }
 
