@@ -68,32 +68,30 @@ public sealed record HabitualHourOptions
     public double MinConcentration { get; init; } = 0.4;
 
     /// <summary>
-    /// Every problem with these settings, as Portuguese messages naming the key and the value; empty when valid. Keys:
-    /// <c>Messaging:DefaultHour</c>, and <c>Messaging:HabitualHour:MinEvidence</c>, <c>…:HalfLifeDays</c>,
-    /// <c>…:MinConcentration</c> should the worker expose the others.
+    /// Every problem with these settings, each with the property it is in and a Portuguese message that starts with the
+    /// wrong value; empty when valid.
     /// </summary>
-    public IReadOnlyList<string> Validate()
+    public IReadOnlyList<InputProblem> Validate()
     {
-        const string section = "Messaging";
-        var failures = new List<string>();
+        var failures = new List<InputProblem>();
         if (DefaultHour is < 0 or > 23)
         {
-            failures.Add($"{section}:DefaultHour: '{DefaultHour}' deve ser uma hora entre 0 e 23.");
+            failures.Add(new(nameof(DefaultHour), $"'{DefaultHour}' deve ser uma hora entre 0 e 23."));
         }
 
         if (MinEvidence is < 1 or > 1_000)
         {
-            failures.Add($"{section}:HabitualHour:MinEvidence: '{MinEvidence}' deve estar entre 1 e 1000.");
+            failures.Add(new(nameof(MinEvidence), $"'{MinEvidence}' deve estar entre 1 e 1000."));
         }
 
         if (!(HalfLifeDays is >= 1 and <= 3_650))
         {
-            failures.Add($"{section}:HabitualHour:HalfLifeDays: '{Invariant(HalfLifeDays)}' deve estar entre 1 e 3650 dias.");
+            failures.Add(new(nameof(HalfLifeDays), $"'{Invariant(HalfLifeDays)}' deve estar entre 1 e 3650 dias."));
         }
 
         if (!(MinConcentration is >= 0 and <= 1))
         {
-            failures.Add($"{section}:HabitualHour:MinConcentration: '{Invariant(MinConcentration)}' deve estar entre 0 e 1.");
+            failures.Add(new(nameof(MinConcentration), $"'{Invariant(MinConcentration)}' deve estar entre 0 e 1."));
         }
 
         return failures;

@@ -62,9 +62,6 @@ public readonly record struct RenderedMessage(string? Text, IReadOnlyList<string
 /// </remarks>
 public sealed class MessageRenderer
 {
-    /// <summary>The configuration key of the footer.</summary>
-    public const string FooterSetting = "Messaging:OptOutFooter";
-
     /// <summary>The footer used when <c>Messaging:OptOutFooter</c> is not set.</summary>
     public const string DefaultOptOutFooter = "Para não receber mais mensagens, responda SAIR.";
 
@@ -108,7 +105,7 @@ public sealed class MessageRenderer
     {
         if (ValidateFooter(optOutFooter) is [var problem, ..])
         {
-            throw new ArgumentException(problem, nameof(optOutFooter));
+            throw new ArgumentException($"The opt-out footer: {problem}", nameof(optOutFooter));
         }
 
         OptOutFooter = optOutFooter?.Trim() ?? DefaultOptOutFooter;
@@ -118,7 +115,8 @@ public sealed class MessageRenderer
     public string OptOutFooter { get; }
 
     /// <summary>
-    /// Problems with <c>Messaging:OptOutFooter</c>, as Portuguese messages naming the key; null is the default and valid.
+    /// Problems with <c>Messaging:OptOutFooter</c>, as Portuguese messages that start with the value (the caller names the
+    /// setting); null is the default and valid.
     /// The footer must itself say how to stop, so that the body check recognises it and people know what to write.
     /// </summary>
     public static IReadOnlyList<string> ValidateFooter(string? footer)
@@ -130,12 +128,12 @@ public sealed class MessageRenderer
 
         if (string.IsNullOrWhiteSpace(footer))
         {
-            return [$"{FooterSetting}: não pode ser vazio; a lei exige dizer como deixar de receber mensagens (padrão: '{DefaultOptOutFooter}')."];
+            return [$"não pode ser vazio; a lei exige dizer como deixar de receber mensagens (padrão: '{DefaultOptOutFooter}')."];
         }
 
         return HasOptOutInstruction(footer)
             ? []
-            : [$"{FooterSetting}: '{footer}' deve dizer como deixar de receber mensagens, com uma instrução como 'responda SAIR'."];
+            : [$"'{footer}' deve dizer como deixar de receber mensagens, com uma instrução como 'responda SAIR'."];
     }
 
     /// <summary>

@@ -13,8 +13,8 @@ namespace Vinculo.Planning;
 /// </remarks>
 public sealed record RelevanceWeights
 {
-    /// <summary>The configuration section these weights are bound from.</summary>
-    public const string Section = "Messaging:Weights";
+    /// <summary>The input of a problem with the weights together rather than one of them.</summary>
+    public const string WholeInput = "";
 
     /// <summary>Largest accepted relative weight: only ratios matter, so anything bigger is a typo.</summary>
     public const double MaxRelativeWeight = 1_000;
@@ -34,22 +34,25 @@ public sealed record RelevanceWeights
     /// <summary>Share (0–1) of the score that unanswered messages can take away.</summary>
     public double Fatigue { get; init; } = 0.5;
 
-    /// <summary>Every problem, as Portuguese messages naming the key and the wrong value; empty when valid.</summary>
-    public IReadOnlyList<string> Validate()
+    /// <summary>
+    /// Every problem, each with the weight it is in (<see cref="WholeInput"/> for the four together) and a Portuguese
+    /// message that starts with the wrong value; empty when valid.
+    /// </summary>
+    public IReadOnlyList<InputProblem> Validate()
     {
-        var failures = new List<string>();
+        var failures = new List<InputProblem>();
         CheckRelative(nameof(Recency), Recency);
         CheckRelative(nameof(Engagement), Engagement);
         CheckRelative(nameof(Affinity), Affinity);
         CheckRelative(nameof(Priority), Priority);
         if (!(Fatigue is >= 0 and <= 1))
         {
-            failures.Add($"{Section}:{nameof(Fatigue)}: '{Invariant(Fatigue)}' deve ser um número entre 0 e 1 (a parte da relevância que a fadiga pode tirar).");
+            failures.Add(new(nameof(Fatigue), $"'{Invariant(Fatigue)}' deve ser um número entre 0 e 1 (a parte da relevância que a fadiga pode tirar)."));
         }
 
         if (Recency == 0 && Engagement == 0 && Affinity == 0 && Priority == 0)
         {
-            failures.Add($"{Section}: Recency, Engagement, Affinity e Priority não podem ser todos zero; ao menos um deve ser positivo.");
+            failures.Add(new(WholeInput, "Recency, Engagement, Affinity e Priority não podem ser todos zero; ao menos um deve ser positivo."));
         }
 
         return failures;
@@ -58,7 +61,7 @@ public sealed record RelevanceWeights
         {
             if (!(value is >= 0 and <= MaxRelativeWeight))
             {
-                failures.Add($"{Section}:{name}: '{Invariant(value)}' deve ser um número entre 0 e {MaxRelativeWeight.ToString(CultureInfo.InvariantCulture)}.");
+                failures.Add(new(name, $"'{Invariant(value)}' deve ser um número entre 0 e {MaxRelativeWeight.ToString(CultureInfo.InvariantCulture)}."));
             }
         }
     }

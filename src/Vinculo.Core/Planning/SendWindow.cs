@@ -78,14 +78,11 @@ public readonly record struct SendTimeCheck(SendTimeStatus Status, SendDayStatus
 /// </remarks>
 public sealed partial class SendWindow
 {
-    /// <summary>The configuration key of the window.</summary>
-    public const string Setting = "Messaging:SendWindow";
-
-    /// <summary>The configuration key of the blocked dates.</summary>
-    public const string BlockedDatesSetting = "Messaging:BlockedDates";
-
     /// <summary>The window used when <c>Messaging:SendWindow</c> is not set.</summary>
     public const string DefaultText = "Mon-Fri 09:00-18:00";
+
+    /// <summary>The input of <see cref="TryParse"/> a blocked-date problem is in (the window's is <c>text</c>).</summary>
+    public const string BlockedDatesInput = "blockedDates";
 
     private const string Example = "Use dias e horário como 'Mon-Fri 09:00-18:00', 'Mon,Wed,Fri 10:00-17:00' ou 'seg-sáb 08:30-20:00'.";
 
@@ -162,8 +159,8 @@ public sealed partial class SendWindow
     public IReadOnlySet<DateOnly> BlockedDates => _blockedDates;
 
     /// <summary>
-    /// Reads <c>Messaging:SendWindow</c> and <c>Messaging:BlockedDates</c>, collecting every problem as a Portuguese
-    /// message that names the key and the wrong value.
+    /// Reads <c>Messaging:SendWindow</c> and <c>Messaging:BlockedDates</c>, collecting every problem with the input it is
+    /// in (<c>text</c>, or <c>blockedDates</c> and the entry's index) and a Portuguese message that starts with the wrong value.
     /// </summary>
     /// <param name="text">
     /// Days, then the local start and end: "Mon-Fri 09:00-18:00", "Mon,Wed,Fri 10:00-17:00", "seg-sáb 8h30-20h",
@@ -174,9 +171,9 @@ public sealed partial class SendWindow
     /// <param name="window">The window, when there is no problem.</param>
     /// <param name="errors">Every problem found; empty on success.</param>
     public static bool TryParse(
-        string? text, IEnumerable<string?>? blockedDates, [NotNullWhen(true)] out SendWindow? window, out IReadOnlyList<string> errors)
+        string? text, IEnumerable<string?>? blockedDates, [NotNullWhen(true)] out SendWindow? window, out IReadOnlyList<InputProblem> errors)
     {
-        var problems = new List<string>();
+        var problems = new List<InputProblem>();
         var parsed = ParseWindow(text, problems);
         var dates = ParseBlockedDates(blockedDates, problems);
         window = problems.Count == 0 && parsed is { } valid ? new SendWindow(valid.Days, valid.Start, valid.End, dates) : null;
@@ -212,7 +209,7 @@ public sealed partial class SendWindow
             }
         }
 
-        throw new InvalidOperationException($"{BlockedDatesSetting} leaves no send day in ten years.");
+        throw new InvalidOperationException("The blocked dates leave no send day in ten years.");
     }
 
     /// <summary>The first send day on or after the local date of <paramref name="instant"/> in <paramref name="zone"/>.</summary>
@@ -390,13 +387,13 @@ public sealed partial class SendWindow
         }
     }
 
-    private static (List<DayOfWeek> Days, TimeOnly Start, TimeOnly End)? ParseWindow(string? text, List<string> problems)
+    private static (List<DayOfWeek> Days, TimeOnly Start, TimeOnly End)? ParseWindow(string? text, List<InputProblem> problems)
     {
-        string Problem(string what) => $"{Setting}: '{text}' {what}. {Example}";
+        InputProblem Problem(string what) => new(nameof(text), $"'{text}' {what}. {Example}");
 
         if (string.IsNullOrWhiteSpace(text))
         {
-            problems.Add($"{Setting}: não pode ser vazio. {Example}");
+            problems.Add(new(nameof(text), $"não pode ser vazio. {Example}"));
             return null;
         }
 
@@ -475,7 +472,7 @@ public sealed partial class SendWindow
         return ListWord().Replace(simplified, ",").Trim();
     }
 
-    private static FrozenSet<DateOnly> ParseBlockedDates(IEnumerable<string?>? entries, List<string> problems)
+    private static FrozenSet<DateOnly> ParseBlockedDates(IEnumerable<string?>? entries, List<InputProblem> problems)
     {
         var dates = new HashSet<DateOnly>();
         var index = 0;
@@ -484,7 +481,7 @@ public sealed partial class SendWindow
             var items = (entry ?? string.Empty).Split([',', ';', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
             if (items.Length == 0)
             {
-                problems.Add($"{BlockedDatesSetting}:{index}: está vazio; use datas no formato AAAA-MM-DD, como 2026-12-24.");
+                problems.Add(new(BlockedDatesInput, "está vazio; use datas no formato AAAA-MM-DD, como 2026-12-24.", index));
             }
 
             foreach (var item in items)
@@ -495,7 +492,7 @@ public sealed partial class SendWindow
                 }
                 else
                 {
-                    problems.Add($"{BlockedDatesSetting}:{index}: '{item}' não é uma data no formato AAAA-MM-DD, como 2026-12-24.");
+                    problems.Add(new(BlockedDatesInput, $"'{item}' não é uma data no formato AAAA-MM-DD, como 2026-12-24.", index));
                 }
             }
 

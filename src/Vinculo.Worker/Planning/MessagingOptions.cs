@@ -47,25 +47,45 @@ public sealed class MessagingOptions : ISettingsSection, IValidatableObject
     public SendWindow ParseWindow() =>
         Planning.SendWindow.TryParse(SendWindow, BlockedDates, out var window, out var errors)
             ? window
-            : throw new OptionsValidationException(Section, typeof(MessagingOptions), errors);
+            : throw new OptionsValidationException(Section, typeof(MessagingOptions), errors.Select(e => $"{WindowKeyOf(e)}: {e.Message}"));
 
     public HabitualHourOptions HourOptions => new() { DefaultHour = DefaultHour };
 
     string ISettingsSection.SectionName => Section;
 
-    /// <summary>The rules of the planning core, which name their settings themselves.</summary>
+    /// <summary>The rules of the planning core, each problem named by the setting its input came from.</summary>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        var failures = new List<string>(HourOptions.Validate());
-        if (!Planning.SendWindow.TryParse(SendWindow, BlockedDates, out _, out var windowErrors))
+        // Only the default hour of the habit's knobs is a setting; the others keep the core's defaults.
+        foreach (var problem in HourOptions.Validate())
         {
-            failures.AddRange(windowErrors);
+            yield return SettingProblem.At(problem.Input == nameof(HabitualHourOptions.DefaultHour) ? $"{Section}:{nameof(DefaultHour)}" : $"{Section}:HabitualHour:{problem.Input}", problem.Message);
         }
 
-        failures.AddRange(MessageRenderer.ValidateFooter(OptOutFooter));
-        failures.AddRange((Weights ?? new RelevanceWeights()).Validate());
-        return failures.Select(failure => new ValidationResult(failure));
+        if (!Planning.SendWindow.TryParse(SendWindow, BlockedDates, out _, out var windowErrors))
+        {
+            foreach (var problem in windowErrors)
+            {
+                yield return SettingProblem.At(WindowKeyOf(problem), problem.Message);
+            }
+        }
+
+        foreach (var problem in MessageRenderer.ValidateFooter(OptOutFooter))
+        {
+            yield return SettingProblem.At($"{Section}:{nameof(OptOutFooter)}", problem);
+        }
+
+        foreach (var problem in (Weights ?? new RelevanceWeights()).Validate())
+        {
+            var weights = $"{Section}:{nameof(Weights)}";
+            yield return SettingProblem.At(problem.Input == RelevanceWeights.WholeInput ? weights : $"{weights}:{problem.Input}", problem.Message);
+        }
     }
+
+    /// <summary>The key of a problem <see cref="Planning.SendWindow.TryParse"/> found: the window, or a blocked-dates entry.</summary>
+    private static string WindowKeyOf(InputProblem problem) => problem.Input == Planning.SendWindow.BlockedDatesInput
+        ? $"{Section}:{nameof(BlockedDates)}:{problem.Index}"
+        : $"{Section}:{nameof(SendWindow)}";
 }
 
 [OptionsValidator]

@@ -108,17 +108,17 @@ public sealed class HabitualHourTests
     }
 
     [Theory]
-    [InlineData(-1, 3, 60, 0.4, "Messaging:DefaultHour: '-1'")]
-    [InlineData(24, 3, 60, 0.4, "Messaging:DefaultHour: '24'")]
-    [InlineData(10, 0, 60, 0.4, "Messaging:HabitualHour:MinEvidence: '0'")]
-    [InlineData(10, 3, 0, 0.4, "Messaging:HabitualHour:HalfLifeDays: '0'")]
-    [InlineData(10, 3, double.NaN, 0.4, "Messaging:HabitualHour:HalfLifeDays: 'NaN'")]
-    [InlineData(10, 3, 60, 1.5, "Messaging:HabitualHour:MinConcentration: '1.5'")]
-    [InlineData(10, 3, 60, -0.1, "Messaging:HabitualHour:MinConcentration: '-0.1'")]
-    public void Options_AreValidated_NamingTheKey(int defaultHour, int minEvidence, double halfLife, double minConcentration, string start)
+    [InlineData(-1, 3, 60, 0.4, "DefaultHour: '-1'")]
+    [InlineData(24, 3, 60, 0.4, "DefaultHour: '24'")]
+    [InlineData(10, 0, 60, 0.4, "MinEvidence: '0'")]
+    [InlineData(10, 3, 0, 0.4, "HalfLifeDays: '0'")]
+    [InlineData(10, 3, double.NaN, 0.4, "HalfLifeDays: 'NaN'")]
+    [InlineData(10, 3, 60, 1.5, "MinConcentration: '1.5'")]
+    [InlineData(10, 3, 60, -0.1, "MinConcentration: '-0.1'")]
+    public void Options_AreValidated_NamingTheProperty(int defaultHour, int minEvidence, double halfLife, double minConcentration, string start)
     {
         var options = new HabitualHourOptions { DefaultHour = defaultHour, MinEvidence = minEvidence, HalfLifeDays = halfLife, MinConcentration = minConcentration };
-        Assert.StartsWith(start, Assert.Single(options.Validate()), StringComparison.Ordinal);
+        Assert.StartsWith(start, Assert.Single(options.Validate()).ToString(), StringComparison.Ordinal);
         var error = Assert.Throws<ArgumentException>(() => HabitualHour.Compute([At(10, 0)], options));
         Assert.StartsWith(start, error.Message, StringComparison.Ordinal);
         Assert.Empty(new HabitualHourOptions().Validate());

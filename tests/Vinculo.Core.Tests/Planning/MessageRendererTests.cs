@@ -196,9 +196,9 @@ public sealed class MessageRendererTests
 
         Assert.Empty(MessageRenderer.ValidateFooter(null));
         Assert.Empty(MessageRenderer.ValidateFooter(MessageRenderer.DefaultOptOutFooter));
-        Assert.StartsWith("Messaging:OptOutFooter: não pode ser vazio", Assert.Single(MessageRenderer.ValidateFooter(" ")), StringComparison.Ordinal);
+        Assert.StartsWith("não pode ser vazio", Assert.Single(MessageRenderer.ValidateFooter(" ")), StringComparison.Ordinal);
         var error = Assert.Single(MessageRenderer.ValidateFooter("Obrigado!"));
-        Assert.StartsWith("Messaging:OptOutFooter: 'Obrigado!'", error, StringComparison.Ordinal);
+        Assert.StartsWith("'Obrigado!'", error, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => new MessageRenderer("Obrigado!"));
     }
 

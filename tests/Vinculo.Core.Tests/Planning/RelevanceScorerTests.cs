@@ -175,13 +175,13 @@ public sealed class RelevanceScorerTests
     }
 
     [Theory]
-    [InlineData(nameof(RelevanceWeights.Recency), -0.1, "Messaging:Weights:Recency: '-0.1'")]
-    [InlineData(nameof(RelevanceWeights.Engagement), double.NaN, "Messaging:Weights:Engagement: 'NaN'")]
-    [InlineData(nameof(RelevanceWeights.Affinity), double.PositiveInfinity, "Messaging:Weights:Affinity: 'Infinity'")]
-    [InlineData(nameof(RelevanceWeights.Priority), 1_000.5, "Messaging:Weights:Priority: '1000.5'")]
-    [InlineData(nameof(RelevanceWeights.Fatigue), 1.5, "Messaging:Weights:Fatigue: '1.5'")]
-    [InlineData(nameof(RelevanceWeights.Fatigue), -1, "Messaging:Weights:Fatigue: '-1'")]
-    public void Weights_Validation_NamesTheKeyAndTheValue(string name, double value, string start)
+    [InlineData(nameof(RelevanceWeights.Recency), -0.1, "Recency: '-0.1'")]
+    [InlineData(nameof(RelevanceWeights.Engagement), double.NaN, "Engagement: 'NaN'")]
+    [InlineData(nameof(RelevanceWeights.Affinity), double.PositiveInfinity, "Affinity: 'Infinity'")]
+    [InlineData(nameof(RelevanceWeights.Priority), 1_000.5, "Priority: '1000.5'")]
+    [InlineData(nameof(RelevanceWeights.Fatigue), 1.5, "Fatigue: '1.5'")]
+    [InlineData(nameof(RelevanceWeights.Fatigue), -1, "Fatigue: '-1'")]
+    public void Weights_Validation_NamesTheWeightAndTheValue(string name, double value, string start)
     {
         var weights = name switch
         {
@@ -191,7 +191,9 @@ public sealed class RelevanceScorerTests
             nameof(RelevanceWeights.Priority) => new RelevanceWeights { Priority = value },
             _ => new RelevanceWeights { Fatigue = value },
         };
-        Assert.StartsWith(start, Assert.Single(weights.Validate()), StringComparison.Ordinal);
+        var problem = Assert.Single(weights.Validate());
+        Assert.Equal(name, problem.Input);
+        Assert.StartsWith(start, problem.ToString(), StringComparison.Ordinal);
         var error = Assert.Throws<ArgumentException>(() => new RelevanceScorer(weights));
         Assert.StartsWith(start, error.Message, StringComparison.Ordinal);
     }
@@ -200,7 +202,9 @@ public sealed class RelevanceScorerTests
     public void Weights_Validation_RejectsAllZero_AndCollectsEveryProblem()
     {
         var allZero = new RelevanceWeights { Recency = 0, Engagement = 0, Affinity = 0, Priority = 0, Fatigue = 0 };
-        Assert.Equal("Messaging:Weights: Recency, Engagement, Affinity e Priority não podem ser todos zero; ao menos um deve ser positivo.", Assert.Single(allZero.Validate()));
+        Assert.Equal(
+            new InputProblem(RelevanceWeights.WholeInput, "Recency, Engagement, Affinity e Priority não podem ser todos zero; ao menos um deve ser positivo."),
+            Assert.Single(allZero.Validate()));
 
         var twoWrong = new RelevanceWeights { Recency = -1, Fatigue = double.NaN };
         Assert.Equal(2, twoWrong.Validate().Count);

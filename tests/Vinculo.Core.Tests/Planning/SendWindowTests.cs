@@ -30,7 +30,7 @@ public sealed class SendWindowTests
         return window;
     }
 
-    private static IReadOnlyList<string> Errors(string? text, params string?[] blocked)
+    private static IReadOnlyList<InputProblem> Errors(string? text, params string?[] blocked)
     {
         Assert.False(SendWindow.TryParse(text, blocked, out var window, out var errors));
         Assert.Null(window);
@@ -95,10 +95,12 @@ public sealed class SendWindowTests
     [InlineData("Mon-Fri 18:00-09:00", "tem o fim (09:00) antes do início (18:00)")]
     [InlineData("Mon-Fri 09:00-09:00", "tem o fim (09:00) antes do início (09:00)")]
     [InlineData("Mon-Fri 9:00-18:00; Sat 9:00-13:00", "não está na forma")]
-    public void TryParse_NamesTheKeyAndTheProblem(string? text, string problem)
+    public void TryParse_NamesTheInputAndTheProblem(string? text, string problem)
     {
-        var error = Assert.Single(Errors(text));
-        Assert.StartsWith("Messaging:SendWindow: ", error, StringComparison.Ordinal);
+        // The window's key (Messaging:SendWindow) is named by the worker's options check (MessagingSettingsTests).
+        var found = Assert.Single(Errors(text));
+        Assert.Equal(("text", (int?)null), (found.Input, found.Index));
+        var error = found.Message;
         Assert.Contains(problem, error, StringComparison.Ordinal);
         if (!string.IsNullOrWhiteSpace(text))
         {
@@ -120,10 +122,11 @@ public sealed class SendWindowTests
     {
         var errors = Errors("Mon-Fri 18:00-09:00", "2026-12-24", "24/12/2026", "", "2026-02-30");
         Assert.Equal(4, errors.Count);
-        Assert.StartsWith("Messaging:SendWindow: ", errors[0], StringComparison.Ordinal);
-        Assert.StartsWith("Messaging:BlockedDates:1: '24/12/2026' não é uma data", errors[1], StringComparison.Ordinal);
-        Assert.StartsWith("Messaging:BlockedDates:2: está vazio", errors[2], StringComparison.Ordinal);
-        Assert.StartsWith("Messaging:BlockedDates:3: '2026-02-30'", errors[3], StringComparison.Ordinal);
+        Assert.StartsWith("text: 'Mon-Fri 18:00-09:00'", errors[0].ToString(), StringComparison.Ordinal);
+        Assert.StartsWith("blockedDates:1: '24/12/2026' não é uma data", errors[1].ToString(), StringComparison.Ordinal);
+        Assert.StartsWith("blockedDates:2: está vazio", errors[2].ToString(), StringComparison.Ordinal);
+        Assert.StartsWith("blockedDates:3: '2026-02-30'", errors[3].ToString(), StringComparison.Ordinal);
+        Assert.Equal([null, 1, 2, 3], errors.Select(e => e.Index));
     }
 
     [Fact]
