@@ -25,6 +25,20 @@ public static class PlanDay
         (LocalToUtc.StartOfDay(day, zone), LocalToUtc.StartOfDay(day.AddDays(1), zone));
 
     /// <summary>
+    /// The send day in every zone at once (UTC): from its first instant where days start first (UTC+14) to its last where
+    /// they start last (UTC-12). A content valid anywhere in it may reach someone on that day.
+    /// </summary>
+    public static (DateTimeOffset From, DateTimeOffset To) AnyZoneBounds(DateOnly day) =>
+        (new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddHours(-EarliestOffsetHours),
+         new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddHours(-LatestOffsetHours));
+
+    /// <summary>The furthest ahead of UTC a zone's clock runs (Kiribati's Line Islands).</summary>
+    private const int EarliestOffsetHours = 14;
+
+    /// <summary>The furthest behind UTC a zone's clock runs (Baker Island).</summary>
+    private const int LatestOffsetHours = -12;
+
+    /// <summary>
     /// The instant the window opens on <paramref name="day"/>, a boundary (<see cref="LocalToUtc.FirstAtOrAfter"/>): the
     /// first occurrence of its opening time, or the end of a jump that skipped it, as <see cref="SendWindow.Schedule"/>
     /// places the day's earliest slot.

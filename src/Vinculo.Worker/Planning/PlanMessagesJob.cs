@@ -82,9 +82,7 @@ public sealed class PlanMessagesJob(
     /// </summary>
     private async Task<List<PlanContent>> ReadContentsAsync(DateOnly day, MessageRenderer renderer, PlanTally tally, CancellationToken cancellationToken)
     {
-        // Local days start between UTC+14 and UTC-12: this covers the day in any contact's zone.
-        var from = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddHours(-14);
-        var to = new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddHours(12);
+        var (from, to) = PlanDay.AnyZoneBounds(day);
         var contents = new List<PlanContent>();
         foreach (var row in await store.ReadContentsAsync(from, to, cancellationToken))
         {

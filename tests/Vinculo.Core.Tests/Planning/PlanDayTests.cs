@@ -17,6 +17,21 @@ public sealed class PlanDayTests
     private static DateTimeOffset Utc(int year, int month, int day, int hour, int minute = 0) => new(year, month, day, hour, minute, 0, TimeSpan.Zero);
 
     [Fact]
+    public void AnyZoneBounds_CoverTheDayFromKiribatiToBakerIsland()
+    {
+        var (from, to) = PlanDay.AnyZoneBounds(new DateOnly(2026, 11, 23));
+
+        // Midnight of the 23rd at UTC+14 is 10:00 UTC on the 22nd; midnight of the 24th at UTC-12 is 12:00 UTC on the 24th.
+        Assert.Equal(Utc(2026, 11, 22, 10), from);
+        Assert.Equal(Utc(2026, 11, 24, 12), to);
+        foreach (var zone in TimeZoneInfo.GetSystemTimeZones())
+        {
+            var (start, end) = PlanDay.Bounds(new DateOnly(2026, 11, 23), zone);
+            Assert.True(start >= from && end <= to, $"{zone.Id}: {start:O}..{end:O}");
+        }
+    }
+
+    [Fact]
     public void For_SkipsWeekendsAndHolidays_AndADayWhoseWindowAlreadyOpened()
     {
         // Thursday 19 November 2026, 20:00 in São Paulo: Friday 20 is Consciência Negra, then the weekend.
