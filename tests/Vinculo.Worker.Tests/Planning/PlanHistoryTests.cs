@@ -251,7 +251,7 @@ public abstract class PlanHistoryTests(EngineFixture engine) : EngineSuite(engin
     private static DateTimeOffset LocalAt(int days, int hour)
     {
         var local = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(Now, SaoPaulo).DateTime).AddDays(-days).ToDateTime(new TimeOnly(hour, 20));
-        return new DateTimeOffset(local, SaoPaulo.GetUtcOffset(local));
+        return LocalToUtc.Recorded(local, SaoPaulo);
     }
 
     private static int LocalHour(PlanSeed.Planned message) => TimeZoneInfo.ConvertTime(message.ScheduledAt, SaoPaulo).Hour;

@@ -75,7 +75,7 @@ internal sealed class PlanSeed(TestDatabase db)
         {
             var localDay = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, tz).DateTime).AddDays(-daysAgo);
             var local = localDay.ToDateTime(new TimeOnly(habitHour, 20));
-            await InteractionAsync(id, "message_in", new DateTimeOffset(local, tz.GetUtcOffset(local)));
+            await InteractionAsync(id, "message_in", LocalToUtc.Recorded(local, tz));
         }
 
         return id;

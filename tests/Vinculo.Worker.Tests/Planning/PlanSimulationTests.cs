@@ -253,7 +253,7 @@ public abstract class PlanSimulationTests(EngineFixture engine) : EngineSuite(en
             for (var m = random.NextDouble() < 0.4 ? 0 : random.Next(0, 9); m > 0; m--)
             {
                 var local = DateOnly.FromDateTime(Start.AddDays(-random.Next(1, 200)).UtcDateTime).ToDateTime(new TimeOnly((habit + random.Next(-1, 2) + 24) % 24, random.Next(0, 60)));
-                await InsertInteractionAsync(connection, transaction, id, "message_in", new DateTimeOffset(local, tz.GetUtcOffset(local)), null, null);
+                await InsertInteractionAsync(connection, transaction, id, "message_in", LocalToUtc.Recorded(local, tz), null, null);
             }
         }
 
