@@ -48,9 +48,9 @@ internal sealed class ChatImporter(ImportStore store, ChatExportParser parser, C
         // through a short queue of batches, so memory stays the same whatever the file's length.
         var latest = new Dictionary<long, DateTimeOffset>();
         var rows = new List<object?[]>(BatchSize);
-        await new BatchPipeline(buffer: 2)
-            .Read(Read(export.Kind, messages, run.TimeZone))
-            .WriteAsync(WriteAsync, cancellationToken);
+        await new BatchPipeline(buffer: 2, run.Timings)
+            .Read(Read(export.Kind, messages, run.TimeZone), phase: "chat_read")
+            .WriteAsync(WriteAsync, cancellationToken, phase: "chat_write");
 
         async ValueTask WriteAsync(List<ReadMessage> batch, CancellationToken token)
         {

@@ -14,6 +14,9 @@ internal sealed record ImportRun(
     /// <summary>How a contact CSV or suppression list commits as it goes; null for the files imported in one transaction.</summary>
     public ImportBatches? Batches { get; init; }
 
+    /// <summary>Where the file's pipeline stages spend their time (the job's phase timings); null when not measured.</summary>
+    public PhaseTimings? Timings { get; init; }
+
     /// <summary>Messages or rows of the file read so far.</summary>
     public void ReportRead(long records) => Progress.Report(InboxProcessor.Reading, records);
 

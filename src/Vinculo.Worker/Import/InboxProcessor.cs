@@ -69,8 +69,15 @@ public sealed class InboxProcessor
     /// <param name="waitForSettle">Leave a file written to within <c>Import:SettleTime</c> for later (the job); the verb imports at once.</param>
     /// <param name="progress">Where what is read of the file is reported (<see cref="Reading"/>).</param>
     /// <exception cref="DatabaseUnavailableException">Not thrown: a database failure is a <see cref="FileOutcome.Failed"/> report that carries it.</exception>
-    public async Task<FileReport> ProcessAsync(
-        InboxFolder folder, string path, ImportKind? kind, int index, DateTimeOffset now, bool waitForSettle, JobProgress progress, CancellationToken cancellationToken)
+    public Task<FileReport> ProcessAsync(
+        InboxFolder folder, string path, ImportKind? kind, int index, DateTimeOffset now, bool waitForSettle, JobProgress progress, CancellationToken cancellationToken) =>
+        ProcessAsync(folder, path, kind, index, now, waitForSettle, progress, timings: null, cancellationToken);
+
+    /// <inheritdoc cref="ProcessAsync(InboxFolder, string, ImportKind?, int, DateTimeOffset, bool, JobProgress, CancellationToken)"/>
+    /// <param name="timings">Where a chat export's reading and writing time goes (the job's <c>timing_ms</c>); null to not measure.</param>
+    internal async Task<FileReport> ProcessAsync(
+        InboxFolder folder, string path, ImportKind? kind, int index, DateTimeOffset now, bool waitForSettle, JobProgress progress, PhaseTimings? timings,
+        CancellationToken cancellationToken)
     {
         var name = Path.GetFileName(path);
         var counts = new ImportCounts();
@@ -123,6 +130,7 @@ public sealed class InboxProcessor
                     session, new ContactDirectory(store, session, phones, scheduler.TimeZone, now, counts), counts, now, scheduler.TimeZoneInfo, options.ChatGrantsConsent, progress, sha256)
                 {
                     Batches = batches,
+                    Timings = timings,
                 };
                 run.ReportRead(0);
                 await ImportAsync(run, path, kind.Value, cancellationToken);

@@ -73,6 +73,8 @@ public abstract class ImportChatsJobTests(EngineFixture engine) : EngineSuite(en
         Assert.Equal(19, detail.GetProperty("interactions_added").GetInt64());
         Assert.Equal(6, detail.GetProperty("contacts_created").GetInt64());
         Assert.Equal(6, await CountAsync(db, "import_files"));
+        // The chat pipeline's two stages are timed, as the other jobs' pipelines are.
+        Assert.Equal(["chat_read", "chat_write"], detail.GetProperty("timing_ms").EnumerateObject().Select(p => p.Name));
     }
 
     [SkippableFact]
