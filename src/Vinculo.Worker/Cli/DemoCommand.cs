@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Vinculo.Data;
@@ -59,7 +58,8 @@ internal static class DemoCommand
         var data = (context.Paths ?? VinculoPaths.Locate(null, null, context.ContentRoot)).Resolve("data");
         var databasePath = Path.Combine(data, "demo.db");
         var folder = Path.Combine(data, "demo");
-        Clean(databasePath, folder);
+        var database = SqlDialect.ForFile(databasePath);
+        Clean(database, databasePath, folder);
         var inbox = Path.Combine(folder, "inbox");
         var outbox = Path.Combine(folder, "outbox");
         Directory.CreateDirectory(inbox);
@@ -67,7 +67,7 @@ internal static class DemoCommand
         var clock = new SimulatedClock(Start);
         string[] demo =
         [
-            "--Database:Provider=Sqlite", $"--Database:ConnectionString=Data Source={databasePath}", "--Database:MigrateOnStart=true",
+            $"--Database:Provider={database.Provider}", $"--Database:ConnectionString=Data Source={databasePath}", "--Database:MigrateOnStart=true",
             $"--Import:InboxPath={inbox}", "--Import:SettleTime=00:00:00", "--Import:ChatGrantsConsent=false",
             "--Dispatch:Sender=Log", $"--Dispatch:OutboxPath={outbox}", "--Dispatch:MessagesPerSecond=1000", "--Dispatch:MaxConcurrency=16",
             "--Phones:DefaultAreaCode=11", "--Webhook:Enabled=false", "--Scheduler:InstanceId=demo", "--Scheduler:TimeZone=America/Sao_Paulo",
@@ -102,22 +102,14 @@ internal static class DemoCommand
         return jobsOk && checksOk ? VinculoCommandLine.Success : VinculoCommandLine.JobFailed;
     }
 
-    /// <summary>The last demo's database (with its WAL files and lock folder) and files go: each demo starts from nothing.</summary>
-    private static void Clean(string databasePath, string folder)
+    /// <summary>The last demo's database (with the files its engine keeps beside it) and files go: each demo starts from nothing.</summary>
+    private static void Clean(SqlDialect database, string databasePath, string folder)
     {
-        SqliteConnection.ClearAllPools();
         Directory.CreateDirectory(Path.GetDirectoryName(databasePath)!);
-        foreach (var file in new[] { databasePath, databasePath + "-wal", databasePath + "-shm" })
+        database.DeleteDatabaseFiles();
+        if (Directory.Exists(folder))
         {
-            File.Delete(file);
-        }
-
-        foreach (var directory in new[] { databasePath + ".locks", folder })
-        {
-            if (Directory.Exists(directory))
-            {
-                Directory.Delete(directory, recursive: true);
-            }
+            Directory.Delete(folder, recursive: true);
         }
     }
 }

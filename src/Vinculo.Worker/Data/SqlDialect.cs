@@ -132,6 +132,33 @@ public abstract class SqlDialect(string connectionString)
     /// </summary>
     public static bool CanClusterOn(DatabaseProvider provider) => provider != DatabaseProvider.Sqlite;
 
+    /// <summary>The engines on which several scheduler nodes can share one database (<see cref="CanClusterOn"/>), in declaration order.</summary>
+    public static IReadOnlyList<DatabaseProvider> ClusterCapable => [.. Enum.GetValues<DatabaseProvider>().Where(CanClusterOn)];
+
+    /// <summary>The engine used when <c>Database:Provider</c> is not set: the embedded file, which needs no server.</summary>
+    public const DatabaseProvider DefaultProvider = DatabaseProvider.Sqlite;
+
+    /// <summary>
+    /// The connection string used when <c>Database:ConnectionString</c> is not set, or null where the engine has none and
+    /// one must be configured: a file under the data folder for the embedded engine, nothing for a server.
+    /// </summary>
+    public static string? DefaultConnectionString(DatabaseProvider provider) =>
+        provider == DatabaseProvider.Sqlite ? "Data Source=data/vinculo.db" : null;
+
+    /// <summary>Whether <c>Database:ConnectionString</c> must be configured for this engine (it has no default).</summary>
+    public static bool NeedsConnectionString(DatabaseProvider provider) => DefaultConnectionString(provider) is null;
+
+    /// <summary>The embedded engine's dialect for the database file at <paramref name="path"/>, a base of its own beside the configured one.</summary>
+    public static SqlDialect ForFile(string path) =>
+        SqliteDialect.FromConnectionString(new SqliteConnectionStringBuilder { DataSource = Path.GetFullPath(path) }.ToString(), Path.GetDirectoryName(Path.GetFullPath(path))!);
+
+    /// <summary>
+    /// Deletes an embedded database together with the files the engine keeps beside it (journal, shared memory, lease
+    /// locks), after letting go of pooled connections to it, so the next open starts from nothing. Returns false, having
+    /// done nothing, where the database lives on a server: a server database is never dropped this way.
+    /// </summary>
+    public virtual bool DeleteDatabaseFiles() => false;
+
     /// <summary>
     /// Settings for one connection that runs a long import session (a large file written in one transaction, its keys
     /// hashed and so written at random places of their index), and the statements that give the connection back as

@@ -32,7 +32,7 @@ public sealed class SqliteDialect : SqlDialect
     public static SqliteDialect FromConnectionString(string? connectionString, string dataRoot)
     {
         var builder = new SqliteConnectionStringBuilder(
-            string.IsNullOrWhiteSpace(connectionString) ? Hosting.DatabaseOptions.DefaultSqliteConnectionString : connectionString);
+            string.IsNullOrWhiteSpace(connectionString) ? DefaultConnectionString(DatabaseProvider.Sqlite) : connectionString);
         var path = Hosting.VinculoPaths.Resolve(dataRoot, builder.DataSource);
         builder.DataSource = path;
         builder.ForeignKeys = true;
@@ -110,8 +110,20 @@ public sealed class SqliteDialect : SqlDialect
 
     public override Task DropScratchDatabaseAsync(string scratchConnectionString, CancellationToken cancellationToken)
     {
+        DeleteFiles(new SqliteConnectionStringBuilder(scratchConnectionString).DataSource);
+        return Task.CompletedTask;
+    }
+
+    public override bool DeleteDatabaseFiles()
+    {
+        DeleteFiles(DatabasePath);
+        return true;
+    }
+
+    /// <summary>The database file, its WAL and shared-memory files and its lock folder, once no pooled connection holds them.</summary>
+    private static void DeleteFiles(string path)
+    {
         SqliteConnection.ClearAllPools();
-        var path = new SqliteConnectionStringBuilder(scratchConnectionString).DataSource;
         foreach (var file in new[] { path, path + "-wal", path + "-shm" })
         {
             File.Delete(file);
@@ -121,8 +133,6 @@ public sealed class SqliteDialect : SqlDialect
         {
             Directory.Delete(path + ".locks", recursive: true);
         }
-
-        return Task.CompletedTask;
     }
 
     public override Task<int> BulkWriteAsync(DbConnection connection, DbTransaction transaction, BulkWrite write, BulkRows rows, CancellationToken cancellationToken) =>

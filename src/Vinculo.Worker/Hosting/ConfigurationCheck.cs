@@ -13,6 +13,8 @@ namespace Vinculo.Hosting;
 /// few hand-written validators that need other services). What this class adds is the binding they run on.
 /// </summary>
 /// <remarks>
+/// A top-level section that no registered options class (and no framework setting) reads is reported too, since
+/// nothing else would read it.
 /// The framework's binder stops at the first value it cannot convert, and with <c>ErrorOnUnknownConfiguration</c> at the
 /// first unknown key, in both cases with an exception that hides every other mistake. So each setting is bound on its
 /// own here: a value that cannot be converted, and a key the section does not have, are noted and the rest goes on.
@@ -21,16 +23,53 @@ namespace Vinculo.Hosting;
 /// </remarks>
 public static class ConfigurationCheck
 {
+    /// <summary>
+    /// Sections the worker reads that are not options classes of its own: the framework's logging settings
+    /// (<c>Logging:LogLevel</c>, <c>Logging:Console</c>).
+    /// </summary>
+    public static readonly IReadOnlyList<string> FrameworkSections = ["Logging"];
+
     public static IReadOnlyList<string> Collect(IServiceProvider services)
     {
         var failures = new List<string>();
-        foreach (var section in services.GetServices<OptionsSection>())
+        var sections = services.GetServices<OptionsSection>().ToList();
+        CheckSectionNames(services.GetRequiredService<IConfiguration>(), sections.Select(s => s.Name), failures);
+        foreach (var section in sections)
         {
             section.Check(services, failures);
         }
 
         return failures;
     }
+
+    /// <summary>
+    /// Names each top-level section the worker does not read (a misspelt <c>Mesaging:DailyLimit</c> would otherwise be
+    /// ignored, leaving <c>Messaging:DailyLimit</c> at its default), with the keys under it. Only sections are checked: a
+    /// plain value at the top is a host or environment setting (<c>contentRoot</c>, <c>environment</c>,
+    /// <c>VINCULO_DATA</c> read as <c>DATA</c> …), not a section of Vinculo's.
+    /// </summary>
+    private static void CheckSectionNames(IConfiguration configuration, IEnumerable<string> registered, List<string> failures)
+    {
+        var known = registered.Select(name => name.Split(':')[0]).Concat(FrameworkSections)
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        foreach (var section in configuration.GetChildren())
+        {
+            if (!section.GetChildren().Any() || known.Contains(section.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            failures.Add($"{section.Path}: seção desconhecida (com {string.Join(", ", Leaves(section))}); as seções são {string.Join(", ", known)}.");
+        }
+    }
+
+    /// <summary>The full keys of the values under <paramref name="section"/>, in order.</summary>
+    private static IEnumerable<string> Leaves(IConfigurationSection section) =>
+        section.GetChildren().Any()
+            ? section.GetChildren().SelectMany(Leaves)
+            : [section.Path];
 
     public static void ThrowIfInvalid(IServiceProvider services)
     {

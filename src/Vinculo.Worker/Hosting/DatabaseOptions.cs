@@ -10,7 +10,7 @@ public sealed class DatabaseOptions : ISettingsSection, IValidatableObject
     public const string Section = "Database";
 
     /// <summary><c>Sqlite</c> (default), <c>Postgres</c> or <c>SqlServer</c>. Kept as text so a bad value is reported, not thrown.</summary>
-    public string Provider { get; set; } = nameof(DatabaseProvider.Sqlite);
+    public string Provider { get; set; } = SqlDialect.DefaultProvider.ToString();
 
     /// <summary>Defaults to a SQLite file under <c>data/</c>; required for the other engines.</summary>
     public string? ConnectionString { get; set; }
@@ -32,8 +32,6 @@ public sealed class DatabaseOptions : ISettingsSection, IValidatableObject
     [SettingRange(typeof(TimeSpan), "00:00:00", "00:01:00", ErrorMessage = "'{0}' deve ser uma duração entre {1} e {2}, como 00:00:01.")]
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
-    public const string DefaultSqliteConnectionString = "Data Source=data/vinculo.db";
-
     public DatabaseProvider ProviderKind =>
         ParseProvider(Provider) ?? throw new InvalidOperationException($"Database:Provider '{Provider}' is not supported.");
 
@@ -54,7 +52,7 @@ public sealed class DatabaseOptions : ISettingsSection, IValidatableObject
         {
             yield return SettingProblem.At($"{Section}:{nameof(Provider)}", $"'{Provider}' não é suportado; use {string.Join(", ", Enum.GetNames<DatabaseProvider>())}.");
         }
-        else if (provider != DatabaseProvider.Sqlite && string.IsNullOrWhiteSpace(ConnectionString))
+        else if (SqlDialect.NeedsConnectionString(provider) && string.IsNullOrWhiteSpace(ConnectionString))
         {
             yield return SettingProblem.At($"{Section}:{nameof(ConnectionString)}", $"obrigatória quando Database:Provider é {provider}.");
         }

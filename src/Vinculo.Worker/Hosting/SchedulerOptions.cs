@@ -98,10 +98,10 @@ internal sealed class SchedulerJobsValidator(IEnumerable<JobDefinition> jobs, IC
     {
         var failures = new List<string>();
         // Read from configuration rather than DatabaseOptions, so a bad Database section is reported once, by its own validator.
-        var provider = DatabaseOptions.ParseProvider(configuration[$"{DatabaseOptions.Section}:{nameof(DatabaseOptions.Provider)}"] ?? nameof(Data.DatabaseProvider.Sqlite));
+        var provider = DatabaseOptions.ParseProvider(configuration[$"{DatabaseOptions.Section}:{nameof(DatabaseOptions.Provider)}"] ?? Data.SqlDialect.DefaultProvider.ToString());
         if (options.Clustered && provider is { } engine && !Data.SqlDialect.CanClusterOn(engine))
         {
-            failures.Add($"Scheduler:Clustered: 'true' não é possível com Database:Provider {engine} (um arquivo embutido atende um só nó); use Postgres ou SqlServer para rodar em cluster.");
+            failures.Add($"Scheduler:Clustered: 'true' não é possível com Database:Provider {engine} (um arquivo embutido atende um só nó); use {string.Join(" ou ", Data.SqlDialect.ClusterCapable)} para rodar em cluster.");
         }
 
         var known = new HashSet<string>(JobCatalog.SpecifiedKeys, StringComparer.Ordinal);

@@ -101,7 +101,7 @@ public sealed class CommandLineTests : IClassFixture<SqliteEngine>
     [Theory]
     [InlineData("--Database:Provider=Oracle", "Database:Provider: 'Oracle'")]
     [InlineData("--Scheduler:Jobs:revalidate-phones:Cron=every night", "Scheduler:Jobs:revalidate-phones:Cron: 'every night'")]
-    [InlineData("--Scheduler:Clustered=true", "Scheduler:Clustered")]
+    [InlineData("--Scheduler:Clustered=true", "Scheduler:Clustered: 'true' não é possível com Database:Provider Sqlite (um arquivo embutido atende um só nó); use Postgres ou SqlServer para rodar em cluster.")]
     [InlineData("--Scheduler:TimeZone=Mars/Olympus", "Scheduler:TimeZone: 'Mars/Olympus'")]
     [InlineData("--Scheduler:Jobs:revalidate-phone:Cron=0 0 2 * * ?", "Scheduler:Jobs:revalidate-phone: ")]
     [InlineData("--Database:MigrateOnStart=maybe", "Database:MigrateOnStart")]

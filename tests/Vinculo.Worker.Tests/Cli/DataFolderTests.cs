@@ -187,7 +187,7 @@ public sealed class DataFolderTests : IDisposable
         var engine = new PostgresEngine();
         engine.SkipIfUnavailable();
         await using var db = await engine.CreateDatabaseAsync();
-        var database = new Npgsql.NpgsqlConnectionStringBuilder(db.ConnectionString).Database;
+        var database = db.DatabaseName;
 
         var result = await CliAsync(
             ["dispatch", "status", "--Database:Provider=Postgres", $"--Database:ConnectionString={db.ConnectionString};Password=s3cr3t-pw", "--Database:ConnectRetries=0"]);
@@ -275,7 +275,7 @@ public sealed class DataFolderTests : IDisposable
 
     public void Dispose()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        TestDatabase.ReleaseEmbeddedFiles();
         Directory.Delete(root, recursive: true);
     }
 

@@ -58,7 +58,7 @@ public sealed partial class DemoTests
         }
         finally
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            TestDatabase.ReleaseEmbeddedFiles();
             Directory.Delete(root, recursive: true);
         }
     }
@@ -77,7 +77,7 @@ public sealed partial class DemoTests
         }
         finally
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            TestDatabase.ReleaseEmbeddedFiles();
             Directory.Delete(root, recursive: true);
         }
     }

@@ -9,12 +9,12 @@ using static Vinculo.Dispatch.DispatchKit;
 namespace Vinculo.Dispatch;
 
 /// <summary>
-/// Two dispatchers in two processes on one PostgreSQL database, the real worker binary among them, over ten thousand due
+/// Two dispatchers in two processes on one server database (PostgreSQL, the engine this suite runs on), the real worker binary among them, over ten thousand due
 /// messages: every message reaches the loopback Cloud API exactly once, and when the worker process is killed with
 /// SIGKILL in the middle of its sends, none is received twice and each of its claimed rows ends <c>sent</c> or
 /// <c>failed</c>/<c>interrupted</c>.
 /// </summary>
-public sealed class PostgresDispatchProcessTests(PostgresEngine engine) : EngineSuite(engine), IClassFixture<PostgresEngine>
+public abstract class DispatchProcessTests(EngineFixture engine) : EngineSuite(engine)
 {
     private const int Messages = 10_000;
     private const string ChildToken = "child-process-token";
@@ -140,7 +140,7 @@ public sealed class PostgresDispatchProcessTests(PostgresEngine engine) : Engine
             start.Environment.Remove(name);
         }
 
-        start.Environment["VINCULO_Database__Provider"] = "Postgres";
+        start.Environment["VINCULO_Database__Provider"] = db.Provider.ToString();
         start.Environment["VINCULO_Database__ConnectionString"] = db.ConnectionString;
         start.Environment["VINCULO_Scheduler__InstanceId"] = "node-child";
         start.Environment["VINCULO_Dispatch__Sender"] = "WhatsAppCloud";
@@ -203,3 +203,5 @@ public sealed class PostgresDispatchProcessTests(PostgresEngine engine) : Engine
         }
     }
 }
+
+public sealed class PostgresDispatchProcessTests(PostgresEngine engine) : DispatchProcessTests(engine), IClassFixture<PostgresEngine>;

@@ -16,6 +16,32 @@ public enum RowChange
 /// </summary>
 public sealed partial class TestDatabase
 {
+    /// <summary>
+    /// The database a worker run without a <c>Database:Provider</c> keeps, at <paramref name="connectionString"/> resolved
+    /// against <paramref name="contentRoot"/>: for tests whose subject is a real worker process on the default engine.
+    /// Disposing it lets go of its pooled connections; the caller deletes the folder.
+    /// </summary>
+    public static TestDatabase OnDefaultEngine(string connectionString, string contentRoot) =>
+        new(SqlDialect.DefaultProvider, connectionString, contentRoot, () =>
+        {
+            ReleaseEmbeddedFiles();
+            return Task.CompletedTask;
+        });
+
+    /// <summary>Lets go of every pooled connection to an embedded database file, so that a test can delete the folder that holds it.</summary>
+    public static void ReleaseEmbeddedFiles() => Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+    /// <summary>Whether several scheduler nodes (and several worker processes) can share this database: the dialect's <see cref="SqlDialect.CanCluster"/>.</summary>
+    public bool CanCluster => SqlDialect.CanClusterOn(Provider);
+
+    /// <summary>The database's name on its server, or the file's name on the embedded engine.</summary>
+    public string DatabaseName => Provider switch
+    {
+        DatabaseProvider.Sqlite => Path.GetFileName(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(ConnectionString).DataSource),
+        DatabaseProvider.Postgres => new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString).Database!,
+        _ => new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(ConnectionString).InitialCatalog,
+    };
+
     /// <summary>A connection string of this engine that cannot be opened.</summary>
     public string UnreachableConnectionString => Provider == DatabaseProvider.Sqlite
         ? $"Data Source={Path.Combine(ContentRoot, "missing", "deeper", "vinculo.db")};Mode=ReadOnly"

@@ -109,6 +109,49 @@ public sealed class ConfigurationCheckTests(SqliteEngine engine) : IClassFixture
     }
 
     [Fact]
+    public async Task AMisspeltSection_StopsTheCommand_NamingItsKey_AndTheSectionsThereAre()
+    {
+        await using var db = await engine.CreateDatabaseAsync();
+
+        var result = await db.CliAsync(["migrate", "--Mesaging:DailyLimit=5"]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(
+            "Mesaging: seção desconhecida (com Mesaging:DailyLimit); as seções são Consent, Database, Dispatch, Import, Logging, Messaging, OpenTelemetry, Phones, Retention, Scheduler, Webhook.",
+            result.Error,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheSectionsTheWorkerReads_AndPlainHostValues_AreNotUnknownSections()
+    {
+        await using var db = await engine.CreateDatabaseAsync();
+        File.Copy(Path.Combine(Data.SqlServerStatementTests.RepositoryRoot(), "appsettings.json"), Path.Combine(db.ContentRoot, "appsettings.json"));
+        // Every section of the shipped settings file, the framework's logging, other spellings of a section's name, and
+        // plain values at the top (host settings, VINCULO_DATA read as DATA) that are not sections at all.
+        using var host = db.BuildHost(extraArgs:
+        [
+            "--Logging:LogLevel:Quartz=Warning", "--messaging:DailyLimit=50", "--OPENTELEMETRY:ServiceName=loja",
+            "--environment=Production", "--contentRoot=/srv/vinculo", "--urls=http://localhost:5000", "--DATA=/var/lib/vinculo",
+        ]);
+
+        Assert.Empty(ConfigurationCheck.Collect(host.Services));
+    }
+
+    [Theory]
+    [InlineData("--Messaging:Weights:Recncy=0.3", "Messaging:Weights:Recncy: chave desconhecida; as chaves de Messaging:Weights são ")]
+    [InlineData("--Scheduler:Jobs:expire-consents:Cronn=0 0 3 * * ?", "Scheduler:Jobs:expire-consents:Cronn: chave desconhecida; as chaves de Scheduler:Jobs:expire-consents são ")]
+    public async Task AMisspeltNestedKey_StopsTheCommand_NamingItsFullKey(string setting, string expected)
+    {
+        await using var db = await engine.CreateDatabaseAsync();
+
+        var result = await db.CliAsync(["migrate", setting]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(expected, result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TheFrameworkValidatesOnStart_WhereTheCheckWasNotRun()
     {
         await using var db = await engine.CreateDatabaseAsync();

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Dapper;
-using Microsoft.Data.Sqlite;
+using Vinculo.Engines;
 
 namespace Vinculo.Hosting;
 
@@ -8,6 +8,9 @@ namespace Vinculo.Hosting;
 public sealed class FailpointTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+
+    /// <summary>The worker's database under the data folder the test gives it.</summary>
+    private const string FaultsDatabase = "Data Source=data/faults.db";
 
     [Fact]
     public void Load_ReadsEveryAction_WithAnOptionalHitNumber()
@@ -65,14 +68,16 @@ public sealed class FailpointTests
         }
         finally
         {
-            SqliteConnection.ClearAllPools();
+            TestDatabase.ReleaseEmbeddedFiles();
             Directory.Delete(root, recursive: true);
         }
     }
 
     private static async Task<List<string>> RunStatusesAsync(string root)
     {
-        await using var connection = new SqliteConnection($"Data Source={Path.Combine(root, "data", "faults.db")};Pooling=False");
+        // The worker runs on the default engine (no Database:Provider is set), at the connection string RunAsync gives it.
+        await using var db = TestDatabase.OnDefaultEngine(FaultsDatabase, root);
+        await using var connection = await db.OpenAsync();
         return [.. await connection.QueryAsync<string>("SELECT status FROM job_runs WHERE job_key = 'expire-consents' ORDER BY run_id")];
     }
 
@@ -90,7 +95,7 @@ public sealed class FailpointTests
             start.Environment.Remove(name);
         }
 
-        start.Environment["VINCULO_Database__ConnectionString"] = "Data Source=data/faults.db";
+        start.Environment["VINCULO_Database__ConnectionString"] = FaultsDatabase;
         if (failpoints is not null)
         {
             start.Environment[Failpoints.Variable] = failpoints;

@@ -180,14 +180,13 @@ public abstract class SchedulerTests(EngineFixture engine) : EngineSuite(engine)
         Assert.Equal("failed", run.Status);
         Assert.Equal(JobRunStore.AbandonedError, run.Error);
     }
-}
 
-public sealed class SqliteSchedulerTests(SqliteEngine engine) : SchedulerTests(engine), IClassFixture<SqliteEngine>
-{
-    [Fact]
-    public async Task Scheduler_RefusesToStartTwiceOnOneSqliteFile()
+    /// <summary>Where several nodes cannot share the database (an embedded file), a second scheduler is refused.</summary>
+    [SkippableFact]
+    public async Task Scheduler_RefusesToStartTwiceOnOneDatabase_WhereTheEngineCannotCluster()
     {
-        await using var db = await Engine.CreateDatabaseAsync();
+        await using var db = await NewDatabaseAsync();
+        Skip.If(db.CanCluster, "Several nodes share this engine's database: the cluster test covers it.");
         using var first = db.BuildSchedulerHost(TestJobs.Register(new JobProbe()));
         await first.StartAsync();
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -198,15 +197,14 @@ public sealed class SqliteSchedulerTests(SqliteEngine engine) : SchedulerTests(e
         Assert.Equal(2, second.ExitCode);
         Assert.Contains("Outro agendador do Vinculo já usa", second.Error, StringComparison.Ordinal);
     }
-}
 
-/// <summary>What only the server engines can do: several nodes on one database.</summary>
-public abstract class ClusteredSchedulerTests(EngineFixture engine) : SchedulerTests(engine)
-{
+    /// <summary>What only the engines that can cluster do: several nodes on one database.</summary>
     [SkippableFact]
     public async Task Cluster_TwoNodesShareTheSchedule_AndNeverRunOneJobTwiceAtOnce()
     {
-        await using var db = await NewMigratedDatabaseAsync();
+        await using var db = await NewDatabaseAsync();
+        Skip.IfNot(db.CanCluster, "This engine's database serves one scheduler: the refusal test covers it.");
+        await db.MigrateAsync();
         var probe = new JobProbe();
         var recordedThrice = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         string[] Node(string name) =>
@@ -239,6 +237,8 @@ public abstract class ClusteredSchedulerTests(EngineFixture engine) : SchedulerT
     }
 }
 
-public sealed class PostgresSchedulerTests(PostgresEngine engine) : ClusteredSchedulerTests(engine), IClassFixture<PostgresEngine>;
+public sealed class SqliteSchedulerTests(SqliteEngine engine) : SchedulerTests(engine), IClassFixture<SqliteEngine>;
 
-public sealed class SqlServerSchedulerTests(SqlServerEngine engine) : ClusteredSchedulerTests(engine), IClassFixture<SqlServerEngine>;
+public sealed class PostgresSchedulerTests(PostgresEngine engine) : SchedulerTests(engine), IClassFixture<PostgresEngine>;
+
+public sealed class SqlServerSchedulerTests(SqlServerEngine engine) : SchedulerTests(engine), IClassFixture<SqlServerEngine>;

@@ -61,14 +61,14 @@ public abstract class HealthCheckTests(EngineFixture engine) : EngineSuite(engin
         await using var db = await NewMigratedDatabaseAsync();
         var seed = new ReportSeed(db);
         await seed.JobRunAsync(PlanMessages, "succeeded", Now.AddDays(-1));
-        var failed = await seed.JobRunAsync(PlanMessages, "failed", Now.AddHours(-7), error: "SqliteException [5]: database is locked");
+        var failed = await seed.JobRunAsync(PlanMessages, "failed", Now.AddHours(-7), error: "DbException: database is locked");
         await seed.JobRunAsync(ProcessInbound, "succeeded", Now.AddMinutes(-1));
 
         var problem = Assert.Single(await CheckAsync(seed, Now, TwoJobs));
 
         Assert.Equal((HealthProblemKinds.LastRunFailed, PlanMessages), (problem.Kind, problem.JobKey));
         Assert.Equal(
-            $"plan-messages: a última execução ({failed}, iniciada em 2026-11-18 06:17:00 UTC) falhou: SqliteException [5]: database is locked",
+            $"plan-messages: a última execução ({failed}, iniciada em 2026-11-18 06:17:00 UTC) falhou: DbException: database is locked",
             problem.Message);
     }
 

@@ -1,7 +1,8 @@
 using Dapper;
+using Vinculo.Dispatch;
 using Vinculo.Engines;
 
-namespace Vinculo.Dispatch;
+namespace Vinculo.Data;
 
 /// <summary>
 /// How SQLite runs the dispatcher's per-run statements on a base with years of messages: the statistics of a real

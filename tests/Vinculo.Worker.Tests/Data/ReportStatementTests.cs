@@ -1,9 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.SqlServer.TransactSql.ScriptDom;
-using Vinculo.Data;
 using Vinculo.Hosting;
+using Vinculo.Reporting;
 
-namespace Vinculo.Reporting;
+namespace Vinculo.Data;
 
 /// <summary>
 /// The T-SQL of <see cref="ReportStore"/> parsed with Microsoft's parser, as <c>SqlServerStatementTests</c> does for every

@@ -1,7 +1,8 @@
 using Dapper;
 using Vinculo.Engines;
+using Vinculo.Planning;
 
-namespace Vinculo.Planning;
+namespace Vinculo.Data;
 
 /// <summary>
 /// How SQLite runs the planner's signal reads on a base with years of history: the statistics of a million contacts with
