@@ -1,39 +1,23 @@
 using System.Data.Common;
-using System.Text.Json;
 using Vinculo.Data;
 
 namespace Vinculo.Consent;
 
 /// <summary>
-/// The consent changes of one <c>process-inbound</c> batch: decided one by one in arrival order against the batch's own
-/// view of each consent ("sair" then "sim" ends granted, "sim" then "sair" revoked), and written at the end in a handful
-/// of set-based statements, whatever the number of opt-outs and opt-ins in the batch. What is written equals what
-/// <see cref="ConsentLedger.RevokeNumberAsync"/> and a grant would have written row by row: the final consent rows, one
-/// event per change in order, the revoked contacts' queued messages cancelled, the suppression list as the last opt-out
-/// or opt-in of each number left it.
+/// The consent changes of one <c>process-inbound</c> batch: decided by <see cref="InboundConsentFold"/> in arrival order,
+/// and written at the end in a handful of set-based statements, whatever the number of opt-outs and opt-ins in the batch.
+/// What is written equals what <see cref="ConsentLedger.RevokeNumberAsync"/> and a grant would have written row by row:
+/// the final consent rows, one event per change in order, the revoked contacts' queued messages cancelled, the
+/// suppression list as the last opt-out or opt-in of each number left it.
 /// </summary>
 internal sealed class ConsentBatch(Database database, ConsentLedger ledger)
 {
-    /// <summary>Each consent as the batch has it so far; null where the contact has no consent row.</summary>
-    private readonly Dictionary<long, ConsentRecord?> current = [];
-
-    /// <summary>The contacts whose consent row existed before the batch (updated, not inserted).</summary>
-    private readonly HashSet<long> stored = [];
-
-    private readonly HashSet<long> changed = [];
-
-    /// <summary>(contact_id, event, source, detail, occurred_at), in the order the changes happened.</summary>
-    private readonly List<object?[]> events = [];
-
-    private readonly HashSet<long> revoked = [];
-
-    /// <summary>Per number hash: whether an opt-in lifted it, and the first opt-out that suppressed it since.</summary>
-    private readonly Dictionary<string, (bool Lifted, DateTimeOffset? SuppressedAt)> suppression = new(StringComparer.Ordinal);
+    private readonly InboundConsentFold fold = new();
 
     /// <summary>Reads the consents of these contacts that the batch does not hold yet: one query per chunk, not one per row.</summary>
     public async Task LoadAsync(DbConnection connection, DbTransaction transaction, IEnumerable<long> contactIds, CancellationToken cancellationToken)
     {
-        var missing = contactIds.Where(id => !current.ContainsKey(id)).Distinct().ToList();
+        var missing = fold.Unknown(contactIds);
         if (missing.Count == 0)
         {
             return;
@@ -42,77 +26,26 @@ internal sealed class ConsentBatch(Database database, ConsentLedger ledger)
         var rows = await ledger.ReadAsync(connection, transaction, missing, cancellationToken);
         foreach (var id in missing)
         {
-            var row = rows.GetValueOrDefault(id);
-            current[id] = row;
-            if (row is not null)
-            {
-                stored.Add(id);
-            }
+            fold.Know(id, rows.GetValueOrDefault(id));
         }
     }
 
-    /// <summary>
-    /// A number's opt-out: every contact's consent revoked (an event each), their queued messages cancelled, the number
-    /// suppressed under every hash. Returns the consents revoked.
-    /// </summary>
+    /// <summary>A number's opt-out (<see cref="InboundConsentFold.Revoke"/>). Returns the consents revoked.</summary>
     public async Task<int> RevokeAsync(
         DbConnection connection, DbTransaction transaction, IReadOnlyList<long> contactIds, IEnumerable<string> hashes, DateTimeOffset at, string rule,
         IReadOnlyDictionary<string, object?> detail, CancellationToken cancellationToken)
     {
         await LoadAsync(connection, transaction, contactIds, cancellationToken);
-        var count = 0;
-        foreach (var id in contactIds)
-        {
-            if (Apply(id, ConsentTransitions.Revoke(current[id], ConsentSources.WhatsApp, at, rule), detail))
-            {
-                count++;
-            }
-        }
-
-        revoked.UnionWith(contactIds);
-        foreach (var hash in hashes)
-        {
-            var entry = suppression.GetValueOrDefault(hash);
-            suppression[hash] = entry with { SuppressedAt = entry.SuppressedAt ?? at };
-        }
-
-        return count;
+        return fold.Revoke(contactIds, hashes, at, rule, detail);
     }
 
-    /// <summary>An explicit opt-in from the number: consent granted or renewed for every contact, the suppression lifted. Returns the consents changed.</summary>
+    /// <summary>An explicit opt-in from the number (<see cref="InboundConsentFold.Grant"/>). Returns the consents changed.</summary>
     public async Task<int> GrantAsync(
         DbConnection connection, DbTransaction transaction, IReadOnlyList<long> contactIds, IEnumerable<string> hashes, DateTimeOffset at,
         IReadOnlyDictionary<string, object?> detail, CancellationToken cancellationToken)
     {
         await LoadAsync(connection, transaction, contactIds, cancellationToken);
-        var count = 0;
-        foreach (var id in contactIds)
-        {
-            if (Apply(id, ConsentTransitions.Grant(current[id], ConsentSources.WhatsApp, at), detail))
-            {
-                count++;
-            }
-        }
-
-        foreach (var hash in hashes)
-        {
-            suppression[hash] = (true, null);
-        }
-
-        return count;
-    }
-
-    private bool Apply(long contactId, ConsentChange change, IReadOnlyDictionary<string, object?> detail)
-    {
-        if (change.Next is not { } next)
-        {
-            return false;
-        }
-
-        current[contactId] = next;
-        changed.Add(contactId);
-        events.Add([contactId, change.Event, ConsentSources.WhatsApp, JsonSerializer.Serialize(detail), next.ChangedAt]);
-        return true;
+        return fold.Grant(contactIds, hashes, at, detail);
     }
 
     /// <summary>Writes the batch's changes inside the caller's transaction.</summary>
@@ -122,11 +55,10 @@ internal sealed class ConsentBatch(Database database, ConsentLedger ledger)
         var dialect = database.Dialect;
         var inserts = new List<object?[]>();
         var updates = new List<object?[]>();
-        foreach (var id in changed.Order())
+        foreach (var (id, record, stored) in fold.Changed)
         {
-            var record = current[id]!;
             object?[] row = [id, record.Status, record.Source, record.GrantedAt, record.LastConfirmedAt, record.ExpiresAt, record.ChangedAt, record.Reason];
-            (stored.Contains(id) ? updates : inserts).Add(row);
+            (stored ? updates : inserts).Add(row);
         }
 
         if (inserts.Count > 0)
@@ -139,24 +71,25 @@ internal sealed class ConsentBatch(Database database, ConsentLedger ledger)
             await dialect.BulkWriteAsync(connection, transaction, ConsentLedger.ConsentUpdate, updates, cancellationToken);
         }
 
-        if (events.Count > 0)
+        if (fold.Events.Count > 0)
         {
+            var events = fold.Events.Select(e => new object?[] { e.ContactId, e.Event, e.Source, e.Detail, e.OccurredAt }).ToList();
             await dialect.BulkWriteAsync(connection, transaction, ConsentLedger.EventInsert, events, cancellationToken);
         }
 
-        if (revoked.Count > 0)
+        if (fold.Revoked.Count > 0)
         {
-            await ledger.CancelQueuedAsync(connection, transaction, revoked, cancelReason, now, cancellationToken);
+            await ledger.CancelQueuedAsync(connection, transaction, fold.Revoked, cancelReason, now, cancellationToken);
         }
 
         // An opt-in lifts the suppression; an opt-out after it in the same batch puts the number back with that opt-out's time.
-        var lifted = suppression.Where(s => s.Value.Lifted).Select(s => s.Key).ToList();
+        var lifted = fold.Suppression.Where(s => s.Value.Lifted).Select(s => s.Key).ToList();
         if (lifted.Count > 0)
         {
             await ledger.LiftSuppressionsAsync(connection, transaction, lifted, cancellationToken);
         }
 
-        var suppressed = suppression.Where(s => s.Value.SuppressedAt is not null).Select(s => new object?[] { s.Key, "opt_out", s.Value.SuppressedAt }).ToList();
+        var suppressed = fold.Suppression.Where(s => s.Value.SuppressedAt is not null).Select(s => new object?[] { s.Key, "opt_out", s.Value.SuppressedAt }).ToList();
         if (suppressed.Count > 0)
         {
             await ConsentLedger.SuppressionInsert.WriteAsync(dialect, connection, transaction, suppressed, cancellationToken);

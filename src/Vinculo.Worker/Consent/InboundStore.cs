@@ -174,32 +174,6 @@ public sealed class InboundStore(Database database) : ISqlStatements
         connection.ExecuteAsync(database.Command(ErasureRequestSql, new { phone = phoneE164, contactId, at }, cancellationToken, transaction));
 }
 
-public sealed class PendingInbound
-{
-    public long Id { get; set; }
-
-    public string? FromPhone { get; set; }
-
-    public string? WaUserId { get; set; }
-
-    public string? Body { get; set; }
-
-    public DateTimeOffset ReceivedAt { get; set; }
-}
-
-public sealed class PendingPreference
-{
-    public long Id { get; set; }
-
-    public string? FromPhone { get; set; }
-
-    public string? WaUserId { get; set; }
-
-    public string Value { get; set; } = "";
-
-    public DateTimeOffset ReceivedAt { get; set; }
-}
-
 public sealed class InboundContact
 {
     public long ContactId { get; set; }

@@ -113,14 +113,8 @@ public sealed class ProcessInboundJob(
             return false;
         }
 
-        // Both tables in one arrival order: "stop" then "sim" must end granted, "sim" then "stop" revoked.
-        var work = messages.Select(m => (m.ReceivedAt, Order: 0, m.Id, Message: (PendingInbound?)m, Preference: (PendingPreference?)null))
-            .Concat(preferences.Select(p => (p.ReceivedAt, Order: 1, p.Id, Message: (PendingInbound?)null, Preference: (PendingPreference?)p)))
-            .OrderBy(w => w.ReceivedAt).ThenBy(w => w.Order).ThenBy(w => w.Id)
-            .ToList();
-        // A batch ends where one table's unread rows could interleave with what is left of the other.
-        var horizon = new[] { messages.Count == limit ? messages[^1].ReceivedAt : DateTimeOffset.MaxValue, preferences.Count == limit ? preferences[^1].ReceivedAt : DateTimeOffset.MaxValue }.Min();
-        work = work.Where(w => w.ReceivedAt <= horizon).ToList();
+        // Both tables in one arrival order, up to where one table's unread rows could interleave with the other's.
+        var work = InboundArrivals.InOrder(messages, preferences, limit);
 
         // Every sender of the batch is matched in one query; what a plain message does (an interaction, a sign of life,
         // an unreachable mark cleared, ids learned, the row marked) is written in bulk at the end of the batch, while
@@ -131,8 +125,8 @@ public sealed class ProcessInboundJob(
         {
             var item = work[i];
             read[i] = item.Message is { } m
-                ? (NumberForms(m.FromPhone, numbers), classifier.Classify(m.Body))
-                : (NumberForms(item.Preference!.FromPhone, numbers), null);
+                ? (SenderNumbers.Forms(m.FromPhone, numbers), classifier.Classify(m.Body))
+                : (SenderNumbers.Forms(item.Preference!.FromPhone, numbers), null);
         });
         var forms = Enumerable.Range(0, work.Count).ToDictionary(i => (work[i].Order, work[i].Id), i => read[i].Forms);
         var intents = Enumerable.Range(0, work.Count).Where(i => read[i].Intent is not null).ToDictionary(i => work[i].Id, i => read[i].Intent!.Value);
@@ -229,7 +223,7 @@ public sealed class ProcessInboundJob(
                 tally.Revoked += changed;
                 if (intent.Rule == InboundRules.EraseData && (forms.Count > 0 || contacts.Count > 0))
                 {
-                    await store.RequestErasureAsync(connection, transaction, Canonical(forms) ?? contacts[0].PhoneE164, contacts.Count > 0 ? ids[0] : null, at, cancellationToken);
+                    await store.RequestErasureAsync(connection, transaction, SenderNumbers.Canonical(forms) ?? contacts[0].PhoneE164, contacts.Count > 0 ? ids[0] : null, at, cancellationToken);
                     tally.ErasureRequests++;
                     extra = " erasure=requested";
                 }
@@ -270,9 +264,9 @@ public sealed class ProcessInboundJob(
         if (intent.Kind == InboundIntentKind.OptIn)
         {
             var hashes = forms.Select(PhoneHash.Of).ToList();
-            var contactId = await store.BringBackAsync(connection, transaction, Canonical(forms)!, hashes, now, cancellationToken);
+            var contactId = await store.BringBackAsync(connection, transaction, SenderNumbers.Canonical(forms)!, hashes, now, cancellationToken);
             erased.ExceptWith(hashes);
-            var returning = new InboundContact { ContactId = contactId, PhoneE164 = Canonical(forms) };
+            var returning = new InboundContact { ContactId = contactId, PhoneE164 = SenderNumbers.Canonical(forms) };
             var detail = new Dictionary<string, object?> { ["rule"] = intent.Rule, ["inbound_id"] = message.Id, ["after_erasure"] = true };
             var changed = await consents.GrantAsync(connection, transaction, [contactId], Hashes([returning], forms), message.ReceivedAt, detail, cancellationToken);
             tally.OptIns++;
@@ -322,47 +316,8 @@ public sealed class ProcessInboundJob(
         effects.MarkPreference(preference.Id, outcome, contacts.Count > 0 ? contacts[0].ContactId : null);
     }
 
-    /// <summary>
-    /// The E.164 forms the sender's number may be stored under: a WhatsApp id (international digits) in both Brazilian
-    /// forms, or, when a provider wrote the number in national form, what the phone classifier makes of it.
-    /// </summary>
-    private static IReadOnlyList<string> NumberForms(string? fromPhone, PhoneClassifier numbers)
-    {
-        if (string.IsNullOrWhiteSpace(fromPhone))
-        {
-            return [];
-        }
-
-        var forms = WhatsAppNumbers.MatchingE164(fromPhone);
-        if (forms.Count > 0)
-        {
-            return forms;
-        }
-
-        return numbers.Classify(fromPhone).E164 is { } e164 ? WhatsAppNumbers.MatchingE164(e164) : [];
-    }
-
-    /// <summary>The number as suppression stores it: for a Brazilian mobile, the current 13-digit form.</summary>
-    private static string? Canonical(IReadOnlyList<string> forms) => forms.Count == 0 ? null : forms.MaxBy(f => f.Length);
-
-    private static SortedSet<string> Hashes(List<InboundContact> contacts, IReadOnlyList<string> forms)
-    {
-        var hashes = new SortedSet<string>(StringComparer.Ordinal);
-        if (Canonical(forms) is { } canonical)
-        {
-            hashes.Add(PhoneHash.Of(canonical));
-        }
-
-        foreach (var contact in contacts)
-        {
-            if (contact.PhoneE164 is { } e164)
-            {
-                hashes.Add(PhoneHash.Of(e164));
-            }
-        }
-
-        return hashes;
-    }
+    private static SortedSet<string> Hashes(List<InboundContact> contacts, IReadOnlyList<string> forms) =>
+        SenderNumbers.Hashes(forms, contacts.Select(c => c.PhoneE164));
 
     private static string? Trim(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 

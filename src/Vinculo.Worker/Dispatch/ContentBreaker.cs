@@ -1,4 +1,3 @@
-using System.Globalization;
 using Dapper;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -17,16 +16,15 @@ public sealed class ContentFigures
 }
 
 /// <summary>
-/// The content circuit breaker (SPEC section 6): a content whose recipients of the last 24 hours (at least
-/// <c>Dispatch:PauseMinSends</c>) opted out after receiving it at a rate above <c>Dispatch:PauseOptOutRate</c> is paused,
-/// with the figures in <c>paused_reason</c>, and its queued messages are cancelled (<c>content_paused</c>): a message that
+/// The content circuit breaker (SPEC section 6): a content that trips (<see cref="ContentTrip"/>) is paused, with the
+/// figures in <c>paused_reason</c>, and its queued messages are cancelled (<c>content_paused</c>): a message that
 /// drives people away hurts the sender's quality rating, and with it every other message. A person opted out after
 /// receiving it when a <c>revoked</c> consent event of a live row of their number is dated at or after the send. After
 /// a person lifts a pause (<c>content resume</c>), only what was sent since counts.
 /// </summary>
 public sealed class ContentBreaker(Database database, IOptions<DispatchOptions> options, ILogger<ContentBreaker> logger) : ISqlStatements
 {
-    public const string PausedReasonPrefix = "circuit_breaker";
+    public const string PausedReasonPrefix = ContentTrip.PausedReasonPrefix;
 
     /// <remarks>The opt-out flag is computed per message first: SQL Server refuses a subquery inside an aggregate.</remarks>
     private const string FiguresSql =
@@ -59,7 +57,7 @@ public sealed class ContentBreaker(Database database, IOptions<DispatchOptions> 
     {
         var settings = options.Value;
         var tripped = (await FiguresAsync(now, cancellationToken))
-            .Where(f => f.Recipients >= settings.PauseMinSends && (double)f.OptedOut / f.Recipients > settings.PauseOptOutRate)
+            .Where(f => ContentTrip.Trips(f.Recipients, f.OptedOut, settings.PauseMinSends, settings.PauseOptOutRate))
             .ToList();
         if (tripped.Count == 0)
         {
@@ -72,10 +70,7 @@ public sealed class ContentBreaker(Database database, IOptions<DispatchOptions> 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         foreach (var figures in tripped)
         {
-            var rate = (double)figures.OptedOut / figures.Recipients;
-            var reason = string.Create(
-                CultureInfo.InvariantCulture,
-                $"{PausedReasonPrefix}: {figures.OptedOut} of {figures.Recipients} recipients in 24 h opted out ({rate:P1}, limit {settings.PauseOptOutRate:P1})");
+            var reason = ContentTrip.PausedReason(figures.Recipients, figures.OptedOut, settings.PauseOptOutRate);
             if (await connection.ExecuteAsync(database.Command(PauseSql, new { contentId = figures.ContentId, reason, now }, cancellationToken, transaction)) == 0)
             {
                 continue;

@@ -1,9 +1,7 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Vinculo.Data;
 using Vinculo.Jobs;
-using Vinculo.Planning;
 
 namespace Vinculo.Dispatch;
 
@@ -16,7 +14,7 @@ internal sealed class StatusTally
 
     public long Ignored { get; set; }
 
-    /// <summary>Statuses of messages not (yet) known: kept for the next run, until <see cref="DeliveryStatusStore.GiveUpAfter"/>.</summary>
+    /// <summary>Statuses of messages not (yet) known: kept for the next run, until <see cref="DeliveryStatusFold.GiveUpAfter"/>.</summary>
     public long Waiting { get; set; }
 
     public long GivenUp { get; set; }
@@ -109,72 +107,23 @@ internal sealed class DeliveryStatusApplier(Database database, DeliveryStatusSto
         }
     }
 
-    private async Task ApplyBatchAsync(RecordContext c, List<DeliveryStatusStore.PendingStatus> pending, DateTimeOffset now, StatusTally tally)
+    private async Task ApplyBatchAsync(RecordContext c, List<PendingStatus> pending, DateTimeOffset now, StatusTally tally)
     {
-        var state = new Dictionary<long, string>();
-        var moves = new Dictionary<long, string>();
-        var reads = new List<object?[]>();
-        var reachable = new HashSet<long>();
-        var processed = new List<object?[]>(pending.Count);
-        var failed = new List<(DeliveryStatusStore.PendingStatus Status, string From)>();
-        foreach (var e in pending)
-        {
-            if (e.MessageId is not { } id)
-            {
-                if (e.ReceivedAt < now - DeliveryStatusStore.GiveUpAfter)
-                {
-                    tally.GivenUp++;
-                    processed.Add([e.EventId, now, "no_such_message"]);
-                }
-                else
-                {
-                    tally.Waiting++;
-                }
-
-                continue;
-            }
-
-            var current = state.TryGetValue(id, out var known) ? known : e.MessageStatus!;
-            var next = DeliveryProgress.Next(current, e.Status);
-            if (next is null)
-            {
-                tally.Ignored++;
-                processed.Add([e.EventId, now, "ignored: already " + current]);
-                continue;
-            }
-
-            tally.Applied++;
-            processed.Add([e.EventId, now, string.Create(CultureInfo.InvariantCulture, $"applied: {current} -> {next}")]);
-            state[id] = next;
-            if (next == MessageStatuses.Failed)
-            {
-                // The failure is written from the status the message has in the database, never over a move of this batch.
-                moves.Remove(id);
-                failed.Add((e, e.MessageStatus!));
-                continue;
-            }
-
-            moves[id] = next;
-            if (next == MessageStatuses.Read)
-            {
-                reads.Add([ReadKey(e.ProviderMessageId), e.ContactId, "read", e.OccurredAt, "whatsapp"]);
-            }
-
-            if (next is MessageStatuses.Delivered or MessageStatuses.Read)
-            {
-                reachable.Add(e.ContactId!.Value);
-            }
-        }
-
-        foreach (var (status, from) in failed)
+        var batch = DeliveryStatusFold.Fold(pending, now);
+        tally.Applied += batch.Applied;
+        tally.Ignored += batch.Ignored;
+        tally.Waiting += batch.Waiting;
+        tally.GivenUp += batch.GivenUp;
+        foreach (var (status, from) in batch.Failed)
         {
             await FailAsync(c, status, from, now);
         }
 
-        await store.MoveAsync(c.Connection, c.Transaction, moves.Select(m => new object?[] { m.Key, m.Value, now }).ToList(), c.CancellationToken);
+        await store.MoveAsync(c.Connection, c.Transaction, batch.Moves.Select(m => new object?[] { m.Key, m.Value, now }).ToList(), c.CancellationToken);
+        var reads = batch.Reads.Select(r => new object?[] { ReadKey(r.ProviderMessageId), r.ContactId, "read", r.At, "whatsapp" }).ToList();
         tally.ReadsRecorded += await store.AddReadsAsync(c.Connection, c.Transaction, reads, c.CancellationToken);
-        tally.ReachableAgain += await store.ReachableAsync(c.Connection, c.Transaction, reachable, now, c.CancellationToken);
-        await store.MarkProcessedAsync(c.Connection, c.Transaction, processed, c.CancellationToken);
+        tally.ReachableAgain += await store.ReachableAsync(c.Connection, c.Transaction, batch.Reachable, now, c.CancellationToken);
+        await store.MarkProcessedAsync(c.Connection, c.Transaction, batch.Processed.Select(p => new object?[] { p.EventId, now, p.Outcome }).ToList(), c.CancellationToken);
         foreach (var (key, count) in c.Counts)
         {
             tally.Effects[key] = tally.Effects.GetValueOrDefault(key) + count;
@@ -182,7 +131,7 @@ internal sealed class DeliveryStatusApplier(Database database, DeliveryStatusSto
     }
 
     /// <summary>A <c>failed</c> status does what the same error does when a send is refused.</summary>
-    private Task<int> FailAsync(RecordContext c, DeliveryStatusStore.PendingStatus status, string from, DateTimeOffset now)
+    private Task<int> FailAsync(RecordContext c, PendingStatus status, string from, DateTimeOffset now)
     {
         var row = new ClaimedRow
         {

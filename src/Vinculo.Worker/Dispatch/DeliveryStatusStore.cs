@@ -29,9 +29,6 @@ public sealed class DeliveryStatusStore(Database database) : ISqlStatements
         "UPDATE contacts SET phone_status = CASE WHEN phone_note IS NULL THEN 'valid' ELSE 'repaired' END, phone_failures = 0, updated_at = @now " +
         "WHERE contact_id IN @ids AND phone_status = 'unreachable'";
 
-    /// <summary>Statuses for messages nobody here sent (another system's, or ids that never arrive) stop being retried after this.</summary>
-    public static readonly TimeSpan GiveUpAfter = TimeSpan.FromDays(7);
-
     private string PendingSql =>
         $"SELECT {database.Dialect.Top("@limit")} e.event_id AS EventId, e.provider_message_id AS ProviderMessageId, e.status AS Status, " +
         "e.error_code AS ErrorCode, e.occurred_at AS OccurredAt, e.received_at AS ReceivedAt, q.message_id AS MessageId, q.status AS MessageStatus, " +
@@ -66,36 +63,5 @@ public sealed class DeliveryStatusStore(Database database) : ISqlStatements
         return contactIds.Count == 0
             ? 0
             : await connection.ExecuteAsync(database.Command(database.Sql(ReachableSql), new { ids = database.List(contactIds), now }, cancellationToken, transaction));
-    }
-
-    internal sealed class PendingStatus
-    {
-        public long EventId { get; set; }
-
-        public string ProviderMessageId { get; set; } = "";
-
-        public string Status { get; set; } = "";
-
-        public int? ErrorCode { get; set; }
-
-        public DateTimeOffset OccurredAt { get; set; }
-
-        public DateTimeOffset ReceivedAt { get; set; }
-
-        public long? MessageId { get; set; }
-
-        public string? MessageStatus { get; set; }
-
-        public long? ContactId { get; set; }
-
-        public long? ContentId { get; set; }
-
-        public string? Number { get; set; }
-
-        public DateTimeOffset? ScheduledAt { get; set; }
-
-        public int? Attempts { get; set; }
-
-        public string? TimeZone { get; set; }
     }
 }

@@ -85,7 +85,7 @@ public sealed class DispatchMessagesJob(
         var window = plan.ParseWindow();
         var zones = new ZoneResolver(scheduler.Value.TimeZoneInfo);
         var recheck = new DispatchRecheck(
-            window, new MessageRenderer(plan.OptOutFooter), zones, plan.FrequencyCapDays, consent.Value.MaxIdleDays, options.PreferSessionMessages);
+            window, new MessageRenderer(plan.OptOutFooter), zones.Resolve, plan.FrequencyCapDays, consent.Value.MaxIdleDays, options.PreferSessionMessages);
         var tally = new DispatchTally();
         var failures = new MessageFailures(ledger, zones, window, options.MaxAttempts, phones.Value.UnreachableAfterFailures);
         var recorder = new DispatchRecorder(failures, new DispatchSettings(context.Node, options.MaxAttempts, options.RetryDelay), logger);

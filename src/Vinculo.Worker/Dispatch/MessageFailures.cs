@@ -57,44 +57,25 @@ internal sealed class MessageFailures(ConsentLedger ledger, ZoneResolver zones, 
     }
 
     /// <summary>
-    /// Meta's per-user marketing limit (131049): the person's slot on the first send day at least 24 hours later (the same
-    /// hour on their clock, with their minute), not a failure of the number. The attempt counts towards the maximum, and a
-    /// day already holding another message to the number fails it instead.
+    /// Meta's per-user marketing limit (131049): the message moves to the slot <see cref="MarketingLimitRequeue"/> gives,
+    /// unless its attempts are used up, no slot is found, or that day already holds another message to the number; then
+    /// it fails.
     /// </summary>
     public async Task<int> RequeueLaterAsync(RecordContext c, ClaimedRow row, int? code, DateTimeOffset now, string from)
     {
-        if (row.Attempts >= maxAttempts || string.IsNullOrEmpty(row.Number))
+        if (string.IsNullOrEmpty(row.Number)
+            || MarketingLimitRequeue.NextSlot(window, zones.Resolve(row.TimeZone), row.ContactId, row.ScheduledAt, row.Attempts, maxAttempts, now) is not { } slot
+            || await c.Store.IsDayTakenAsync(c, row.MessageId, row.Number, slot.Day))
         {
             return await FailAsync(c, row, DispatchReasons.MarketingLimit, code, now, from);
         }
 
-        var zone = zones.Resolve(row.TimeZone);
-        var local = TimeZoneInfo.ConvertTime(row.ScheduledAt, zone);
-        var earliest = now.AddHours(24);
-        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(earliest, zone).DateTime);
-        for (var tries = 0; tries < 30; tries++, day = day.AddDays(1))
+        var changed = await c.Store.RescheduleAsync(c, row.MessageId, slot.At, slot.Day, code, now, from);
+        if (changed > 0)
         {
-            day = window.NextSendDay(day);
-            var slot = window.Schedule(day, local.Hour, zone, row.ContactId);
-            if (!slot.IsScheduled || slot.At.Value < earliest)
-            {
-                continue;
-            }
-
-            if (await c.Store.IsDayTakenAsync(c, row.MessageId, row.Number, day))
-            {
-                break;
-            }
-
-            var changed = await c.Store.RescheduleAsync(c, row.MessageId, slot.At.Value, day, code, now, from);
-            if (changed > 0)
-            {
-                c.Count("requeued_marketing_limit");
-            }
-
-            return changed;
+            c.Count("requeued_marketing_limit");
         }
 
-        return await FailAsync(c, row, DispatchReasons.MarketingLimit, code, now, from);
+        return changed;
     }
 }

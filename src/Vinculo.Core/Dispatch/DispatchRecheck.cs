@@ -8,14 +8,15 @@ namespace Vinculo.Dispatch;
 /// Turns a claimed batch's facts into verdicts with <see cref="SendRecheck"/>, message by message in slot order, and
 /// builds what to send: the planner's rendered body and template parameters, or (for rows other tools queued) the same
 /// rendered now from the contact and the content. Two messages to one number in one batch: the first goes, the cap
-/// keeps the second back. One instance per run, on the claiming thread.
+/// keeps the second back. Pure: the caller looks time-zone ids up (<c>contacts.time_zone</c>, read in the business's
+/// zone when blank or unknown). One instance per run, on the claiming thread.
 /// </summary>
-internal sealed class DispatchRecheck(
-    SendWindow window, MessageRenderer renderer, ZoneResolver zones, int capDays, int maxIdleDays, bool preferSession)
+/// <param name="zoneOf">A contact's zone from their <c>time_zone</c> as stored (null or blank included), called on this instance's thread.</param>
+public sealed class DispatchRecheck(
+    SendWindow window, MessageRenderer renderer, Func<string?, TimeZoneInfo> zoneOf, int capDays, int maxIdleDays, bool preferSession)
 {
     /// <summary>The language of a content's template when the content does not say.</summary>
     public const string DefaultTemplateLanguage = "pt_BR";
-
 
     public ClaimVerdicts Decide(ClaimFacts facts, DateTimeOffset now)
     {
@@ -33,7 +34,7 @@ internal sealed class DispatchRecheck(
             var templateValues = StoredParameters(row.TemplateParams)
                 ?? MessageRenderer.TemplateValues(row.ContentBody, row.Name, lastProduct)?.Select(v => new TemplateParameter(v.Key, v.Value)).ToList();
 
-            var zone = zones.Resolve(row.TimeZone);
+            var zone = zoneOf(row.TimeZone);
             var capped = row.Number is not null && onTheWay.TryGetValue(row.Number, out var others)
                 && !FrequencyCap.IsAllowed(now, capDays, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(others));
             var recheck = new RecheckFacts(
@@ -145,5 +146,4 @@ internal sealed class DispatchRecheck(
 
         return new ContactActivity(last, null);
     }
-
 }
