@@ -32,7 +32,7 @@ internal sealed record Form(
 {
     public static readonly Form Short = new("short", 3, 100, 1, 20, 2, [], 1, 90, 900, 2.5, 2500, 50);
 
-    public static readonly Form Long = new("long", 3, 1000, 20, 25, 10, [60, 300], 20, 1500, 7200, 2.5, 40000, 200);
+    public static readonly Form Long = new("long", 3, 1000, 20, 25, 10, [60, 300], 20, 2400, 7200, 2.5, 40000, 200);
 }
 
 /// <summary>

@@ -362,10 +362,15 @@ internal sealed class Scenario(string name, bool postgres, string connectionStri
                         Account(worker);
                     }
 
-                    if (faultsOn)
+                    if (faultsOn && !calm)
                     {
                         var (failpoints, life) = plan.Incarnation(slot, starts[slot]++);
                         StartSlot(slot, failpoints, life);
+                    }
+                    else if (faultsOn)
+                    {
+                        // Recovering from an outage: no failpoints, and the reaper waits for the calm to end.
+                        StartSlot(slot, null, CalmLife);
                     }
                     else
                     {
@@ -379,6 +384,15 @@ internal sealed class Scenario(string name, bool postgres, string connectionStri
     }
 
     private volatile bool faultsOn = true;
+
+    /// <summary>
+    /// While the backlog an outage left is measured, nodes are neither killed nor given failpoints: the measure is of the
+    /// worker's recovery, not of how little gets done while every node dies every few seconds. Kills resume after it.
+    /// </summary>
+    private volatile bool calm;
+
+    /// <summary>How long a node started during the calm lives once the calm ends (it is then killed, as any other).</summary>
+    private const double CalmLife = 2;
 
     /// <summary>SIGKILL, counted once per process.</summary>
     private void KillWorker(WorkerProcess worker)
@@ -403,8 +417,8 @@ internal sealed class Scenario(string name, bool postgres, string connectionStri
             await Task.WhenAny(exited, Task.Delay(TimeSpan.FromSeconds(life), time));
         }
 
-        // A paused node is killed once it runs again.
-        while (worker.Paused && !worker.HasExited)
+        // A paused node is killed once it runs again; none is killed while an outage's backlog is measured.
+        while ((worker.Paused || calm) && !worker.HasExited)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(100), time);
         }
@@ -478,6 +492,7 @@ internal sealed class Scenario(string name, bool postgres, string connectionStri
                     log.Record("*", "postgres restart");
                     break;
                 case FaultKind.Outage:
+                    var outageBegan = clock.Elapsed;
                     log.Record("*", "outage");
                     log.DatabaseDown = true;
                     await cluster!.StopAsync();
@@ -486,8 +501,18 @@ internal sealed class Scenario(string name, bool postgres, string connectionStri
                     log.DatabaseDown = false;
                     log.Outages++;
                     log.Record("*", "outage");
-                    pending.Add(RecoveryAsync(fault.Seconds, cancellationToken));
-                    shift += fault.Seconds + 60;
+                    // The rest of the schedule waits for the measure, then keeps its spacing a minute later.
+                    calm = true;
+                    try
+                    {
+                        await RecoveryAsync(fault.Seconds, cancellationToken);
+                    }
+                    finally
+                    {
+                        calm = false;
+                    }
+
+                    shift += (clock.Elapsed - outageBegan).TotalSeconds + 60;
                     break;
                 case FaultKind.Storm:
                     await StormAsync();
@@ -500,7 +525,9 @@ internal sealed class Scenario(string name, bool postgres, string connectionStri
         await Task.WhenAll(pending);
         // Then nodes go on dying at their scheduled moments until enough kills happened (and the run lasted long enough).
         var target = postgres ? form.TargetKills : form.SqliteCycles;
-        while ((log.Kills < target || clock.Elapsed.TotalSeconds < (postgres ? form.MinFaultSeconds : 0)) && clock.Elapsed.TotalSeconds < form.MaxFaultSeconds)
+        // Both sides run at least the form's minimum: the queue's messages fall due over most of it (SeedAsync), and a side
+        // whose faults ended first would leave the rest to fall due during its drain.
+        while ((log.Kills < target || clock.Elapsed.TotalSeconds < form.MinFaultSeconds) && clock.Elapsed.TotalSeconds < form.MaxFaultSeconds)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(200), time, cancellationToken);
         }
@@ -510,7 +537,8 @@ internal sealed class Scenario(string name, bool postgres, string connectionStri
 
     /// <summary>
     /// After an outage: how long until everything that was waiting when the database returned (inbound rows, opt-outs,
-    /// statuses, due messages) is done, while the faults go on. More than five minutes is a failure.
+    /// statuses, due messages) is done, with the kills held (<see cref="calm"/>) and the traffic still arriving. More than
+    /// five minutes is a failure.
     /// </summary>
     private async Task RecoveryAsync(double outageSeconds, CancellationToken cancellationToken)
     {
