@@ -149,12 +149,29 @@ internal sealed class WorkerProcess : IDisposable
 
     public Task WaitForExitAsync(CancellationToken cancellationToken = default) => process.WaitForExitAsync(cancellationToken);
 
-    public Ending Ending =>
-        !HasExited ? Ending.Running
-        : failpointKill is not null && !killedByHarness ? Ending.KilledAtFailpoint
-        : killedByHarness ? Ending.KilledByHarness
-        : stopping ? Ending.Stopped
-        : Ending.Unexpected;
+    public Ending Ending
+    {
+        get
+        {
+            if (!HasExited)
+            {
+                return Ending.Running;
+            }
+
+            if (!disposed)
+            {
+                // The exit is known before the last lines of the process's output are read (a busy machine delays them): the
+                // line a kill failpoint writes just before the kill must be in before the death is told apart from an
+                // unexpected one. Without a timeout, WaitForExit also waits for the output to be read to its end.
+                process.WaitForExit();
+            }
+
+            return failpointKill is not null && !killedByHarness ? Ending.KilledAtFailpoint
+                : killedByHarness ? Ending.KilledByHarness
+                : stopping ? Ending.Stopped
+                : Ending.Unexpected;
+        }
+    }
 
     public string? FailpointKill => failpointKill;
 
