@@ -54,8 +54,13 @@ public sealed partial class TestDatabase
     /// failing disk might: every such row, or those where <paramref name="condition"/> holds. The condition is written
     /// against the row as <c>{row}</c> (<c>{row}.contact_id = 5</c>). The statement fails with <paramref name="message"/>.
     /// </summary>
+    /// <remarks>
+    /// DDL takes no parameters: the names and the message are spliced into it, so they must be plain words (checked here);
+    /// the condition is written by the test itself, from literals.
+    /// </remarks>
     public async Task RefuseAsync(string trigger, string table, RowChange change, string message, string? condition = null)
     {
+        PlainWords(trigger, table, message);
         var verb = change == RowChange.Insert ? "INSERT" : "UPDATE";
         var sql = Provider switch
         {
@@ -77,11 +82,25 @@ public sealed partial class TestDatabase
     }
 
     /// <summary>Removes a trigger <see cref="RefuseAsync"/> made.</summary>
-    public Task StopRefusingAsync(string trigger, string table) => ExecuteAsync(Provider switch
+    public Task StopRefusingAsync(string trigger, string table) => PlainWords(trigger, table) ? ExecuteAsync(Provider switch
     {
         DatabaseProvider.Postgres => $"DROP TRIGGER {trigger} ON {table}; DROP FUNCTION {trigger}_fn()",
         _ => $"DROP TRIGGER {trigger}",
-    });
+    }) : Task.CompletedTask;
+
+    /// <summary>Refuses anything but letters, digits, underscores and spaces where DDL splices text in.</summary>
+    private static bool PlainWords(params string[] texts)
+    {
+        foreach (var text in texts)
+        {
+            if (text.Length == 0 || !text.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or ' '))
+            {
+                throw new ArgumentException($"'{text}' is not a plain word; DDL splices it in as written.", nameof(texts));
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>The names of the database's own tables.</summary>
     public Task<IReadOnlyList<string>> TablesAsync() => ListAsync(Provider switch
