@@ -148,6 +148,10 @@ public static class BenchCommandLine
                 result.AddError("--history-years: use um número entre 1 e 20.");
             }
         });
+        var keepOption = new Option<bool>("--keep")
+        {
+            Description = "Com --night: mantém o banco descartável ao fim (para examinar os planos das consultas); o nome é mostrado na primeira linha.",
+        };
         var erasureOption = new Option<int?>("--erasure")
         {
             Description = "Em vez dos telefones, mede esta quantidade de pedidos de exclusão (LGPD) numa base de um milhão de contatos.",
@@ -163,7 +167,7 @@ public static class BenchCommandLine
             "vinculo-bench: mede a revalidação de telefones (ou, com --consents, a expiração de consentimentos; com --import-lines, a importação de conversas; com --plan, o planejamento de mensagens) numa base sintética, em um banco descartável do mesmo motor (a base configurada não é tocada).")
         {
             contactsOption, consentsOption, importLinesOption, planOption, dispatchOption, latencyOption, rateOption, concurrencyOption, inboundOption, webhookOption,
-            nightOption, historyYearsOption, erasureOption,
+            nightOption, historyYearsOption, keepOption, erasureOption,
         };
         VinculoCommandLine.AddLocationOptions(root);
         root.SetAction((parse, ct) => VinculoCommandLine.Guard(context, () => (parse.GetValue(dispatchOption), parse.GetValue(inboundOption), parse.GetValue(webhookOption)) switch
@@ -171,7 +175,7 @@ public static class BenchCommandLine
             _ when parse.GetValue(erasureOption) is { } erasures => ScratchBenchAsync(
                 configurationArgs, context, (services, hostFor, output) => ErasureBenchmark.RunAsync(services, hostFor, erasures, output, ct)),
             _ when parse.GetValue(nightOption) is { } night => ScratchBenchAsync(
-                configurationArgs, context, (services, hostFor, output) => NightBenchmark.RunAsync(services, hostFor, night, parse.GetValue(historyYearsOption), output, ct)),
+                configurationArgs, context, (services, hostFor, output) => NightBenchmark.RunAsync(services, hostFor, night, parse.GetValue(historyYearsOption), parse.GetValue(keepOption), output, ct)),
             (null, null, { } posts) => ScratchBenchAsync(configurationArgs, context, (services, hostFor, output) => WebhookBenchmark.RunAsync(services, hostFor, posts, output, ct)),
             ({ } dispatch, _, _) => ScratchBenchAsync(configurationArgs, context, (services, hostFor, output) => DispatchBenchmark.RunAsync(
                 services, hostFor, dispatch, parse.GetValue(latencyOption), parse.GetValue(rateOption), parse.GetValue(concurrencyOption), output, ct)),

@@ -75,7 +75,7 @@ public static class NightBenchmark
 
     /// <param name="hostFor">A host on the scratch database with these extra settings, on this clock.</param>
     public static async Task<int> RunAsync(
-        IServiceProvider configured, Func<string, IReadOnlyList<string>, TimeProvider, IServiceProvider> hostFor, int contacts, int years, TextWriter output,
+        IServiceProvider configured, Func<string, IReadOnlyList<string>, TimeProvider, IServiceProvider> hostFor, int contacts, int years, bool keep, TextWriter output,
         CancellationToken cancellationToken)
     {
         var dialect = configured.GetRequiredService<SqlDialect>();
@@ -198,7 +198,15 @@ public static class NightBenchmark
         }
         finally
         {
-            await dialect.DropScratchDatabaseAsync(scratch, CancellationToken.None);
+            if (keep)
+            {
+                await output.WriteLineAsync($"  banco mantido: '{name}'");
+            }
+            else
+            {
+                await dialect.DropScratchDatabaseAsync(scratch, CancellationToken.None);
+            }
+
             Directory.Delete(outbox, recursive: true);
         }
     }

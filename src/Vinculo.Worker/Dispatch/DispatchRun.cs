@@ -70,8 +70,9 @@ internal sealed class DispatchRun(
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        // Each claim takes what the senders will start within about a second, and never more than they can hold.
-        var batchSize = Math.Clamp(Math.Min(concurrency, (int)Math.Ceiling(throttle.PerSecond)), 1, 100);
+        // Each claim takes what the senders will start within about a second (the rate), at most 100: a claim costs the
+        // same handful of statements whatever its size, and a crash leaves at most two claims unsent ('interrupted').
+        var batchSize = Math.Clamp((int)Math.Ceiling(throttle.PerSecond), 1, 100);
         var ready = Channel.CreateBounded<ReadyMessage>(new BoundedChannelOptions(batchSize) { SingleWriter = true });
         // Bounded: when the database falls behind, senders wait rather than pile up answers in memory (or in doubt, should
         // the process die): the run goes as fast as its slowest part, and memory stays flat whatever the queue's length.

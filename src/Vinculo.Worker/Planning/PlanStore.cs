@@ -70,18 +70,20 @@ public sealed class PlanStore(Database database) : ISqlStatements
         "SELECT contact_id, category, COUNT(*), MAX(occurred_at) FROM interactions WHERE contact_id IN @ids AND kind = 'purchase' GROUP BY contact_id, category";
 
     /// <summary>
-    /// The latest purchase that names a product of each listed row, however old (<c>{product}</c>): one walk back from the
-    /// end of the row's purchases in (<c>contact_id</c>, <c>kind</c>, <c>occurred_at</c>) to the first that names one.
+    /// The latest purchase that names a product of each listed row, however old (<c>{product}</c>): the instant from the
+    /// row's purchases in the partial index of purchases alone, grouped per row, then one seek per row for the product at
+    /// that instant. A join back to <c>interactions</c> instead let PostgreSQL merge the batch with the purchases index read
+    /// from its start, so each batch read every purchase of the rows before it.
     /// </summary>
     /// <remarks>
-    /// A product is named when it holds more than spaces. Two purchases naming products at the same latest instant both
-    /// come back; either may be the one used, as when every purchase was read.
+    /// A product is named when it holds more than spaces. Of two purchases naming products at the same latest instant, the
+    /// greater product is the one used.
     /// </remarks>
     internal const string LatestProductSql =
-        "SELECT p.contact_id, p.occurred_at, p.product FROM interactions p JOIN (SELECT k.contact_id, (SELECT MAX(i.occurred_at) FROM interactions i " +
-        "WHERE i.contact_id = k.contact_id AND i.kind = 'purchase' AND i.product IS NOT NULL AND LTRIM(RTRIM(i.product)) <> '') AS named_at " +
-        "FROM contacts k WHERE k.contact_id IN @ids) l ON p.contact_id = l.contact_id AND p.kind = 'purchase' AND p.occurred_at = l.named_at " +
-        "WHERE p.product IS NOT NULL AND LTRIM(RTRIM(p.product)) <> ''";
+        "SELECT l.contact_id, l.named_at, (SELECT MAX(p.product) FROM interactions p WHERE p.contact_id = l.contact_id AND p.kind = 'purchase' " +
+        "AND p.occurred_at = l.named_at AND p.product IS NOT NULL AND LTRIM(RTRIM(p.product)) <> '') " +
+        "FROM (SELECT i.contact_id, MAX(i.occurred_at) AS named_at FROM interactions i WHERE i.contact_id IN @ids AND i.kind = 'purchase' " +
+        "AND i.product IS NOT NULL AND LTRIM(RTRIM(i.product)) <> '' GROUP BY i.contact_id) l";
 
     /// <summary>
     /// The messages, replies and reads of the listed rows within the lookback (<see cref="NightPlanner.LookbackDays"/>): the
