@@ -109,26 +109,15 @@ public sealed class PlanStore(Database database) : ISqlStatements
         $"UNION ALL SELECT phone_e164, content_id, {StatusCode}, scheduled_at, sent_at FROM message_queue WHERE phone_e164 IN @numbers AND sent_at >= @since AND scheduled_at < @since";
 
     /// <summary>
-    /// Which of the night's contents went out to the listed numbers before the window (sent, delivered, read): novelty (a
-    /// content the person got, however long ago, is not sent again). At most one row per number and content, read from a
-    /// partial index of the messages that went out alone (<c>ix_message_queue_went_out</c>).
+    /// The messages that went out to the listed numbers before the window (sent, delivered, read), each with its content and
+    /// when it went out: novelty (a content the person got, however long ago, is not sent again) and the part of the
+    /// unanswered streak older than the window (those that went out after the person last wrote, which the latest
+    /// interactions already told). Read from a partial index of the messages that went out alone
+    /// (<c>ix_message_queue_went_out</c>); no interaction is read again.
     /// </summary>
-    internal const string EarlierContentsSql =
-        "SELECT DISTINCT phone_e164, content_id FROM message_queue WHERE phone_e164 IN @numbers AND content_id IN @contents " +
+    internal const string WentOutEarlierSql =
+        "SELECT phone_e164, content_id, scheduled_at, sent_at FROM message_queue WHERE phone_e164 IN @numbers " +
         "AND scheduled_at < @since AND (sent_at IS NULL OR sent_at < @since) AND status IN ('sent', 'delivered', 'read')";
-
-    /// <summary>
-    /// How many messages went out to each listed number before the window and after the person last wrote (a message or a
-    /// reply of one of the listed rows of that number): the part of the unanswered streak older than the window. Only
-    /// numbers whose person has not written since the window began are listed: for the others it is zero. Counted from
-    /// <c>ix_message_queue_went_out</c> alone.
-    /// </summary>
-    internal const string UnansweredEarlierSql =
-        "SELECT m.phone_e164, COUNT(*) FROM message_queue m LEFT JOIN (" +
-        "SELECT k.phone_e164 AS phone, MAX(i.occurred_at) AS wrote_at FROM contacts k JOIN interactions i ON i.contact_id = k.contact_id " +
-        "WHERE k.contact_id IN @ids AND i.kind IN ('message_in', 'reply') GROUP BY k.phone_e164) w ON w.phone = m.phone_e164 " +
-        "WHERE m.phone_e164 IN @numbers AND m.scheduled_at < @since AND (m.sent_at IS NULL OR m.sent_at < @since) AND m.status IN ('sent', 'delivered', 'read') " +
-        "AND (w.wrote_at IS NULL OR COALESCE(m.sent_at, m.scheduled_at) > w.wrote_at) GROUP BY m.phone_e164";
 
     /// <summary>
     /// Closes the window between reading a person and queueing their message: a number an opt-out suppressed meanwhile
@@ -172,7 +161,7 @@ public sealed class PlanStore(Database database) : ISqlStatements
     public IEnumerable<string> Statements =>
     [
         ContentsSql, PlannedForDaySql, PeopleSql, DuplicateConsentsSql, database.Sql(LatestSql), database.Sql(LatestGroupedSql), database.Sql(PurchasesByCategorySql), database.Sql(LatestProductSql),
-        database.Sql(RecentSql), database.Sql(WindowMessagesSql), database.Sql(EarlierContentsSql), database.Sql(UnansweredEarlierSql), CancelSuppressedSql,
+        database.Sql(RecentSql), database.Sql(WindowMessagesSql), database.Sql(WentOutEarlierSql), CancelSuppressedSql,
         .. database.Dialect.BulkWriteStatements(PreferredHourWrite), .. database.Dialect.BulkWriteStatements(QueueInsert),
     ];
 
@@ -374,56 +363,33 @@ public sealed class PlanStore(Database database) : ISqlStatements
         }
 
         started = timings.Add("signals_messages", started);
-        if (contentIds.Count > 0)
+        // Before the window, only novelty and the unanswered streak count; only a person who has not written since the
+        // window began can have an unanswered message from before it.
+        var nightContents = contentIds.Count > 0 ? new HashSet<long>(contentIds) : null;
+        await using (var rows = await database.ReadRowsAsync(connection, database.Sql(WentOutEarlierSql), numbers, cancellationToken))
         {
-            var earlier = new Dictionary<string, object?> { ["numbers"] = numbers["numbers"], ["contents"] = database.List(contentIds), ["since"] = windows.MessagesSince };
-            await using var rows = await database.ReadRowsAsync(connection, database.Sql(EarlierContentsSql), earlier, cancellationToken);
             while (await rows.ReadAsync(cancellationToken))
             {
-                if (byNumber.TryGetValue(rows.GetString(0)!, out var person))
+                if (!byNumber.TryGetValue(rows.GetString(0)!, out var person))
                 {
-                    person.AddSentEarlier(rows.GetInt64(1));
+                    continue;
+                }
+
+                var contentId = rows.GetInt64(1);
+                if (nightContents is not null && nightContents.Contains(contentId))
+                {
+                    person.AddSentEarlier(contentId);
+                }
+
+                var wentOutAt = rows.GetInstant(3) ?? rows.GetInstant(2)!.Value;
+                if (person.LastInboundAt is not { } wrote || (wrote < windows.MessagesSince && wentOutAt > wrote))
+                {
+                    person.UnansweredEarlier++;
                 }
             }
         }
 
-        started = timings.Add("signals_earlier", started);
-        // Only a person who has not written since the window began can have an unanswered message from before it.
-        var silentIds = new List<long>();
-        var silentNumbers = new List<string>();
-        foreach (var (number, person) in byNumber)
-        {
-            if (person.LastInboundAt is null || person.LastInboundAt < windows.MessagesSince)
-            {
-                silentNumbers.Add(number);
-                silentIds.Add(person.ContactId);
-                foreach (var holder in person.Consents)
-                {
-                    if (holder.ContactId != person.ContactId)
-                    {
-                        silentIds.Add(holder.ContactId);
-                    }
-                }
-            }
-        }
-
-        if (silentNumbers.Count > 0)
-        {
-            var silent = new Dictionary<string, object?>
-            {
-                ["ids"] = database.List(silentIds), ["numbers"] = database.List(silentNumbers), ["since"] = windows.MessagesSince,
-            };
-            await using var rows = await database.ReadRowsAsync(connection, database.Sql(UnansweredEarlierSql), silent, cancellationToken);
-            while (await rows.ReadAsync(cancellationToken))
-            {
-                if (byNumber.TryGetValue(rows.GetString(0)!, out var person))
-                {
-                    person.UnansweredEarlier = checked((int)rows.GetInt64(1));
-                }
-            }
-        }
-
-        timings.Add("signals_unanswered", started);
+        timings.Add("signals_earlier", started);
         return people;
     }
 

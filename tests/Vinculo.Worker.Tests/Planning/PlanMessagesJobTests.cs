@@ -54,7 +54,7 @@ public abstract class PlanMessagesJobTests(EngineFixture engine) : EngineSuite(e
         Assert.Equal(
             [
                 "contents", "evaluate", "insert", "read_people", "read_signals", "signals_consents", "signals_earlier", "signals_latest",
-                "signals_messages", "signals_product", "signals_purchases", "signals_recent", "signals_unanswered", "total", "write_hours",
+                "signals_messages", "signals_product", "signals_purchases", "signals_recent", "total", "write_hours",
             ],
             runDetail.GetProperty("timing_ms").EnumerateObject().Select(p => p.Name));
     }
