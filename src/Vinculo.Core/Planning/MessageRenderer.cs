@@ -115,6 +115,14 @@ public sealed class MessageRenderer
     public string OptOutFooter { get; }
 
     /// <summary>
+    /// Whether each body seen carries the opt-out instruction in its own words: a night renders a few contents for many
+    /// people, and the answer depends on the body alone. Bounded: past this many bodies, the rest are checked each time.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> bodiesInstructing = new(StringComparer.Ordinal);
+
+    private const int BodiesRemembered = 1024;
+
+    /// <summary>
     /// Problems with <c>Messaging:OptOutFooter</c>, as Portuguese messages that start with the value (the caller names the
     /// setting); null is the default and valid.
     /// The footer must itself say how to stop, so that the body check recognises it and people know what to write.
@@ -235,7 +243,7 @@ public sealed class MessageRenderer
 
         // The business's own text must carry the instruction (a product named "Responda SAIR" does not count), and it
         // must survive rendering readable ("responda SAIR{product}" reads "responda SAIRCafé").
-        if (!HasOptOutInstruction(body) || !HasOptOutInstruction(rendered))
+        if (!BodyInstructs(body) || !HasOptOutInstruction(rendered))
         {
             rendered = rendered + "\n" + OptOutFooter;
         }
@@ -244,6 +252,11 @@ public sealed class MessageRenderer
             ? RenderedMessage.Failed(RenderFailure.TooLong, Problem(RenderFailure.TooLong, rendered.Length.ToString(CultureInfo.InvariantCulture)))
             : new RenderedMessage(rendered, parameters, RenderFailure.None, null);
     }
+
+    private bool BodyInstructs(string body) =>
+        bodiesInstructing.TryGetValue(body, out var instructs) ? instructs
+        : bodiesInstructing.Count < BodiesRemembered ? bodiesInstructing.GetOrAdd(body, HasOptOutInstruction)
+        : HasOptOutInstruction(body);
 
     /// <summary>
     /// The named parameters of the content's WhatsApp template for one person (SPEC section 5: the values filled into the
