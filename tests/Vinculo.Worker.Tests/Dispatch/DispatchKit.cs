@@ -118,6 +118,15 @@ internal sealed class DispatchKit(TestDatabase db)
                 "message_id"),
             new { contactId, contentId, e164, scheduledAt = scheduledAt ?? Now.AddMinutes(-1), body, templateParams, status, planDay, created = Now.AddHours(-10), sentAt });
 
+    /// <summary>A new person with fresh consent, and one message for their number written as the planner writes it.</summary>
+    public async Task<(long Person, string Number, long Message)> PlannedAsync(
+        long contentId, string name = "Cliente", DateTimeOffset? scheduledAt = null, bool withHash = true, string zone = "America/Sao_Paulo")
+    {
+        var number = NewNumber();
+        var person = await PersonAsync(number, name, withHash: withHash, zone: zone);
+        return (person, number, await QueueAsync(person, contentId, number, scheduledAt, body: "Oi", templateParams: Params));
+    }
+
     public Task InteractionAsync(long contactId, string kind, DateTimeOffset at, string? product = null) =>
         sql.ExecuteAsync(
             "INSERT INTO interactions (contact_id, kind, occurred_at, product, source) VALUES (@contactId, @kind, @at, @product, 'erp')",
