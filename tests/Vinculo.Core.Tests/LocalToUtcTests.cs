@@ -56,18 +56,6 @@ public sealed class LocalToUtcTests
         Assert.Equal(Utc(2018, 11, 4, 3, 0), LocalToUtc.FirstAtOrAfter(Local(2018, 11, 4, hour, minute), SaoPaulo));
 
     [Fact]
-    public void AroundTheJumpForward_EveryPolicyAgrees()
-    {
-        foreach (var (local, utc) in new[] { (Local(2018, 11, 3, 23, 59), Utc(2018, 11, 4, 2, 59)), (Local(2018, 11, 4, 1, 0), Utc(2018, 11, 4, 3, 0)) })
-        {
-            Assert.Equal(utc, LocalToUtc.Recorded(local, SaoPaulo));
-            Assert.Equal(utc, LocalToUtc.Exact(local, SaoPaulo));
-            Assert.Equal(utc, LocalToUtc.FirstAtOrAfter(local, SaoPaulo));
-            Assert.Null(LocalToUtc.SecondOccurrence(local, SaoPaulo));
-        }
-    }
-
-    [Fact]
     public void StartOfDay_WhenMidnightWasSkipped_IsWhenTheClockLanded()
     {
         Assert.Equal(Utc(2018, 11, 4, 3, 0), LocalToUtc.StartOfDay(new DateOnly(2018, 11, 4), SaoPaulo));
@@ -88,18 +76,6 @@ public sealed class LocalToUtcTests
         Assert.Equal(first, LocalToUtc.Exact(local, SaoPaulo));
         Assert.Equal(first, LocalToUtc.FirstAtOrAfter(local, SaoPaulo));
         Assert.Equal(first.AddHours(1), LocalToUtc.SecondOccurrence(local, SaoPaulo));
-    }
-
-    [Fact]
-    public void AroundTheJumpBack_TimesHappenOnce()
-    {
-        foreach (var (local, utc) in new[] { (Local(2019, 2, 16, 22, 59), Utc(2019, 2, 17, 0, 59)), (Local(2019, 2, 17, 0, 0), Utc(2019, 2, 17, 3, 0)) })
-        {
-            Assert.Equal(utc, LocalToUtc.Recorded(local, SaoPaulo));
-            Assert.Equal(utc, LocalToUtc.Exact(local, SaoPaulo));
-            Assert.Equal(utc, LocalToUtc.FirstAtOrAfter(local, SaoPaulo));
-            Assert.Null(LocalToUtc.SecondOccurrence(local, SaoPaulo));
-        }
     }
 
     [Fact]
@@ -141,17 +117,29 @@ public sealed class LocalToUtcTests
         Assert.Equal(Utc(2011, 12, 31, 10, 0), LocalToUtc.StartOfDay(new DateOnly(2012, 1, 1), Apia));
     }
 
-    [Fact]
-    public void AroundTheDayApiaSkipped_TimesHappenOnce()
+    /// <summary>
+    /// Times just around each change (local, then UTC): they happened once, and every policy agrees. TimeZoneInfo calls
+    /// Apia's 2011-12-29 23:59 repeated on Linux; it happened once.
+    /// </summary>
+    public static TheoryData<string, DateTime, DateTimeOffset> AroundTheChanges => new()
     {
-        // TimeZoneInfo calls 2011-12-29 23:59 repeated on Linux; it happened once.
-        foreach (var (local, utc) in new[] { (Local(2011, 12, 29, 23, 59), Utc(2011, 12, 30, 9, 59)), (Local(2011, 12, 31, 0, 0), Utc(2011, 12, 30, 10, 0)) })
-        {
-            Assert.Equal(utc, LocalToUtc.Recorded(local, Apia));
-            Assert.Equal(utc, LocalToUtc.Exact(local, Apia));
-            Assert.Equal(utc, LocalToUtc.FirstAtOrAfter(local, Apia));
-            Assert.Null(LocalToUtc.SecondOccurrence(local, Apia));
-        }
+        { "America/Sao_Paulo", Local(2018, 11, 3, 23, 59), Utc(2018, 11, 4, 2, 59) },
+        { "America/Sao_Paulo", Local(2018, 11, 4, 1, 0), Utc(2018, 11, 4, 3, 0) },
+        { "America/Sao_Paulo", Local(2019, 2, 16, 22, 59), Utc(2019, 2, 17, 0, 59) },
+        { "America/Sao_Paulo", Local(2019, 2, 17, 0, 0), Utc(2019, 2, 17, 3, 0) },
+        { "Pacific/Apia", Local(2011, 12, 29, 23, 59), Utc(2011, 12, 30, 9, 59) },
+        { "Pacific/Apia", Local(2011, 12, 31, 0, 0), Utc(2011, 12, 30, 10, 0) },
+    };
+
+    [Theory]
+    [MemberData(nameof(AroundTheChanges))]
+    public void AroundAClockChange_TimesHappenOnce_AndEveryPolicyAgrees(string zoneId, DateTime local, DateTimeOffset utc)
+    {
+        var zone = Zone(zoneId);
+        Assert.Equal(utc, LocalToUtc.Recorded(local, zone));
+        Assert.Equal(utc, LocalToUtc.Exact(local, zone));
+        Assert.Equal(utc, LocalToUtc.FirstAtOrAfter(local, zone));
+        Assert.Null(LocalToUtc.SecondOccurrence(local, zone));
     }
 
     [Fact]
