@@ -198,17 +198,6 @@ public sealed class DataFolderTests : IDisposable
     }
 
     [Theory]
-    [InlineData("Host=db.example;Database=vinculo;Username=app;Password=secret", DatabaseProvider.Postgres)]
-    [InlineData("Server=db.example;Database=vinculo;User Id=app;Password=secret;TrustServerCertificate=true", DatabaseProvider.SqlServer)]
-    public void DescribeTarget_NeverShowsThePassword(string connectionString, DatabaseProvider provider)
-    {
-        var target = SqlDialect.Create(provider, connectionString, root).DescribeTarget();
-
-        Assert.Contains("vinculo", target, StringComparison.Ordinal);
-        Assert.DoesNotContain("secret", target, StringComparison.OrdinalIgnoreCase);
-    }
-
-    [Theory]
     [InlineData(null, false, false, false, "simple")]
     [InlineData(null, false, false, true, "json")]
     [InlineData(null, true, false, true, "systemd")]
