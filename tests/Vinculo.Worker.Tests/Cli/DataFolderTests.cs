@@ -276,17 +276,6 @@ public sealed class DataFolderTests : IDisposable
     }
 
     /// <summary>The command line as a user runs it, with the settings folder as its content root and no database given.</summary>
-    private async Task<CliResult> CliAsync(IEnumerable<string> args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var logs = new CapturedLogs();
-        var context = new CommandLineContext(output, error)
-        {
-            ConfigureHost = builder => builder.Logging.AddProvider(logs),
-            ContentRoot = Settings,
-        };
-        var exitCode = await VinculoCommandLine.InvokeAsync(["--Database:ConnectRetries=0", .. args], context);
-        return new CliResult(exitCode, output.ToString(), error.ToString(), logs);
-    }
+    private Task<CliResult> CliAsync(IEnumerable<string> args) =>
+        CliResult.CaptureAsync(Settings, null, context => VinculoCommandLine.InvokeAsync(["--Database:ConnectRetries=0", .. args], context));
 }

@@ -166,24 +166,12 @@ internal sealed class ReportSeed(TestDatabase db)
     /// Runs a verb built by one of the new commands' <c>Create</c> in a root of its own, with the reporting services added:
     /// the verb as a user gets it, before it is wired into <see cref="VinculoCommandLine"/>.
     /// </summary>
-    public static async Task<CliResult> InvokeAsync(
-        TestDatabase db, Func<IReadOnlyList<string>, CommandLineContext, Command> create, params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var logs = new CapturedLogs();
-        var context = new CommandLineContext(output, error)
+    public static Task<CliResult> InvokeAsync(
+        TestDatabase db, Func<IReadOnlyList<string>, CommandLineContext, Command> create, params string[] args) =>
+        CliResult.CaptureAsync(db.ContentRoot, builder => builder.AddVinculoReporting(), context =>
         {
-            ConfigureHost = builder =>
-            {
-                builder.Logging.AddProvider(logs);
-                builder.AddVinculoReporting();
-            },
-            ContentRoot = db.ContentRoot,
-        };
-        var (verb, configuration) = VinculoCommandLine.SplitConfigurationOverrides([.. db.ConfigurationArgs, .. args]);
-        var root = new RootCommand { create(configuration, context) };
-        var exitCode = await root.Parse(verb).InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
-        return new CliResult(exitCode, output.ToString(), error.ToString(), logs);
-    }
+            var (verb, configuration) = VinculoCommandLine.SplitConfigurationOverrides([.. db.ConfigurationArgs, .. args]);
+            var root = new RootCommand { create(configuration, context) };
+            return root.Parse(verb).InvokeAsync(new InvocationConfiguration { Output = context.Output, Error = context.Error, EnableDefaultExceptionHandler = false });
+        });
 }
