@@ -30,30 +30,43 @@ public sealed class LocalToUtcTests
     private static DateTimeOffset Utc(int year, int month, int day, int hour, int minute) => new(year, month, day, hour, minute, 0, TimeSpan.Zero);
 
     // São Paulo, 2018-11-04: 00:00 -03:00 became 01:00 -02:00 (03:00 UTC).
+    // Apia, 2011-12-29 23:59 -10:00 was followed by 2011-12-31 00:00 +14:00 (2011-12-30 10:00 UTC).
 
-    [Theory]
-    [InlineData(0, 0, 3, 0)]
-    [InlineData(0, 30, 3, 30)]
-    [InlineData(0, 59, 3, 59)]
-    public void Recorded_ASkippedTime_IsReadWithTheOffsetBeforeTheJump(int hour, int minute, int utcHour, int utcMinute) =>
-        Assert.Equal(Utc(2018, 11, 4, utcHour, utcMinute), LocalToUtc.Recorded(Local(2018, 11, 4, hour, minute), SaoPaulo));
-
-    [Theory]
-    [InlineData(0, 0)]
-    [InlineData(0, 30)]
-    [InlineData(0, 59)]
-    public void Exact_ASkippedTime_HasNoInstant(int hour, int minute)
+    /// <summary>Local times a jump skipped: the zone, the time, the instant read with the offset before the jump, and the jump's end.</summary>
+    public static TheoryData<string, DateTime, DateTimeOffset, DateTimeOffset> SkippedTimes => new()
     {
-        Assert.Null(LocalToUtc.Exact(Local(2018, 11, 4, hour, minute), SaoPaulo));
-        Assert.Null(LocalToUtc.SecondOccurrence(Local(2018, 11, 4, hour, minute), SaoPaulo));
+        { "America/Sao_Paulo", Local(2018, 11, 4, 0, 0), Utc(2018, 11, 4, 3, 0), Utc(2018, 11, 4, 3, 0) },
+        { "America/Sao_Paulo", Local(2018, 11, 4, 0, 30), Utc(2018, 11, 4, 3, 30), Utc(2018, 11, 4, 3, 0) },
+        { "America/Sao_Paulo", Local(2018, 11, 4, 0, 59), Utc(2018, 11, 4, 3, 59), Utc(2018, 11, 4, 3, 0) },
+        { "Pacific/Apia", Local(2011, 12, 30, 0, 0), Utc(2011, 12, 30, 10, 0), Utc(2011, 12, 30, 10, 0) },
+        { "Pacific/Apia", Local(2011, 12, 30, 12, 0), Utc(2011, 12, 30, 22, 0), Utc(2011, 12, 30, 10, 0) },
+        { "Pacific/Apia", Local(2011, 12, 30, 23, 59), Utc(2011, 12, 31, 9, 59), Utc(2011, 12, 30, 10, 0) },
+    };
+
+    [Theory]
+    [MemberData(nameof(SkippedTimes))]
+    public void Recorded_ASkippedTime_IsReadWithTheOffsetBeforeTheJump(string zoneId, DateTime local, DateTimeOffset beforeTheJump, DateTimeOffset jumpEnd)
+    {
+        _ = jumpEnd;
+        Assert.Equal(beforeTheJump, LocalToUtc.Recorded(local, Zone(zoneId)));
     }
 
     [Theory]
-    [InlineData(0, 0)]
-    [InlineData(0, 30)]
-    [InlineData(0, 59)]
-    public void FirstAtOrAfter_ASkippedTime_IsWhenTheJumpEnds(int hour, int minute) =>
-        Assert.Equal(Utc(2018, 11, 4, 3, 0), LocalToUtc.FirstAtOrAfter(Local(2018, 11, 4, hour, minute), SaoPaulo));
+    [MemberData(nameof(SkippedTimes))]
+    public void Exact_ASkippedTime_HasNoInstant(string zoneId, DateTime local, DateTimeOffset beforeTheJump, DateTimeOffset jumpEnd)
+    {
+        _ = (beforeTheJump, jumpEnd);
+        Assert.Null(LocalToUtc.Exact(local, Zone(zoneId)));
+        Assert.Null(LocalToUtc.SecondOccurrence(local, Zone(zoneId)));
+    }
+
+    [Theory]
+    [MemberData(nameof(SkippedTimes))]
+    public void FirstAtOrAfter_ASkippedTime_IsWhenTheJumpEnds(string zoneId, DateTime local, DateTimeOffset beforeTheJump, DateTimeOffset jumpEnd)
+    {
+        _ = beforeTheJump;
+        Assert.Equal(jumpEnd, LocalToUtc.FirstAtOrAfter(local, Zone(zoneId)));
+    }
 
     [Fact]
     public void StartOfDay_WhenMidnightWasSkipped_IsWhenTheClockLanded()
@@ -88,25 +101,7 @@ public sealed class LocalToUtcTests
         Assert.Equal(TimeSpan.FromHours(25), sunday - saturday);
     }
 
-    // Apia, 2011-12-29 23:59 -10:00 was followed by 2011-12-31 00:00 +14:00 (2011-12-30 10:00 UTC).
-
-    [Theory]
-    [InlineData(0, 0, 10)]
-    [InlineData(12, 0, 22)]
-    public void Recorded_OnTheDayApiaSkipped_IsReadWithTheOffsetBeforeTheJump(int hour, int minute, int utcHour) =>
-        Assert.Equal(Utc(2011, 12, 30, utcHour, minute), LocalToUtc.Recorded(Local(2011, 12, 30, hour, minute), Apia));
-
-    [Theory]
-    [InlineData(0, 0)]
-    [InlineData(12, 0)]
-    [InlineData(23, 59)]
-    public void OnTheDayApiaSkipped_NoTimeExists_AndBoundariesFallWhereTheJumpEnds(int hour, int minute)
-    {
-        var local = Local(2011, 12, 30, hour, minute);
-        Assert.Null(LocalToUtc.Exact(local, Apia));
-        Assert.Null(LocalToUtc.SecondOccurrence(local, Apia));
-        Assert.Equal(Utc(2011, 12, 30, 10, 0), LocalToUtc.FirstAtOrAfter(local, Apia));
-    }
+    // Apia's skipped day, whole.
 
     [Fact]
     public void TheDayApiaSkipped_IsEmpty_AndItsNeighboursAreWhole()
