@@ -222,33 +222,48 @@ public sealed class SendWindowCheckSendTimeTests
     /// New York, 2027-03-14: 02:00 EST jumps to 03:00 EDT (07:00 UTC); 2027-11-07: 02:00 EDT goes back to 01:00 EST,
     /// so 01:00-02:00 is 05:00-06:00 UTC and again 06:00-07:00 UTC.
     /// </summary>
-    public static TheoryData<string, string, string, string, SendTimeStatus, SendDayStatus, string?> ClockChanges => new()
+    public static TheoryData<string, string, string, string, SendTimeStatus, SendDayStatus, string?> ClockChanges()
     {
-        // zone, window, slot, now: status, day, opens at
+        var rows = new TheoryData<string, string, string, string, SendTimeStatus, SendDayStatus, string?>();
+
         // Lisbon, clocks forward: that day's offset.
-        { "Europe/Lisbon", "Mon-Sun 09:00-18:00", "2027-03-28T10:00:00Z", "2027-03-28T00:30:00Z", SendTimeStatus.NotYetOpen, SendDayStatus.Open, "2027-03-28T08:00:00Z" },
-        { "Europe/Lisbon", "Mon-Sun 09:00-18:00", "2027-03-28T10:00:00Z", "2027-03-28T07:59:59Z", SendTimeStatus.NotYetOpen, SendDayStatus.Open, "2027-03-28T08:00:00Z" },
-        { "Europe/Lisbon", "Mon-Sun 09:00-18:00", "2027-03-28T10:00:00Z", "2027-03-28T08:00:00Z", SendTimeStatus.Open, SendDayStatus.Open, null },
-        { "Europe/Lisbon", "Mon-Sun 09:00-18:00", "2027-03-28T10:00:00Z", "2027-03-28T16:59:59Z", SendTimeStatus.Open, SendDayStatus.Open, null },
-        { "Europe/Lisbon", "Mon-Sun 09:00-18:00", "2027-03-28T10:00:00Z", "2027-03-28T17:00:00Z", SendTimeStatus.Missed, SendDayStatus.Open, null },
+        Slot("Europe/Lisbon", "Mon-Sun 09:00-18:00", "2027-03-28T10:00:00Z",
+            ("2027-03-28T00:30:00Z", SendTimeStatus.NotYetOpen, SendDayStatus.Open, "2027-03-28T08:00:00Z"),
+            ("2027-03-28T07:59:59Z", SendTimeStatus.NotYetOpen, SendDayStatus.Open, "2027-03-28T08:00:00Z"),
+            ("2027-03-28T08:00:00Z", SendTimeStatus.Open, SendDayStatus.Open, null),
+            ("2027-03-28T16:59:59Z", SendTimeStatus.Open, SendDayStatus.Open, null),
+            ("2027-03-28T17:00:00Z", SendTimeStatus.Missed, SendDayStatus.Open, null));
         // Lisbon, clocks back: closes at 18h winter time.
-        { "Europe/Lisbon", "Mon-Sun 09:00-18:00", "2027-10-31T12:00:00Z", "2027-10-31T08:00:00Z", SendTimeStatus.NotYetOpen, SendDayStatus.Open, "2027-10-31T09:00:00Z" },
-        { "Europe/Lisbon", "Mon-Sun 09:00-18:00", "2027-10-31T12:00:00Z", "2027-10-31T17:59:59Z", SendTimeStatus.Open, SendDayStatus.Open, null },
-        { "Europe/Lisbon", "Mon-Sun 09:00-18:00", "2027-10-31T12:00:00Z", "2027-10-31T18:00:00Z", SendTimeStatus.Missed, SendDayStatus.Open, null },
+        Slot("Europe/Lisbon", "Mon-Sun 09:00-18:00", "2027-10-31T12:00:00Z",
+            ("2027-10-31T08:00:00Z", SendTimeStatus.NotYetOpen, SendDayStatus.Open, "2027-10-31T09:00:00Z"),
+            ("2027-10-31T17:59:59Z", SendTimeStatus.Open, SendDayStatus.Open, null),
+            ("2027-10-31T18:00:00Z", SendTimeStatus.Missed, SendDayStatus.Open, null));
         // New York, opening in the skipped hour: opens at the first minute that exists.
-        { "America/New_York", "Sun 02:00-04:00", "2027-03-14T07:30:00Z", "2027-03-14T06:59:59Z", SendTimeStatus.NotYetOpen, SendDayStatus.Open, "2027-03-14T07:00:00Z" },
-        { "America/New_York", "Sun 02:00-04:00", "2027-03-14T07:30:00Z", "2027-03-14T07:00:00Z", SendTimeStatus.Open, SendDayStatus.Open, null },
-        { "America/New_York", "Sun 02:00-04:00", "2027-03-14T07:30:00Z", "2027-03-14T07:59:59Z", SendTimeStatus.Open, SendDayStatus.Open, null },
-        { "America/New_York", "Sun 02:00-04:00", "2027-03-14T07:30:00Z", "2027-03-14T08:00:00Z", SendTimeStatus.Missed, SendDayStatus.Open, null },
+        Slot("America/New_York", "Sun 02:00-04:00", "2027-03-14T07:30:00Z",
+            ("2027-03-14T06:59:59Z", SendTimeStatus.NotYetOpen, SendDayStatus.Open, "2027-03-14T07:00:00Z"),
+            ("2027-03-14T07:00:00Z", SendTimeStatus.Open, SendDayStatus.Open, null),
+            ("2027-03-14T07:59:59Z", SendTimeStatus.Open, SendDayStatus.Open, null),
+            ("2027-03-14T08:00:00Z", SendTimeStatus.Missed, SendDayStatus.Open, null));
         // New York, a window the jump swallowed whole: no local time.
-        { "America/New_York", "Sun 02:00-03:00", "2027-03-14T12:00:00Z", "2027-03-14T06:30:00Z", SendTimeStatus.ClosedDay, SendDayStatus.NoLocalTime, null },
-        { "America/New_York", "Sun 02:00-03:00", "2027-03-14T12:00:00Z", "2027-03-14T07:00:00Z", SendTimeStatus.Missed, SendDayStatus.Open, null },
+        Slot("America/New_York", "Sun 02:00-03:00", "2027-03-14T12:00:00Z",
+            ("2027-03-14T06:30:00Z", SendTimeStatus.ClosedDay, SendDayStatus.NoLocalTime, null),
+            ("2027-03-14T07:00:00Z", SendTimeStatus.Missed, SendDayStatus.Open, null));
         // New York, window in the repeated hour: opens at its first occurrence, open through the second.
-        { "America/New_York", "Sun 01:00-02:00", "2027-11-07T05:30:00Z", "2027-11-07T04:30:00Z", SendTimeStatus.NotYetOpen, SendDayStatus.Open, "2027-11-07T05:00:00Z" },
-        { "America/New_York", "Sun 01:00-02:00", "2027-11-07T05:30:00Z", "2027-11-07T05:30:00Z", SendTimeStatus.Open, SendDayStatus.Open, null },
-        { "America/New_York", "Sun 01:00-02:00", "2027-11-07T05:30:00Z", "2027-11-07T06:30:00Z", SendTimeStatus.Open, SendDayStatus.Open, null },
-        { "America/New_York", "Sun 01:00-02:00", "2027-11-07T05:30:00Z", "2027-11-07T07:00:00Z", SendTimeStatus.Missed, SendDayStatus.Open, null },
-    };
+        Slot("America/New_York", "Sun 01:00-02:00", "2027-11-07T05:30:00Z",
+            ("2027-11-07T04:30:00Z", SendTimeStatus.NotYetOpen, SendDayStatus.Open, "2027-11-07T05:00:00Z"),
+            ("2027-11-07T05:30:00Z", SendTimeStatus.Open, SendDayStatus.Open, null),
+            ("2027-11-07T06:30:00Z", SendTimeStatus.Open, SendDayStatus.Open, null),
+            ("2027-11-07T07:00:00Z", SendTimeStatus.Missed, SendDayStatus.Open, null));
+        return rows;
+
+        void Slot(string zone, string window, string slot, params (string Now, SendTimeStatus Status, SendDayStatus Day, string? OpensAt)[] checks)
+        {
+            foreach (var check in checks)
+            {
+                rows.Add(zone, window, slot, check.Now, check.Status, check.Day, check.OpensAt);
+            }
+        }
+    }
 
     [Theory]
     [MemberData(nameof(ClockChanges))]
