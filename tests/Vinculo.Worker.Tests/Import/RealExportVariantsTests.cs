@@ -1,6 +1,5 @@
 using Vinculo.Engines;
 using Vinculo.Jobs;
-using Vinculo.Testing;
 using static Vinculo.Import.ImportTestKit;
 
 namespace Vinculo.Import;
@@ -135,7 +134,7 @@ public abstract class RealExportVariantsTests(EngineFixture engine) : EngineSuit
             2 => "+55 (11) 98765-4321",
             _ => "+5511987654321",
         };
-        return HiddenCharacters.Sprinkle(shown, hidden, random);
+        return Testing.HiddenCharacters.Sprinkle(shown, hidden, random);
     }
 
     [SkippableFact]
