@@ -30,41 +30,42 @@ public sealed class LocalToUtcTests
     private static DateTimeOffset Utc(int year, int month, int day, int hour, int minute) => new(year, month, day, hour, minute, 0, TimeSpan.Zero);
 
     // São Paulo, 2018-11-04: 00:00 -03:00 became 01:00 -02:00 (03:00 UTC).
+    // Apia, 2011-12-29 23:59 -10:00 was followed by 2011-12-31 00:00 +14:00 (2011-12-30 10:00 UTC).
 
-    [Theory]
-    [InlineData(0, 0, 3, 0)]
-    [InlineData(0, 30, 3, 30)]
-    [InlineData(0, 59, 3, 59)]
-    public void Recorded_ASkippedTime_IsReadWithTheOffsetBeforeTheJump(int hour, int minute, int utcHour, int utcMinute) =>
-        Assert.Equal(Utc(2018, 11, 4, utcHour, utcMinute), LocalToUtc.Recorded(Local(2018, 11, 4, hour, minute), SaoPaulo));
-
-    [Theory]
-    [InlineData(0, 0)]
-    [InlineData(0, 30)]
-    [InlineData(0, 59)]
-    public void Exact_ASkippedTime_HasNoInstant(int hour, int minute)
+    /// <summary>Local times a jump skipped: the zone, the time, the instant read with the offset before the jump, and the jump's end.</summary>
+    public static TheoryData<string, DateTime, DateTimeOffset, DateTimeOffset> SkippedTimes => new()
     {
-        Assert.Null(LocalToUtc.Exact(Local(2018, 11, 4, hour, minute), SaoPaulo));
-        Assert.Null(LocalToUtc.SecondOccurrence(Local(2018, 11, 4, hour, minute), SaoPaulo));
+        { "America/Sao_Paulo", Local(2018, 11, 4, 0, 0), Utc(2018, 11, 4, 3, 0), Utc(2018, 11, 4, 3, 0) },
+        { "America/Sao_Paulo", Local(2018, 11, 4, 0, 30), Utc(2018, 11, 4, 3, 30), Utc(2018, 11, 4, 3, 0) },
+        { "America/Sao_Paulo", Local(2018, 11, 4, 0, 59), Utc(2018, 11, 4, 3, 59), Utc(2018, 11, 4, 3, 0) },
+        { "Pacific/Apia", Local(2011, 12, 30, 0, 0), Utc(2011, 12, 30, 10, 0), Utc(2011, 12, 30, 10, 0) },
+        { "Pacific/Apia", Local(2011, 12, 30, 12, 0), Utc(2011, 12, 30, 22, 0), Utc(2011, 12, 30, 10, 0) },
+        { "Pacific/Apia", Local(2011, 12, 30, 23, 59), Utc(2011, 12, 31, 9, 59), Utc(2011, 12, 30, 10, 0) },
+    };
+
+    [Theory]
+    [MemberData(nameof(SkippedTimes))]
+    public void Recorded_ASkippedTime_IsReadWithTheOffsetBeforeTheJump(string zoneId, DateTime local, DateTimeOffset beforeTheJump, DateTimeOffset jumpEnd)
+    {
+        _ = jumpEnd;
+        Assert.Equal(beforeTheJump, LocalToUtc.Recorded(local, Zone(zoneId)));
     }
 
     [Theory]
-    [InlineData(0, 0)]
-    [InlineData(0, 30)]
-    [InlineData(0, 59)]
-    public void FirstAtOrAfter_ASkippedTime_IsWhenTheJumpEnds(int hour, int minute) =>
-        Assert.Equal(Utc(2018, 11, 4, 3, 0), LocalToUtc.FirstAtOrAfter(Local(2018, 11, 4, hour, minute), SaoPaulo));
-
-    [Fact]
-    public void AroundTheJumpForward_EveryPolicyAgrees()
+    [MemberData(nameof(SkippedTimes))]
+    public void Exact_ASkippedTime_HasNoInstant(string zoneId, DateTime local, DateTimeOffset beforeTheJump, DateTimeOffset jumpEnd)
     {
-        foreach (var (local, utc) in new[] { (Local(2018, 11, 3, 23, 59), Utc(2018, 11, 4, 2, 59)), (Local(2018, 11, 4, 1, 0), Utc(2018, 11, 4, 3, 0)) })
-        {
-            Assert.Equal(utc, LocalToUtc.Recorded(local, SaoPaulo));
-            Assert.Equal(utc, LocalToUtc.Exact(local, SaoPaulo));
-            Assert.Equal(utc, LocalToUtc.FirstAtOrAfter(local, SaoPaulo));
-            Assert.Null(LocalToUtc.SecondOccurrence(local, SaoPaulo));
-        }
+        _ = (beforeTheJump, jumpEnd);
+        Assert.Null(LocalToUtc.Exact(local, Zone(zoneId)));
+        Assert.Null(LocalToUtc.SecondOccurrence(local, Zone(zoneId)));
+    }
+
+    [Theory]
+    [MemberData(nameof(SkippedTimes))]
+    public void FirstAtOrAfter_ASkippedTime_IsWhenTheJumpEnds(string zoneId, DateTime local, DateTimeOffset beforeTheJump, DateTimeOffset jumpEnd)
+    {
+        _ = beforeTheJump;
+        Assert.Equal(jumpEnd, LocalToUtc.FirstAtOrAfter(local, Zone(zoneId)));
     }
 
     [Fact]
@@ -91,18 +92,6 @@ public sealed class LocalToUtcTests
     }
 
     [Fact]
-    public void AroundTheJumpBack_TimesHappenOnce()
-    {
-        foreach (var (local, utc) in new[] { (Local(2019, 2, 16, 22, 59), Utc(2019, 2, 17, 0, 59)), (Local(2019, 2, 17, 0, 0), Utc(2019, 2, 17, 3, 0)) })
-        {
-            Assert.Equal(utc, LocalToUtc.Recorded(local, SaoPaulo));
-            Assert.Equal(utc, LocalToUtc.Exact(local, SaoPaulo));
-            Assert.Equal(utc, LocalToUtc.FirstAtOrAfter(local, SaoPaulo));
-            Assert.Null(LocalToUtc.SecondOccurrence(local, SaoPaulo));
-        }
-    }
-
-    [Fact]
     public void StartOfDay_AroundTheJumpBack_MakesADayOf25Hours()
     {
         var saturday = LocalToUtc.StartOfDay(new DateOnly(2019, 2, 16), SaoPaulo);
@@ -112,25 +101,7 @@ public sealed class LocalToUtcTests
         Assert.Equal(TimeSpan.FromHours(25), sunday - saturday);
     }
 
-    // Apia, 2011-12-29 23:59 -10:00 was followed by 2011-12-31 00:00 +14:00 (2011-12-30 10:00 UTC).
-
-    [Theory]
-    [InlineData(0, 0, 10)]
-    [InlineData(12, 0, 22)]
-    public void Recorded_OnTheDayApiaSkipped_IsReadWithTheOffsetBeforeTheJump(int hour, int minute, int utcHour) =>
-        Assert.Equal(Utc(2011, 12, 30, utcHour, minute), LocalToUtc.Recorded(Local(2011, 12, 30, hour, minute), Apia));
-
-    [Theory]
-    [InlineData(0, 0)]
-    [InlineData(12, 0)]
-    [InlineData(23, 59)]
-    public void OnTheDayApiaSkipped_NoTimeExists_AndBoundariesFallWhereTheJumpEnds(int hour, int minute)
-    {
-        var local = Local(2011, 12, 30, hour, minute);
-        Assert.Null(LocalToUtc.Exact(local, Apia));
-        Assert.Null(LocalToUtc.SecondOccurrence(local, Apia));
-        Assert.Equal(Utc(2011, 12, 30, 10, 0), LocalToUtc.FirstAtOrAfter(local, Apia));
-    }
+    // Apia's skipped day, whole.
 
     [Fact]
     public void TheDayApiaSkipped_IsEmpty_AndItsNeighboursAreWhole()
@@ -141,17 +112,29 @@ public sealed class LocalToUtcTests
         Assert.Equal(Utc(2011, 12, 31, 10, 0), LocalToUtc.StartOfDay(new DateOnly(2012, 1, 1), Apia));
     }
 
-    [Fact]
-    public void AroundTheDayApiaSkipped_TimesHappenOnce()
+    /// <summary>
+    /// Times just around each change (local, then UTC): they happened once, and every policy agrees. TimeZoneInfo calls
+    /// Apia's 2011-12-29 23:59 repeated on Linux; it happened once.
+    /// </summary>
+    public static TheoryData<string, DateTime, DateTimeOffset> AroundTheChanges => new()
     {
-        // TimeZoneInfo calls 2011-12-29 23:59 repeated on Linux; it happened once.
-        foreach (var (local, utc) in new[] { (Local(2011, 12, 29, 23, 59), Utc(2011, 12, 30, 9, 59)), (Local(2011, 12, 31, 0, 0), Utc(2011, 12, 30, 10, 0)) })
-        {
-            Assert.Equal(utc, LocalToUtc.Recorded(local, Apia));
-            Assert.Equal(utc, LocalToUtc.Exact(local, Apia));
-            Assert.Equal(utc, LocalToUtc.FirstAtOrAfter(local, Apia));
-            Assert.Null(LocalToUtc.SecondOccurrence(local, Apia));
-        }
+        { "America/Sao_Paulo", Local(2018, 11, 3, 23, 59), Utc(2018, 11, 4, 2, 59) },
+        { "America/Sao_Paulo", Local(2018, 11, 4, 1, 0), Utc(2018, 11, 4, 3, 0) },
+        { "America/Sao_Paulo", Local(2019, 2, 16, 22, 59), Utc(2019, 2, 17, 0, 59) },
+        { "America/Sao_Paulo", Local(2019, 2, 17, 0, 0), Utc(2019, 2, 17, 3, 0) },
+        { "Pacific/Apia", Local(2011, 12, 29, 23, 59), Utc(2011, 12, 30, 9, 59) },
+        { "Pacific/Apia", Local(2011, 12, 31, 0, 0), Utc(2011, 12, 30, 10, 0) },
+    };
+
+    [Theory]
+    [MemberData(nameof(AroundTheChanges))]
+    public void AroundAClockChange_TimesHappenOnce_AndEveryPolicyAgrees(string zoneId, DateTime local, DateTimeOffset utc)
+    {
+        var zone = Zone(zoneId);
+        Assert.Equal(utc, LocalToUtc.Recorded(local, zone));
+        Assert.Equal(utc, LocalToUtc.Exact(local, zone));
+        Assert.Equal(utc, LocalToUtc.FirstAtOrAfter(local, zone));
+        Assert.Null(LocalToUtc.SecondOccurrence(local, zone));
     }
 
     [Fact]

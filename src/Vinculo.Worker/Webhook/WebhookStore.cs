@@ -114,38 +114,36 @@ public sealed class WebhookStore(Database database) : ISqlStatements
         connection.ExecuteAsync(database.Command(OutcomeSql, new { id, outcome = outcome.Length <= OutcomeWidth ? outcome : outcome[..OutcomeWidth] }, cancellationToken, transaction));
 
     /// <returns>Whether the message was new.</returns>
-    public async Task<bool> AddInboundAsync(DbConnection connection, DbTransaction transaction, InboundMessageRow row, long payloadId, CancellationToken cancellationToken) =>
-        await connection.ExecuteAsync(database.Command(
-            InboundSql,
-            new { row.ProviderMessageId, row.FromPhone, row.WaUserId, row.Body, row.Kind, row.ContextId, row.ReceivedAt, payloadId },
-            cancellationToken,
-            transaction)) == 1;
+    public Task<bool> AddInboundAsync(DbConnection connection, DbTransaction transaction, InboundMessageRow row, long payloadId, CancellationToken cancellationToken) =>
+        InsertIfNewAsync(
+            connection, transaction, InboundSql,
+            new { row.ProviderMessageId, row.FromPhone, row.WaUserId, row.Body, row.Kind, row.ContextId, row.ReceivedAt, payloadId }, cancellationToken);
 
     /// <returns>Whether the status was new for that message.</returns>
-    public async Task<bool> AddStatusAsync(
+    public Task<bool> AddStatusAsync(
         DbConnection connection, DbTransaction transaction, StatusEventRow row, long payloadId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        await connection.ExecuteAsync(database.Command(
-            StatusSql,
-            new { row.ProviderMessageId, row.Status, row.ErrorCode, row.ErrorTitle, row.OccurredAt, now, row.RecipientId, row.RecipientUserId, payloadId },
-            cancellationToken,
-            transaction)) == 1;
+        InsertIfNewAsync(
+            connection, transaction, StatusSql,
+            new { row.ProviderMessageId, row.Status, row.ErrorCode, row.ErrorTitle, row.OccurredAt, now, row.RecipientId, row.RecipientUserId, payloadId }, cancellationToken);
 
     /// <returns>Whether the choice was new.</returns>
-    public async Task<bool> AddPreferenceAsync(
+    public Task<bool> AddPreferenceAsync(
         DbConnection connection, DbTransaction transaction, PreferenceEventRow row, long payloadId, CancellationToken cancellationToken) =>
-        await connection.ExecuteAsync(database.Command(
-            PreferenceSql,
-            new { row.FromPhone, row.WaUserId, row.Category, row.Value, row.OccurredAt, row.EventKey, payloadId },
-            cancellationToken,
-            transaction)) == 1;
+        InsertIfNewAsync(
+            connection, transaction, PreferenceSql,
+            new { row.FromPhone, row.WaUserId, row.Category, row.Value, row.OccurredAt, row.EventKey, payloadId }, cancellationToken);
+
     /// <returns>Whether the signal was new.</returns>
-    public async Task<bool> AddSignalAsync(
+    public Task<bool> AddSignalAsync(
         DbConnection connection, DbTransaction transaction, SenderSignalRow row, long payloadId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        await connection.ExecuteAsync(database.Command(
-            SignalSql,
-            new { row.Field, row.Event, row.Tier, row.TemplateName, row.TemplateLanguage, row.BanState, row.Reason, row.OccurredAt, now, row.EventKey, payloadId },
-            cancellationToken,
-            transaction)) == 1;
+        InsertIfNewAsync(
+            connection, transaction, SignalSql,
+            new { row.Field, row.Event, row.Tier, row.TemplateName, row.TemplateLanguage, row.BanState, row.Reason, row.OccurredAt, now, row.EventKey, payloadId }, cancellationToken);
+
+    /// <summary>Runs an insert that writes nothing when the row is already there.</summary>
+    /// <returns>Whether it wrote the row.</returns>
+    private async Task<bool> InsertIfNewAsync(DbConnection connection, DbTransaction transaction, string sql, object parameters, CancellationToken cancellationToken) =>
+        await connection.ExecuteAsync(database.Command(sql, parameters, cancellationToken, transaction)) == 1;
 }
 
 public sealed class PendingPayload

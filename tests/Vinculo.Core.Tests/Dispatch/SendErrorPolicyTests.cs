@@ -113,35 +113,41 @@ public sealed class SendErrorPolicyTests
     public void AParameterThatDoesNotFit_FailsOnlyItsMessage(int code) =>
         Assert.Equal(SendErrorAction.Rejected, SendErrorPolicy.Classify(400, code));
 
-    [Theory]
-    [InlineData(400, SendErrorAction.Rejected)]
-    [InlineData(401, SendErrorAction.Rejected)]
-    [InlineData(403, SendErrorAction.Rejected)]
-    [InlineData(404, SendErrorAction.Rejected)]
-    [InlineData(429, SendErrorAction.Retry)]
-    [InlineData(500, SendErrorAction.Retry)]
-    [InlineData(503, SendErrorAction.Retry)]
-    [InlineData(599, SendErrorAction.Retry)]
-    public void AnUnknownCode_IsRejected_UnlessThrottledOrAServerError(int status, SendErrorAction expected)
+    /// <summary>What a status alone leads to: with a code this version does not know, and with no code at all.</summary>
+    public static TheoryData<int, SendErrorAction, SendErrorAction> WhatAStatusAloneDecides => new()
     {
+        // status, with an unknown code, without a code
+        { 400, SendErrorAction.Rejected, SendErrorAction.Rejected },
+        { 401, SendErrorAction.Rejected, SendErrorAction.Halt },
+        { 403, SendErrorAction.Rejected, SendErrorAction.Halt },
+        { 404, SendErrorAction.Rejected, SendErrorAction.Rejected },
+        { 409, SendErrorAction.Rejected, SendErrorAction.Rejected },
+        { 422, SendErrorAction.Rejected, SendErrorAction.Rejected },
+        { 429, SendErrorAction.Retry, SendErrorAction.Retry },
+        { 500, SendErrorAction.Retry, SendErrorAction.Retry },
+        { 502, SendErrorAction.Retry, SendErrorAction.Retry },
+        { 503, SendErrorAction.Retry, SendErrorAction.Retry },
+        { 504, SendErrorAction.Retry, SendErrorAction.Retry },
+        { 599, SendErrorAction.Retry, SendErrorAction.Retry },
+    };
+
+    [Theory]
+    [MemberData(nameof(WhatAStatusAloneDecides))]
+    public void AnUnknownCode_IsRejected_UnlessThrottledOrAServerError(int status, SendErrorAction expected, SendErrorAction withoutACode)
+    {
+        _ = withoutACode;
         Assert.Equal(expected, SendErrorPolicy.Classify(status, 131999));
         Assert.Equal(expected, SendErrorPolicy.Classify(status, -1));
         Assert.Equal(expected, SendErrorPolicy.Classify(status, int.MaxValue));
     }
 
     [Theory]
-    [InlineData(401, SendErrorAction.Halt)]
-    [InlineData(403, SendErrorAction.Halt)]
-    [InlineData(400, SendErrorAction.Rejected)]
-    [InlineData(404, SendErrorAction.Rejected)]
-    [InlineData(409, SendErrorAction.Rejected)]
-    [InlineData(422, SendErrorAction.Rejected)]
-    [InlineData(429, SendErrorAction.Retry)]
-    [InlineData(500, SendErrorAction.Retry)]
-    [InlineData(502, SendErrorAction.Retry)]
-    [InlineData(504, SendErrorAction.Retry)]
-    public void WithoutACode_TheStatusDecides_AndAnAuthFailureHalts(int status, SendErrorAction expected) =>
+    [MemberData(nameof(WhatAStatusAloneDecides))]
+    public void WithoutACode_TheStatusDecides_AndAnAuthFailureHalts(int status, SendErrorAction withAnUnknownCode, SendErrorAction expected)
+    {
+        _ = withAnUnknownCode;
         Assert.Equal(expected, SendErrorPolicy.Classify(status, null));
+    }
 
     [Fact]
     public void Classify_OnAKnownCode_NeverDependsOnTheStatus() =>

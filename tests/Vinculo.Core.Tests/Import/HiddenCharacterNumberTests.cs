@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Text;
 using Vinculo.Import;
 using Vinculo.Phones;
+using Vinculo.Testing;
 using Xunit;
 
 namespace Vinculo.Core.Tests.Import;
@@ -107,19 +107,7 @@ public sealed class HiddenCharacterNumberTests
             3 => $"{ddd} {head}-{tail}",
             _ => $"+55{ddd}{head}{tail}",
         };
-        var spelled = new StringBuilder();
-        foreach (var c in shown)
-        {
-            var swap = (c == ' ' && hidden.Contains(' ', StringComparison.Ordinal)) || (c == '-' && hidden.Contains('-', StringComparison.Ordinal));
-            spelled.Append(swap && random.Next(2) == 0 ? hidden[random.Next(hidden.Length)] : c);
-        }
-
-        for (var extra = random.Next(1, 4); extra > 0; extra--)
-        {
-            spelled.Insert(random.Next(spelled.Length + 1), hidden[random.Next(hidden.Length)]);
-        }
-
-        return spelled.ToString();
+        return HiddenCharacters.Sprinkle(shown, hidden, random);
     }
 
     private static int Seed(string kind, int test) => kind.Length * 7919 + kind[0] * 31 + test;

@@ -10,7 +10,6 @@ public sealed class SendWindowCheckSendTimeTests
     private static readonly TimeZoneInfo SaoPaulo = Zone("America/Sao_Paulo");
     private static readonly TimeZoneInfo RioBranco = Zone("America/Rio_Branco");
     private static readonly TimeZoneInfo Lisbon = Zone("Europe/Lisbon");
-    private static readonly TimeZoneInfo NewYork = Zone("America/New_York");
 
     private static readonly SendTimeCheck Open = new(SendTimeStatus.Open, SendDayStatus.Open, null);
     private static readonly SendTimeCheck Missed = new(SendTimeStatus.Missed, SendDayStatus.Open, null);
@@ -216,64 +215,63 @@ public sealed class SendWindowCheckSendTimeTests
 
     // Daylight saving
 
+    /// <summary>
+    /// Clock changes, all in UTC: what the check says for a slot in <c>zone</c>'s window, at each <c>now</c>.
+    /// Lisbon, 2027-03-28: 01:00 WET becomes 02:00 WEST, so 09:00-18:00 is 08:00-17:00 UTC that day; 2027-10-31:
+    /// 02:00 WEST becomes 01:00 WET, so 09:00 and 18:00 that day are 09:00 and 18:00 UTC.
+    /// New York, 2027-03-14: 02:00 EST jumps to 03:00 EDT (07:00 UTC); 2027-11-07: 02:00 EDT goes back to 01:00 EST,
+    /// so 01:00-02:00 is 05:00-06:00 UTC and again 06:00-07:00 UTC.
+    /// </summary>
+    public static TheoryData<string, string, string, string, SendTimeStatus, SendDayStatus, string?> ClockChanges()
+    {
+        var rows = new TheoryData<string, string, string, string, SendTimeStatus, SendDayStatus, string?>();
+
+        // Lisbon, clocks forward: that day's offset.
+        Slot("Europe/Lisbon", "Mon-Sun 09:00-18:00", "2027-03-28T10:00:00Z",
+            ("2027-03-28T00:30:00Z", SendTimeStatus.NotYetOpen, SendDayStatus.Open, "2027-03-28T08:00:00Z"),
+            ("2027-03-28T07:59:59Z", SendTimeStatus.NotYetOpen, SendDayStatus.Open, "2027-03-28T08:00:00Z"),
+            ("2027-03-28T08:00:00Z", SendTimeStatus.Open, SendDayStatus.Open, null),
+            ("2027-03-28T16:59:59Z", SendTimeStatus.Open, SendDayStatus.Open, null),
+            ("2027-03-28T17:00:00Z", SendTimeStatus.Missed, SendDayStatus.Open, null));
+        // Lisbon, clocks back: closes at 18h winter time.
+        Slot("Europe/Lisbon", "Mon-Sun 09:00-18:00", "2027-10-31T12:00:00Z",
+            ("2027-10-31T08:00:00Z", SendTimeStatus.NotYetOpen, SendDayStatus.Open, "2027-10-31T09:00:00Z"),
+            ("2027-10-31T17:59:59Z", SendTimeStatus.Open, SendDayStatus.Open, null),
+            ("2027-10-31T18:00:00Z", SendTimeStatus.Missed, SendDayStatus.Open, null));
+        // New York, opening in the skipped hour: opens at the first minute that exists.
+        Slot("America/New_York", "Sun 02:00-04:00", "2027-03-14T07:30:00Z",
+            ("2027-03-14T06:59:59Z", SendTimeStatus.NotYetOpen, SendDayStatus.Open, "2027-03-14T07:00:00Z"),
+            ("2027-03-14T07:00:00Z", SendTimeStatus.Open, SendDayStatus.Open, null),
+            ("2027-03-14T07:59:59Z", SendTimeStatus.Open, SendDayStatus.Open, null),
+            ("2027-03-14T08:00:00Z", SendTimeStatus.Missed, SendDayStatus.Open, null));
+        // New York, a window the jump swallowed whole: no local time.
+        Slot("America/New_York", "Sun 02:00-03:00", "2027-03-14T12:00:00Z",
+            ("2027-03-14T06:30:00Z", SendTimeStatus.ClosedDay, SendDayStatus.NoLocalTime, null),
+            ("2027-03-14T07:00:00Z", SendTimeStatus.Missed, SendDayStatus.Open, null));
+        // New York, window in the repeated hour: opens at its first occurrence, open through the second.
+        Slot("America/New_York", "Sun 01:00-02:00", "2027-11-07T05:30:00Z",
+            ("2027-11-07T04:30:00Z", SendTimeStatus.NotYetOpen, SendDayStatus.Open, "2027-11-07T05:00:00Z"),
+            ("2027-11-07T05:30:00Z", SendTimeStatus.Open, SendDayStatus.Open, null),
+            ("2027-11-07T06:30:00Z", SendTimeStatus.Open, SendDayStatus.Open, null),
+            ("2027-11-07T07:00:00Z", SendTimeStatus.Missed, SendDayStatus.Open, null));
+        return rows;
+
+        void Slot(string zone, string window, string slot, params (string Now, SendTimeStatus Status, SendDayStatus Day, string? OpensAt)[] checks)
+        {
+            foreach (var check in checks)
+            {
+                rows.Add(zone, window, slot, check.Now, check.Status, check.Day, check.OpensAt);
+            }
+        }
+    }
+
     [Theory]
-    // 2027-03-28, Lisbon: 01:00 WET becomes 02:00 WEST, so 09:00-18:00 is 08:00-17:00 UTC that day.
-    [InlineData("2027-03-28T00:30:00Z", SendTimeStatus.NotYetOpen)]
-    [InlineData("2027-03-28T07:59:59Z", SendTimeStatus.NotYetOpen)]
-    [InlineData("2027-03-28T08:00:00Z", SendTimeStatus.Open)]
-    [InlineData("2027-03-28T16:59:59Z", SendTimeStatus.Open)]
-    [InlineData("2027-03-28T17:00:00Z", SendTimeStatus.Missed)]
-    public void Lisbon_OnTheDayClocksGoForward_UsesThatDaysOffset(string now, SendTimeStatus status)
-    {
-        var window = Parse("Mon-Sun 09:00-18:00");
-        var check = window.CheckSendTime(new DateTimeOffset(2027, 3, 28, 10, 0, 0, TimeSpan.Zero), DateTimeOffset.Parse(now, CultureInfo.InvariantCulture), Lisbon);
-        var opensAt = status == SendTimeStatus.NotYetOpen ? new DateTimeOffset(2027, 3, 28, 8, 0, 0, TimeSpan.Zero) : (DateTimeOffset?)null;
-        Assert.Equal(new SendTimeCheck(status, SendDayStatus.Open, opensAt), check);
-    }
+    [MemberData(nameof(ClockChanges))]
+    public void OnADayTheClocksChange_TheWindowFollowsThatDaysOffsets(
+        string zone, string window, string slot, string now, SendTimeStatus status, SendDayStatus day, string? opensAt) =>
+        Assert.Equal(new SendTimeCheck(status, day, opensAt is null ? null : Instant(opensAt)), Parse(window).CheckSendTime(Instant(slot), Instant(now), Zone(zone)));
 
-    [Fact]
-    public void Lisbon_OnTheDayClocksGoBack_ClosesAt18hWinterTime()
-    {
-        // 2027-10-31: 02:00 WEST becomes 01:00 WET; 09:00 and 18:00 that day are 09:00 and 18:00 UTC.
-        var window = Parse("Mon-Sun 09:00-18:00");
-        var slot = new DateTimeOffset(2027, 10, 31, 12, 0, 0, TimeSpan.Zero);
-        Assert.Equal(NotYetOpen(new DateTimeOffset(2027, 10, 31, 9, 0, 0, TimeSpan.Zero)), window.CheckSendTime(slot, slot.AddHours(-4), Lisbon));
-        Assert.Equal(Open, window.CheckSendTime(slot, new DateTimeOffset(2027, 10, 31, 17, 59, 59, TimeSpan.Zero), Lisbon));
-        Assert.Equal(Missed, window.CheckSendTime(slot, new DateTimeOffset(2027, 10, 31, 18, 0, 0, TimeSpan.Zero), Lisbon));
-    }
-
-    [Fact]
-    public void NewYork_AWindowOpeningInTheSkippedHour_OpensAtTheFirstMinuteThatExists()
-    {
-        // 2027-03-14: 02:00 EST jumps to 03:00 EDT (07:00 UTC).
-        var window = Parse("Sun 02:00-04:00");
-        var slot = new DateTimeOffset(2027, 3, 14, 7, 30, 0, TimeSpan.Zero);
-        Assert.Equal(NotYetOpen(new DateTimeOffset(2027, 3, 14, 7, 0, 0, TimeSpan.Zero)), window.CheckSendTime(slot, new DateTimeOffset(2027, 3, 14, 6, 59, 59, TimeSpan.Zero), NewYork));
-        Assert.Equal(Open, window.CheckSendTime(slot, new DateTimeOffset(2027, 3, 14, 7, 0, 0, TimeSpan.Zero), NewYork));
-        Assert.Equal(Open, window.CheckSendTime(slot, new DateTimeOffset(2027, 3, 14, 7, 59, 59, TimeSpan.Zero), NewYork));
-        Assert.Equal(Missed, window.CheckSendTime(slot, new DateTimeOffset(2027, 3, 14, 8, 0, 0, TimeSpan.Zero), NewYork));
-    }
-
-    [Fact]
-    public void NewYork_AWindowTheJumpSwallowedWhole_HasNoLocalTime()
-    {
-        var window = Parse("Sun 02:00-03:00");
-        var slot = new DateTimeOffset(2027, 3, 14, 12, 0, 0, TimeSpan.Zero);
-        Assert.Equal(ClosedDay(SendDayStatus.NoLocalTime), window.CheckSendTime(slot, new DateTimeOffset(2027, 3, 14, 6, 30, 0, TimeSpan.Zero), NewYork));
-        Assert.Equal(Missed, window.CheckSendTime(slot, new DateTimeOffset(2027, 3, 14, 7, 0, 0, TimeSpan.Zero), NewYork));
-    }
-
-    [Fact]
-    public void NewYork_AWindowInTheRepeatedHour_OpensAtItsFirstOccurrence_AndStaysOpenThroughTheSecond()
-    {
-        // 2027-11-07: 02:00 EDT goes back to 01:00 EST, so 01:00-02:00 is 05:00-06:00 UTC and again 06:00-07:00 UTC.
-        var window = Parse("Sun 01:00-02:00");
-        var slot = new DateTimeOffset(2027, 11, 7, 5, 30, 0, TimeSpan.Zero);
-        Assert.Equal(NotYetOpen(new DateTimeOffset(2027, 11, 7, 5, 0, 0, TimeSpan.Zero)), window.CheckSendTime(slot, new DateTimeOffset(2027, 11, 7, 4, 30, 0, TimeSpan.Zero), NewYork));
-        Assert.Equal(Open, window.CheckSendTime(slot, new DateTimeOffset(2027, 11, 7, 5, 30, 0, TimeSpan.Zero), NewYork));
-        Assert.Equal(Open, window.CheckSendTime(slot, new DateTimeOffset(2027, 11, 7, 6, 30, 0, TimeSpan.Zero), NewYork));
-        Assert.Equal(Missed, window.CheckSendTime(slot, new DateTimeOffset(2027, 11, 7, 7, 0, 0, TimeSpan.Zero), NewYork));
-    }
+    private static DateTimeOffset Instant(string utc) => DateTimeOffset.Parse(utc, CultureInfo.InvariantCulture);
 
     // Properties
 

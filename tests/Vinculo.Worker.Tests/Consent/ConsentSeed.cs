@@ -12,6 +12,9 @@ internal sealed class ConsentSeed(TestDatabase db)
 {
     private readonly SqlDialect dialect = SqlDialect.Create(db.Provider, db.ConnectionString, db.ContentRoot);
 
+    /// <summary>The database's dialect, for the seeds built on this one.</summary>
+    public SqlDialect Dialect => dialect;
+
     public async Task<JobRunOutcome> RunAsync(string jobKey, DateTimeOffset now, params string[] settings)
     {
         using var host = db.BuildHost(new Microsoft.Extensions.Time.Testing.FakeTimeProvider(now), extraArgs: settings);

@@ -23,6 +23,17 @@ public sealed class DialectCapabilityTests
         Assert.Equal([DatabaseProvider.Postgres, DatabaseProvider.SqlServer], SqlDialect.ClusterCapable);
     }
 
+    [Theory]
+    [InlineData("Host=db.example;Database=vinculo;Username=app;Password=secret", DatabaseProvider.Postgres)]
+    [InlineData("Server=db.example;Database=vinculo;User Id=app;Password=secret;TrustServerCertificate=true", DatabaseProvider.SqlServer)]
+    public void DescribeTarget_NeverShowsThePassword(string connectionString, DatabaseProvider provider)
+    {
+        var target = SqlDialect.Create(provider, connectionString, Path.GetTempPath()).DescribeTarget();
+
+        Assert.Contains("vinculo", target, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", target, StringComparison.OrdinalIgnoreCase);
+    }
+
     [Fact]
     public async Task AnEmbeddedDatabase_IsDeletedWithItsJournalAndLocks()
     {

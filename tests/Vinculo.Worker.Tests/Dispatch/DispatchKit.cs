@@ -37,7 +37,6 @@ internal sealed class DispatchKit(TestDatabase db)
     /// <summary>The content of the fixtures: its body already tells how to stop, so the rendered text is exactly the text fixture's.</summary>
     public const string Body = "Oi, {first_name}! Chegou reposição do {product}. Quer que eu separe um par? Para não receber mais mensagens, responda SAIR.";
 
-    private readonly SqlDialect dialect = SqlDialect.Create(db.Provider, db.ConnectionString, db.ContentRoot);
     private readonly ConsentSeed sql = new(db);
     private int nextNumber;
 
@@ -83,7 +82,7 @@ internal sealed class DispatchKit(TestDatabase db)
     public async Task<long> PersonAsync(string e164, string? name, bool consent = true, string status = "valid", bool withHash = true, string zone = "America/Sao_Paulo")
     {
         var id = await sql.ScalarAsync<long>(
-            dialect.InsertReturningKey(
+            sql.Dialect.InsertReturningKey(
                 "contacts",
                 "name, phone_raw, phone_e164, phone_hash, phone_status, phone_checked_at, time_zone, created_at, updated_at",
                 "@name, @e164, @e164, @hash, @status, @at, @zone, @at, @at",
@@ -99,7 +98,7 @@ internal sealed class DispatchKit(TestDatabase db)
 
     public async Task<long> ContentAsync(string body = Body, string? template = "novidade_produto", string? language = "pt_BR", DateTimeOffset? pausedAt = null, bool active = true) =>
         await sql.ScalarAsync<long>(
-            dialect.InsertReturningKey(
+            sql.Dialect.InsertReturningKey(
                 "contents",
                 "name, category, body, template_name, template_language, active, paused_at, created_at, updated_at",
                 "'Reposição', 'calcados', @body, @template, @language, @active, @pausedAt, @at, @at",
@@ -111,12 +110,21 @@ internal sealed class DispatchKit(TestDatabase db)
         long contactId, long contentId, string e164, DateTimeOffset? scheduledAt = null, string? body = null, string? templateParams = null,
         string status = "queued", DateTimeOffset? sentAt = null, DateOnly? planDay = null) =>
         sql.ScalarAsync<long>(
-            dialect.InsertReturningKey(
+            sql.Dialect.InsertReturningKey(
                 "message_queue",
                 "contact_id, content_id, phone_e164, scheduled_at, relevance, body, template_params, status, plan_day, created_at, updated_at, sent_at",
                 "@contactId, @contentId, @e164, @scheduledAt, 0.6, @body, @templateParams, @status, @planDay, @created, @created, @sentAt",
                 "message_id"),
             new { contactId, contentId, e164, scheduledAt = scheduledAt ?? Now.AddMinutes(-1), body, templateParams, status, planDay, created = Now.AddHours(-10), sentAt });
+
+    /// <summary>A new person with fresh consent, and one message for their number written as the planner writes it.</summary>
+    public async Task<(long Person, string Number, long Message)> PlannedAsync(
+        long contentId, string name = "Cliente", DateTimeOffset? scheduledAt = null, bool withHash = true, string zone = "America/Sao_Paulo")
+    {
+        var number = NewNumber();
+        var person = await PersonAsync(number, name, withHash: withHash, zone: zone);
+        return (person, number, await QueueAsync(person, contentId, number, scheduledAt, body: "Oi", templateParams: Params));
+    }
 
     public Task InteractionAsync(long contactId, string kind, DateTimeOffset at, string? product = null) =>
         sql.ExecuteAsync(

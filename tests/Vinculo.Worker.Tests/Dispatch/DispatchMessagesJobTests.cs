@@ -13,12 +13,10 @@ public abstract class DispatchMessagesJobTests(EngineFixture engine) : EngineSui
     [SkippableFact]
     public async Task SessionMessage_InsideTheWindow_IsTheTextFixture_SentWithTheToken_AndRecorded()
     {
-        await using var db = await NewMigratedDatabaseAsync();
-        var kit = new DispatchKit(db);
-        await using var api = await LoopbackCloudApi.StartAsync();
+        await using var scene = await SceneAsync();
+        var (_, kit, api, content) = scene;
         var rafael = await kit.PersonAsync(Rafael, "Rafael Lima");
         await kit.InteractionAsync(rafael, "message_in", Now.AddHours(-2));
-        var content = await kit.ContentAsync();
         var body = Body.Replace("{first_name}", "Rafael", StringComparison.Ordinal).Replace("{product}", Product, StringComparison.Ordinal);
         var message = await kit.QueueAsync(rafael, content, Rafael, body: body, templateParams: """{"first_name":"Rafael","product":"Tênis Corrida Azul"}""");
 
@@ -44,15 +42,13 @@ public abstract class DispatchMessagesJobTests(EngineFixture engine) : EngineSui
     [SkippableFact]
     public async Task TemplateMessage_OutsideTheWindow_IsTheTemplateFixture_FromAnotherToolsRow_AndLearnsTheOldWaId()
     {
-        await using var db = await NewMigratedDatabaseAsync();
-        var kit = new DispatchKit(db);
-        await using var api = await LoopbackCloudApi.StartAsync(_ => new CloudApiReply(200, Fixture("send-response.json")));
+        await using var scene = await SceneAsync(_ => new CloudApiReply(200, Fixture("send-response.json")));
+        var (_, kit, api, content) = scene;
         var carla = await kit.PersonAsync(Carla, "CARLA MENDES");
         await kit.InteractionAsync(carla, "purchase", Now.AddDays(-20), "Meia Esportiva");
         await kit.InteractionAsync(carla, "purchase", Now.AddDays(-3), Product);
         // She last wrote two days ago: the customer-service window is closed.
         await kit.InteractionAsync(carla, "message_in", Now.AddDays(-2));
-        var content = await kit.ContentAsync();
         var message = await kit.QueueAsync(carla, content, Carla);
 
         var run = await kit.RunAsync(Now, Cloud(api));
@@ -72,12 +68,10 @@ public abstract class DispatchMessagesJobTests(EngineFixture engine) : EngineSui
     [SkippableFact]
     public async Task StoredTemplateParameters_AreSentAsPlanned()
     {
-        await using var db = await NewMigratedDatabaseAsync();
-        var kit = new DispatchKit(db);
-        await using var api = await LoopbackCloudApi.StartAsync();
+        await using var scene = await SceneAsync();
+        var (_, kit, api, content) = scene;
         // No purchase on record any more: the planner's parameters are what was rendered, and what goes.
         var carla = await kit.PersonAsync(Carla, "Carla Mendes");
-        var content = await kit.ContentAsync();
         await kit.QueueAsync(carla, content, Carla, body: "texto planejado", templateParams: """{"first_name":"Carla","product":"Tênis Corrida Azul"}""");
 
         await kit.RunAsync(Now, Cloud(api));
@@ -105,12 +99,10 @@ public abstract class DispatchMessagesJobTests(EngineFixture engine) : EngineSui
     [MemberData(nameof(Errors))]
     public async Task EachWhatsAppError_LeadsToItsOutcome(int code, int httpStatus, string? fixture)
     {
-        await using var db = await NewMigratedDatabaseAsync();
-        var kit = new DispatchKit(db);
         var errorBody = fixture is null ? ErrorBody(code, "Something") : Fixture(fixture);
-        await using var api = await LoopbackCloudApi.StartAsync(_ => new CloudApiReply(httpStatus, errorBody));
+        await using var scene = await SceneAsync(_ => new CloudApiReply(httpStatus, errorBody));
+        var (_, kit, api, content) = scene;
         var carla = await kit.PersonAsync(Carla, "Carla Mendes");
-        var content = await kit.ContentAsync();
         var day = new DateOnly(2026, 11, 18);
         var message = await kit.QueueAsync(carla, content, Carla, body: "Oi", templateParams: """{"first_name":"Carla","product":"Tênis"}""", planDay: day);
 
@@ -177,14 +169,12 @@ public abstract class DispatchMessagesJobTests(EngineFixture engine) : EngineSui
     [SkippableFact]
     public async Task WindowClosed_131047_IsSentAgainAtOnceAsTheTemplate()
     {
-        await using var db = await NewMigratedDatabaseAsync();
-        var kit = new DispatchKit(db);
-        await using var api = await LoopbackCloudApi.StartAsync(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("type").GetString() == "text"
+        await using var scene = await SceneAsync(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("type").GetString() == "text"
             ? new CloudApiReply(400, Fixture("error-131047.json"))
             : CloudApiReply.Accepted(r.To));
+        var (_, kit, api, content) = scene;
         var carla = await kit.PersonAsync(Carla, "Carla Mendes");
         await kit.InteractionAsync(carla, "message_in", Now.AddHours(-23));
-        var content = await kit.ContentAsync();
         var message = await kit.QueueAsync(carla, content, Carla, body: "Oi Carla", templateParams: """{"first_name":"Carla","product":"Tênis Corrida Azul"}""");
 
         await kit.RunAsync(Now, Cloud(api));
@@ -197,12 +187,10 @@ public abstract class DispatchMessagesJobTests(EngineFixture engine) : EngineSui
     [SkippableFact]
     public async Task Undeliverable_Twice_MakesTheNumberUnreachable_AndAReplyClearsIt()
     {
-        await using var db = await NewMigratedDatabaseAsync();
-        var kit = new DispatchKit(db);
-        await using var api = await LoopbackCloudApi.StartAsync(_ => new CloudApiReply(400, Fixture("error-131026.json")));
+        await using var scene = await SceneAsync(_ => new CloudApiReply(400, Fixture("error-131026.json")));
+        var (_, kit, api, content) = scene;
         var number = "+5585998761234";
         var person = await kit.PersonAsync(number, "Ana");
-        var content = await kit.ContentAsync();
         await kit.QueueAsync(person, content, number, body: "Oi", templateParams: """{"first_name":"Ana","product":"X"}""");
         await kit.RunAsync(Now, Cloud(api));
         await kit.QueueAsync(person, content, number, scheduledAt: Now.AddDays(8).AddMinutes(-1), body: "Oi", templateParams: """{"first_name":"Ana","product":"X"}""");
@@ -216,17 +204,13 @@ public abstract class DispatchMessagesJobTests(EngineFixture engine) : EngineSui
     [SkippableFact]
     public async Task Halt_NothingMoreReachesWhatsApp_UntilDispatchResume()
     {
-        await using var db = await NewMigratedDatabaseAsync();
-        var kit = new DispatchKit(db);
         var expired = true;
-        await using var api = await LoopbackCloudApi.StartAsync(r => expired ? new CloudApiReply(401, Fixture("error-190.json")) : CloudApiReply.Accepted(r.To));
-        var content = await kit.ContentAsync();
+        await using var scene = await SceneAsync(r => expired ? new CloudApiReply(401, Fixture("error-190.json")) : CloudApiReply.Accepted(r.To));
+        var (db, kit, api, content) = scene;
         var messages = new List<long>();
         for (var i = 0; i < 5; i++)
         {
-            var number = kit.NewNumber();
-            var person = await kit.PersonAsync(number, "Cliente");
-            messages.Add(await kit.QueueAsync(person, content, number, body: "Oi", templateParams: """{"first_name":"Cliente","product":"X"}"""));
+            messages.Add((await kit.PlannedAsync(content)).Message);
         }
 
         var halted = await kit.RunAsync(Now, Cloud(api, "--Dispatch:MaxConcurrency=1"));
@@ -264,17 +248,15 @@ public abstract class DispatchMessagesJobTests(EngineFixture engine) : EngineSui
     [SkippableFact]
     public async Task TheToken_AndThePeople_AppearInNoLogLine_AtAnyLevel()
     {
-        await using var db = await NewMigratedDatabaseAsync();
-        var kit = new DispatchKit(db);
         var calls = 0;
-        await using var api = await LoopbackCloudApi.StartAsync(r => Interlocked.Increment(ref calls) switch
+        await using var scene = await SceneAsync(r => Interlocked.Increment(ref calls) switch
         {
             1 => new CloudApiReply(400, Fixture("error-131026.json")),
             2 => new CloudApiReply(400, Fixture("error-130429.json")),
             3 => CloudApiReply.Accepted(r.To),
             _ => new CloudApiReply(401, Fixture("error-190.json")),
         });
-        var content = await kit.ContentAsync();
+        var (_, kit, api, content) = scene;
         foreach (var (number, name) in new[] { (Carla, "Carla Mendes"), (Rafael, "Rafael Lima"), ("+5585998761234", "Beatriz Souza"), ("+5531991234567", "Daniel Costa") })
         {
             var person = await kit.PersonAsync(number, name);
@@ -300,59 +282,50 @@ public abstract class DispatchMessagesJobTests(EngineFixture engine) : EngineSui
     [SkippableFact]
     public async Task Recheck_CancelsWhatChangedSincePlanning_EachWithItsReason_AndSendsNothing()
     {
-        await using var db = await NewMigratedDatabaseAsync();
-        var kit = new DispatchKit(db);
-        await using var api = await LoopbackCloudApi.StartAsync();
-        var content = await kit.ContentAsync();
+        await using var scene = await SceneAsync();
+        var (_, kit, api, content) = scene;
         var paused = await kit.ContentAsync();
         var cases = new Dictionary<string, long>();
 
-        async Task<(long Person, string Number, long Message)> Planned(long contentId, bool withHash = true)
-        {
-            var number = kit.NewNumber();
-            var person = await kit.PersonAsync(number, "Cliente", withHash: withHash);
-            return (person, number, await kit.QueueAsync(person, contentId, number, body: "Oi", templateParams: """{"first_name":"Cliente","product":"X"}"""));
-        }
-
         // The person wrote "sair": process-inbound revokes and cancels before the dispatcher sees the message.
-        var optOut = await Planned(content);
+        var optOut = await kit.PlannedAsync(content);
         await kit.ExecuteAsync(
             "INSERT INTO inbound_messages (from_phone, body, received_at) VALUES (@from, 'Sair', @at)", new { from = optOut.Number.TrimStart('+'), at = Now.AddMinutes(-1) });
         await kit.RunJobAsync(Consent.ProcessInboundJob.Key, Now);
         cases[Consent.ProcessInboundJob.OptedOutReason] = optOut.Message;
 
         // Another tool suppressed the number (a do-not-call import written straight into the table).
-        var suppressed = await Planned(content);
+        var suppressed = await kit.PlannedAsync(content);
         await kit.ExecuteAsync("INSERT INTO suppression_list (phone_hash, reason, added_at) VALUES (@hash, 'nao_me_ligue', @at)", new { hash = Privacy.PhoneHash.Of(suppressed.Number), at = Now });
         cases[DispatchReasons.Suppressed] = suppressed.Message;
 
         // A row whose hash was never written, whose number is suppressed: computed from phone_e164, never fail open.
-        var noHash = await Planned(content, withHash: false);
+        var noHash = await kit.PlannedAsync(content, withHash: false);
         await kit.ExecuteAsync("INSERT INTO suppression_list (phone_hash, reason, added_at) VALUES (@hash, 'opt_out', @at)", new { hash = Privacy.PhoneHash.Of(noHash.Number), at = Now });
         cases[DispatchReasons.Suppressed + "(no hash)"] = noHash.Message;
 
         // Consent given with an end that has now passed.
-        var expired = await Planned(content);
+        var expired = await kit.PlannedAsync(content);
         await kit.ExecuteAsync("UPDATE consents SET expires_at = @at WHERE contact_id = @id", new { at = Now.AddMinutes(-5), id = expired.Person });
         cases[DispatchReasons.ConsentNotFresh] = expired.Message;
 
         // Consent revoked by another tool without touching the queue.
-        var revoked = await Planned(content);
+        var revoked = await kit.PlannedAsync(content);
         await kit.ExecuteAsync("UPDATE consents SET status = 'revoked' WHERE contact_id = @id", new { id = revoked.Person });
         cases[DispatchReasons.NoConsent] = revoked.Message;
 
         // The content was paused after planning.
-        var pausedCase = await Planned(paused);
+        var pausedCase = await kit.PlannedAsync(paused);
         await kit.ExecuteAsync("UPDATE contents SET paused_at = @at, paused_reason = 'manual' WHERE content_id = @paused", new { at = Now.AddMinutes(-10), paused });
         cases[DispatchReasons.ContentPaused] = pausedCase.Message;
 
         // The number stopped being valid.
-        var landline = await Planned(content);
+        var landline = await kit.PlannedAsync(content);
         await kit.ExecuteAsync("UPDATE contacts SET phone_status = 'unreachable' WHERE contact_id = @id", new { id = landline.Person });
         cases[DispatchReasons.PhoneNotValid] = landline.Message;
 
         // Another message went to the number three days ago (the cap is seven).
-        var capped = await Planned(content);
+        var capped = await kit.PlannedAsync(content);
         await kit.QueueAsync(capped.Person, content, capped.Number, scheduledAt: Now.AddDays(-3), body: "Antes", status: "delivered", sentAt: Now.AddDays(-3));
         cases[DispatchReasons.FrequencyCap] = capped.Message;
 
@@ -370,21 +343,13 @@ public abstract class DispatchMessagesJobTests(EngineFixture engine) : EngineSui
     [SkippableFact]
     public async Task MissedWindow_IsCancelled_NeverSentTheNextMorning()
     {
-        await using var db = await NewMigratedDatabaseAsync();
-        var kit = new DispatchKit(db);
-        await using var api = await LoopbackCloudApi.StartAsync();
-        var content = await kit.ContentAsync();
-        var number = kit.NewNumber();
-        var person = await kit.PersonAsync(number, "Cliente");
+        await using var scene = await SceneAsync();
+        var (_, kit, api, content) = scene;
         // Planned for 17:40 in São Paulo on the 18th; the worker comes back at 18:05, and the next morning.
-        var evening = await kit.QueueAsync(person, content, number, scheduledAt: DateTimeOffset.Parse("2026-11-18T20:40:00Z", CultureInfo.InvariantCulture), body: "Oi", templateParams: Params);
-        var acre = kit.NewNumber();
-        var acrePerson = await kit.PersonAsync(acre, "Cliente", zone: "America/Rio_Branco");
+        var (_, _, evening) = await kit.PlannedAsync(content, scheduledAt: DateTimeOffset.Parse("2026-11-18T20:40:00Z", CultureInfo.InvariantCulture));
         // 15:59 in Acre (UTC-5): at 18:05 in São Paulo it is 16:05 there, and the window is still open.
-        var stillOpen = await kit.QueueAsync(acrePerson, content, acre, scheduledAt: DateTimeOffset.Parse("2026-11-18T20:59:00Z", CultureInfo.InvariantCulture), body: "Oi", templateParams: Params);
-        var old = kit.NewNumber();
-        var oldPerson = await kit.PersonAsync(old, "Cliente");
-        var lastWeek = await kit.QueueAsync(oldPerson, content, old, scheduledAt: Now.AddDays(-6), body: "Oi", templateParams: Params);
+        var (_, acre, stillOpen) = await kit.PlannedAsync(content, scheduledAt: DateTimeOffset.Parse("2026-11-18T20:59:00Z", CultureInfo.InvariantCulture), zone: "America/Rio_Branco");
+        var (_, _, lastWeek) = await kit.PlannedAsync(content, scheduledAt: Now.AddDays(-6));
 
         await kit.RunAsync(DateTimeOffset.Parse("2026-11-18T21:05:00Z", CultureInfo.InvariantCulture), Cloud(api, "--Dispatch:PreferSessionMessages=false"));
 
@@ -397,14 +362,10 @@ public abstract class DispatchMessagesJobTests(EngineFixture engine) : EngineSui
     [SkippableFact]
     public async Task ASlotBeforeTheWindowOpens_WaitsForTheOpening_WithoutUsingAnAttempt()
     {
-        await using var db = await NewMigratedDatabaseAsync();
-        var kit = new DispatchKit(db);
-        await using var api = await LoopbackCloudApi.StartAsync();
-        var content = await kit.ContentAsync();
-        var number = kit.NewNumber();
-        var person = await kit.PersonAsync(number, "Cliente");
+        await using var scene = await SceneAsync();
+        var (_, kit, api, content) = scene;
         // Another tool queued it for 07:00 in São Paulo; it is 08:00 there now.
-        var early = await kit.QueueAsync(person, content, number, scheduledAt: DateTimeOffset.Parse("2026-11-18T10:00:00Z", CultureInfo.InvariantCulture), body: "Oi", templateParams: Params);
+        var (_, _, early) = await kit.PlannedAsync(content, scheduledAt: DateTimeOffset.Parse("2026-11-18T10:00:00Z", CultureInfo.InvariantCulture));
 
         await kit.RunAsync(DateTimeOffset.Parse("2026-11-18T11:00:00Z", CultureInfo.InvariantCulture), Cloud(api));
 
@@ -421,10 +382,8 @@ public abstract class DispatchMessagesJobTests(EngineFixture engine) : EngineSui
     [SkippableFact]
     public async Task AMessageLeftSending_PastTheTimeout_FailsAsInterrupted_AndIsNeverSent()
     {
-        await using var db = await NewMigratedDatabaseAsync();
-        var kit = new DispatchKit(db);
-        await using var api = await LoopbackCloudApi.StartAsync();
-        var content = await kit.ContentAsync();
+        await using var scene = await SceneAsync();
+        var (_, kit, api, content) = scene;
         var crashed = await kit.QueueAsync(await kit.PersonAsync(kit.NewNumber(), "A"), content, kit.NewNumber(), body: "Oi", templateParams: Params, status: "sending");
         var recent = await kit.QueueAsync(await kit.PersonAsync(kit.NewNumber(), "B"), content, kit.NewNumber(), body: "Oi", templateParams: Params, status: "sending");
         await kit.ExecuteAsync("UPDATE message_queue SET claimed_at = @at, claimed_by = 'node-dead' WHERE message_id = @crashed", new { at = Now.AddMinutes(-11), crashed });
@@ -441,12 +400,9 @@ public abstract class DispatchMessagesJobTests(EngineFixture engine) : EngineSui
     [SkippableFact]
     public async Task NoAnswerWithinTheTimeout_IsAnUnknownOutcome_NeverSentAgain()
     {
-        await using var db = await NewMigratedDatabaseAsync();
-        var kit = new DispatchKit(db);
-        await using var api = await LoopbackCloudApi.StartAsync(delay: TimeSpan.FromSeconds(3));
-        var content = await kit.ContentAsync();
-        var number = kit.NewNumber();
-        var message = await kit.QueueAsync(await kit.PersonAsync(number, "A"), content, number, body: "Oi", templateParams: Params);
+        await using var scene = await SceneAsync(delay: TimeSpan.FromSeconds(3));
+        var (_, kit, api, content) = scene;
+        var (_, _, message) = await kit.PlannedAsync(content, "A");
 
         await kit.RunAsync(Now, Cloud(api, "--Dispatch:RequestTimeout=00:00:01"));
         await kit.RunAsync(Now.AddMinutes(30), Cloud(api, "--Dispatch:RequestTimeout=00:00:01"));
@@ -460,9 +416,7 @@ public abstract class DispatchMessagesJobTests(EngineFixture engine) : EngineSui
     {
         await using var db = await NewMigratedDatabaseAsync();
         var kit = new DispatchKit(db);
-        var content = await kit.ContentAsync();
-        var number = kit.NewNumber();
-        var message = await kit.QueueAsync(await kit.PersonAsync(number, "A"), content, number, body: "Oi", templateParams: Params);
+        var (_, _, message) = await kit.PlannedAsync(await kit.ContentAsync(), "A");
         string[] closed =
         [
             "--Dispatch:Sender=WhatsAppCloud", "--Dispatch:BaseUrl=http://127.0.0.1:1", $"--Dispatch:PhoneNumberId={PhoneNumberId}",
@@ -481,17 +435,14 @@ public abstract class DispatchMessagesJobTests(EngineFixture engine) : EngineSui
     [SkippableFact]
     public async Task DailyLimit_CountsDistinctNumbersOfTheLast24Hours()
     {
-        await using var db = await NewMigratedDatabaseAsync();
-        var kit = new DispatchKit(db);
-        await using var api = await LoopbackCloudApi.StartAsync();
-        var content = await kit.ContentAsync();
+        await using var scene = await SceneAsync();
+        var (_, kit, api, content) = scene;
         var earlier = kit.NewNumber();
         await kit.QueueAsync(await kit.PersonAsync(earlier, "A"), content, earlier, scheduledAt: Now.AddHours(-20), status: "sent", sentAt: Now.AddHours(-20), body: "Oi");
         var due = new List<long>();
         for (var i = 0; i < 3; i++)
         {
-            var number = kit.NewNumber();
-            due.Add(await kit.QueueAsync(await kit.PersonAsync(number, "B"), content, number, body: "Oi", templateParams: Params));
+            due.Add((await kit.PlannedAsync(content, "B")).Message);
         }
 
         var run = await kit.RunAsync(Now, Cloud(api, "--Messaging:DailyLimit=3"));
@@ -510,13 +461,9 @@ public abstract class DispatchMessagesJobTests(EngineFixture engine) : EngineSui
     [SkippableFact]
     public async Task TwoMessagesToOneNumberInOneRun_OnlyTheFirstGoes()
     {
-        await using var db = await NewMigratedDatabaseAsync();
-        var kit = new DispatchKit(db);
-        await using var api = await LoopbackCloudApi.StartAsync();
-        var content = await kit.ContentAsync();
-        var number = kit.NewNumber();
-        var person = await kit.PersonAsync(number, "A");
-        var first = await kit.QueueAsync(person, content, number, scheduledAt: Now.AddMinutes(-3), body: "Oi", templateParams: Params);
+        await using var scene = await SceneAsync();
+        var (_, kit, api, content) = scene;
+        var (person, number, first) = await kit.PlannedAsync(content, "A", scheduledAt: Now.AddMinutes(-3));
         var second = await kit.QueueAsync(person, content, number, scheduledAt: Now.AddMinutes(-2), body: "Oi de novo", templateParams: Params);
 
         await kit.RunAsync(Now, Cloud(api));
@@ -561,8 +508,7 @@ public abstract class DispatchMessagesJobTests(EngineFixture engine) : EngineSui
         var sent = new List<long>();
         for (var run = 0; run < 3; run++)
         {
-            var number = kit.NewNumber();
-            var message = await kit.QueueAsync(await kit.PersonAsync(number, "A"), content, number, scheduledAt: clock.GetUtcNow().AddMinutes(-1), body: "Oi", templateParams: Params);
+            var (_, _, message) = await kit.PlannedAsync(content, "A", scheduledAt: clock.GetUtcNow().AddMinutes(-1));
 
             // The scheduler runs the job every minute in one host: each run gets a fresh scope, the sender lives on.
             var outcome = await runner.RunAsync(DispatchMessagesJob.Key, CancellationToken.None);
@@ -581,15 +527,12 @@ public abstract class DispatchMessagesJobTests(EngineFixture engine) : EngineSui
     [SkippableFact]
     public async Task TwoDispatchersAtOnce_NeverClaimOneMessageTwice()
     {
-        await using var db = await NewMigratedDatabaseAsync();
-        var kit = new DispatchKit(db);
-        await using var api = await LoopbackCloudApi.StartAsync(delay: TimeSpan.FromMilliseconds(2));
-        var content = await kit.ContentAsync();
+        await using var scene = await SceneAsync(delay: TimeSpan.FromMilliseconds(2));
+        var (db, kit, api, content) = scene;
         const int Messages = 300;
         for (var i = 0; i < Messages; i++)
         {
-            var number = kit.NewNumber();
-            await kit.QueueAsync(await kit.PersonAsync(number, "Cliente"), content, number, body: "Oi", templateParams: Params);
+            await kit.PlannedAsync(content);
         }
 
         // Past the job's lease, as a node that Quartz wrongly declared dead would be: only the claim keeps them apart.
@@ -619,6 +562,38 @@ public abstract class DispatchMessagesJobTests(EngineFixture engine) : EngineSui
         var planned = Assert.Single(await plan.PlannedAsync(now));
         Assert.Equal(content, planned.ContentId);
         Assert.True(SameJson("""{"first_name":"Carla"}""", await kit.ScalarAsync<string>("SELECT template_params FROM message_queue WHERE message_id = @id", new { id = planned.MessageId })));
+    }
+
+    /// <summary>Where most tests start: a migrated database, its kit, a loopback Cloud API answering with <paramref name="respond"/>, and the fixtures' content.</summary>
+    private async Task<Scene> SceneAsync(Func<RecordedRequest, CloudApiReply>? respond = null, TimeSpan delay = default)
+    {
+        var db = await NewMigratedDatabaseAsync();
+        LoopbackCloudApi? api = null;
+        try
+        {
+            api = await LoopbackCloudApi.StartAsync(respond, delay);
+            var kit = new DispatchKit(db);
+            return new Scene(db, kit, api, await kit.ContentAsync());
+        }
+        catch
+        {
+            if (api is not null)
+            {
+                await api.DisposeAsync();
+            }
+
+            await db.DisposeAsync();
+            throw;
+        }
+    }
+
+    private sealed record Scene(TestDatabase Db, DispatchKit Kit, LoopbackCloudApi Api, long Content) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Api.DisposeAsync();
+            await Db.DisposeAsync();
+        }
     }
 }
 

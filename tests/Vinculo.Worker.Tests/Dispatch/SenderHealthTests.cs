@@ -32,8 +32,7 @@ public abstract class SenderHealthTests(EngineFixture engine) : EngineSuite(engi
         var due = new List<long>();
         for (var i = 0; i < 52; i++)
         {
-            var number = kit.NewNumber();
-            due.Add(await kit.QueueAsync(await kit.PersonAsync(number, "Cliente"), content, number, body: "Oi", templateParams: Params));
+            due.Add((await kit.PlannedAsync(content)).Message);
         }
 
         await PostAsync(worker, Quality("DOWNGRADE", "TIER_50", Now.AddHours(-3), oldLimit: "TIER_250"));
@@ -110,8 +109,7 @@ public abstract class SenderHealthTests(EngineFixture engine) : EngineSuite(engi
         var content = await kit.ContentAsync();
         for (var i = 0; i < 4; i++)
         {
-            var number = kit.NewNumber();
-            await kit.QueueAsync(await kit.PersonAsync(number, "Cliente"), content, number, body: "Oi", templateParams: Params);
+            await kit.PlannedAsync(content);
         }
 
         await PostAsync(worker, Quality("FLAGGED", "TIER_250", Now.AddHours(-1)));
@@ -223,8 +221,7 @@ public abstract class SenderHealthTests(EngineFixture engine) : EngineSuite(engi
         var kit = new DispatchKit(db);
         await using var api = await Bench.LoopbackCloudApi.StartAsync();
         var content = await kit.ContentAsync();
-        var number = kit.NewNumber();
-        var message = await kit.QueueAsync(await kit.PersonAsync(number, "Cliente"), content, number, body: "Oi", templateParams: Params);
+        var (_, _, message) = await kit.PlannedAsync(content);
 
         await PostAsync(worker, AccountRestriction("RESTRICTED_BIZ_INITIATED_MESSAGING", Now.AddHours(-1), Now.AddDays(7)));
         var logs = new CapturedLogs();

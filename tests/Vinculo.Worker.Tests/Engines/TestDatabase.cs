@@ -27,25 +27,9 @@ public sealed partial class TestDatabase(DatabaseProvider provider, string conne
     ];
 
     /// <summary>Runs the command line as a user would, against this database.</summary>
-    public async Task<CliResult> CliAsync(IEnumerable<string> args, Action<HostApplicationBuilder>? configureHost = null, CancellationToken cancellationToken = default)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var logs = new CapturedLogs();
-        var context = new CommandLineContext(output, error)
-        {
-            ConfigureHost = builder =>
-            {
-                builder.Logging.AddProvider(logs);
-                configureHost?.Invoke(builder);
-            },
-            ContentRoot = ContentRoot,
-            CancellationToken = cancellationToken,
-        };
+    public Task<CliResult> CliAsync(IEnumerable<string> args, Action<HostApplicationBuilder>? configureHost = null, CancellationToken cancellationToken = default) =>
         // The test's own arguments come last, so they override the database it was given.
-        var exitCode = await VinculoCommandLine.InvokeAsync([.. ConfigurationArgs, .. args], context);
-        return new CliResult(exitCode, output.ToString(), error.ToString(), logs);
-    }
+        CliResult.CaptureAsync(ContentRoot, configureHost, context => VinculoCommandLine.InvokeAsync([.. ConfigurationArgs, .. args], context), cancellationToken);
 
     /// <summary>A host wired as the command line wires it, for tests that drive services directly.</summary>
     public IHost BuildHost(TimeProvider? clock = null, Action<HostApplicationBuilder>? configureHost = null, IEnumerable<string>? extraArgs = null)
@@ -100,6 +84,30 @@ public sealed partial class TestDatabase(DatabaseProvider provider, string conne
 
 public sealed record CliResult(int ExitCode, string Output, string Error, CapturedLogs Logs)
 {
+    /// <summary>
+    /// Runs <paramref name="invoke"/> with a command-line context rooted at <paramref name="contentRoot"/> whose output, errors
+    /// and logs are kept, its hosts extended by <paramref name="configureHost"/>.
+    /// </summary>
+    public static async Task<CliResult> CaptureAsync(
+        string contentRoot, Action<HostApplicationBuilder>? configureHost, Func<CommandLineContext, Task<int>> invoke, CancellationToken cancellationToken = default)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var logs = new CapturedLogs();
+        var context = new CommandLineContext(output, error)
+        {
+            ConfigureHost = builder =>
+            {
+                builder.Logging.AddProvider(logs);
+                configureHost?.Invoke(builder);
+            },
+            ContentRoot = contentRoot,
+            CancellationToken = cancellationToken,
+        };
+        var exitCode = await invoke(context);
+        return new CliResult(exitCode, output.ToString(), error.ToString(), logs);
+    }
+
     /// <summary>Everything the run showed: its output, its errors and the log lines at Information or above.</summary>
     public string All => Output + Error + string.Join("\n", Logs.Entries.Where(e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Information).Select(e => e.Text));
 }

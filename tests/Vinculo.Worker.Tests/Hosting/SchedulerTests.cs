@@ -69,11 +69,7 @@ public abstract class SchedulerTests(EngineFixture engine) : EngineSuite(engine)
         await using var db = await NewDatabaseAsync();
         var probe = new JobProbe();
         var key = new TriggerKey(TestJobs.Record, QuartzJob.Group);
-        using (var first = db.BuildSchedulerHost(TestJobs.Register(probe)))
-        {
-            await first.StartAsync();
-            await first.StopAsync();
-        }
+        await ScheduleOnceAsync(db, probe);
 
         // The worker was down for three nights: the nightly trigger last fired four nights ago.
         var now = TimeProvider.System.GetUtcNow();
@@ -104,11 +100,7 @@ public abstract class SchedulerTests(EngineFixture engine) : EngineSuite(engine)
         await using var db = await NewDatabaseAsync();
         var probe = new JobProbe();
         var key = new TriggerKey(TestJobs.Record, QuartzJob.Group);
-        using (var first = db.BuildSchedulerHost(TestJobs.Register(probe)))
-        {
-            await first.StartAsync();
-            await first.StopAsync();
-        }
+        await ScheduleOnceAsync(db, probe);
 
         // What Quartz does to a trigger when its store fails while firing it (the database dropped the connection): the
         // trigger never fires again, on any node, until reset.
@@ -130,6 +122,14 @@ public abstract class SchedulerTests(EngineFixture engine) : EngineSuite(engine)
         Assert.Equal(TriggerState.Normal, afterCheck);
     }
 
+    /// <summary>Starts a scheduler and stops it, leaving the test jobs and their triggers in the store, as a worker that ran before does.</summary>
+    private static async Task ScheduleOnceAsync(TestDatabase db, JobProbe probe)
+    {
+        using var first = db.BuildSchedulerHost(TestJobs.Register(probe));
+        await first.StartAsync();
+        await first.StopAsync();
+    }
+
     private static async Task SetErrorStateAsync(TestDatabase db, TriggerKey key)
     {
         await using var connection = await db.OpenAsync();
@@ -143,11 +143,7 @@ public abstract class SchedulerTests(EngineFixture engine) : EngineSuite(engine)
     {
         await using var db = await NewDatabaseAsync();
         var probe = new JobProbe();
-        using (var first = db.BuildSchedulerHost(TestJobs.Register(probe)))
-        {
-            await first.StartAsync();
-            await first.StopAsync();
-        }
+        await ScheduleOnceAsync(db, probe);
 
         using var second = db.BuildSchedulerHost(TestJobs.Register(probe), [$"--Scheduler:Jobs:{TestJobs.Record}:Enabled=false"]);
         await second.StartAsync();

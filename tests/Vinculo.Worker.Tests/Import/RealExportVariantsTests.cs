@@ -134,19 +134,7 @@ public abstract class RealExportVariantsTests(EngineFixture engine) : EngineSuit
             2 => "+55 (11) 98765-4321",
             _ => "+5511987654321",
         };
-        var spelled = new System.Text.StringBuilder();
-        foreach (var c in shown)
-        {
-            var swap = (c == ' ' && hidden.Contains(' ', StringComparison.Ordinal)) || (c == '-' && hidden.Contains('-', StringComparison.Ordinal));
-            spelled.Append(swap && random.Next(2) == 0 ? hidden[random.Next(hidden.Length)] : c);
-        }
-
-        for (var extra = random.Next(1, 4); extra > 0; extra--)
-        {
-            spelled.Insert(random.Next(spelled.Length + 1), hidden[random.Next(hidden.Length)]);
-        }
-
-        return spelled.ToString();
+        return Testing.HiddenCharacters.Sprinkle(shown, hidden, random);
     }
 
     [SkippableFact]

@@ -18,8 +18,8 @@ namespace Vinculo.Reporting;
 /// </summary>
 internal sealed class ReportSeed(TestDatabase db)
 {
-    /// <summary>Wednesday 2026-11-18, 10:17 in São Paulo.</summary>
-    public static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-11-18T13:17:00Z", CultureInfo.InvariantCulture);
+    /// <summary>Wednesday 2026-11-18, 10:17 in São Paulo: the dispatch fixtures' day.</summary>
+    public static DateTimeOffset Now => Dispatch.DispatchKit.Now;
 
     public const string Ana = "+5511970000001";
     public const string Bruno = "+5511970000002";
@@ -29,7 +29,6 @@ internal sealed class ReportSeed(TestDatabase db)
     /// <summary>The content whose name holds a phone number: the report must mask it.</summary>
     public const string NameWithNumber = "Antigo (11) 98765-4321";
 
-    private readonly SqlDialect dialect = SqlDialect.Create(db.Provider, db.ConnectionString, db.ContentRoot);
     private readonly ConsentSeed sql = new(db);
 
     public ConsentSeed Sql => sql;
@@ -60,7 +59,7 @@ internal sealed class ReportSeed(TestDatabase db)
 
     public Task<long> ContentAsync(string name, bool active = true, DateTimeOffset? pausedAt = null, string? pausedReason = null) =>
         sql.ScalarAsync<long>(
-            dialect.InsertReturningKey(
+            sql.Dialect.InsertReturningKey(
                 "contents",
                 "name, category, body, template_name, active, paused_at, paused_reason, created_at, updated_at",
                 "@name, 'calcados', 'Oi, {first_name}! Para não receber mais mensagens, responda SAIR.', 'novidade', @active, @pausedAt, @pausedReason, @at, @at",
@@ -70,7 +69,7 @@ internal sealed class ReportSeed(TestDatabase db)
     public Task<long> MessageAsync(
         long contactId, long contentId, string e164, string status, DateTimeOffset scheduledAt, DateOnly? planDay, string? sentAs = null, DateTimeOffset? sentAt = null) =>
         sql.ScalarAsync<long>(
-            dialect.InsertReturningKey(
+            sql.Dialect.InsertReturningKey(
                 "message_queue",
                 "contact_id, content_id, phone_e164, scheduled_at, relevance, status, sent_as, sent_at, plan_day, created_at, updated_at",
                 "@contactId, @contentId, @e164, @scheduledAt, 0.5, @status, @sentAs, @sentAt, @planDay, @created, @created",
@@ -107,7 +106,7 @@ internal sealed class ReportSeed(TestDatabase db)
 
     public Task<long> JobRunAsync(string jobKey, string status, DateTimeOffset startedAt, TimeSpan? took = null, string? error = null) =>
         sql.ScalarAsync<long>(
-            dialect.InsertReturningKey(
+            sql.Dialect.InsertReturningKey(
                 "job_runs",
                 "job_key, node, started_at, finished_at, status, scanned, changed, error",
                 "@jobKey, 'node-a', @startedAt, @finishedAt, @status, 10, 1, @error",
@@ -166,24 +165,12 @@ internal sealed class ReportSeed(TestDatabase db)
     /// Runs a verb built by one of the new commands' <c>Create</c> in a root of its own, with the reporting services added:
     /// the verb as a user gets it, before it is wired into <see cref="VinculoCommandLine"/>.
     /// </summary>
-    public static async Task<CliResult> InvokeAsync(
-        TestDatabase db, Func<IReadOnlyList<string>, CommandLineContext, Command> create, params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var logs = new CapturedLogs();
-        var context = new CommandLineContext(output, error)
+    public static Task<CliResult> InvokeAsync(
+        TestDatabase db, Func<IReadOnlyList<string>, CommandLineContext, Command> create, params string[] args) =>
+        CliResult.CaptureAsync(db.ContentRoot, builder => builder.AddVinculoReporting(), context =>
         {
-            ConfigureHost = builder =>
-            {
-                builder.Logging.AddProvider(logs);
-                builder.AddVinculoReporting();
-            },
-            ContentRoot = db.ContentRoot,
-        };
-        var (verb, configuration) = VinculoCommandLine.SplitConfigurationOverrides([.. db.ConfigurationArgs, .. args]);
-        var root = new RootCommand { create(configuration, context) };
-        var exitCode = await root.Parse(verb).InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
-        return new CliResult(exitCode, output.ToString(), error.ToString(), logs);
-    }
+            var (verb, configuration) = VinculoCommandLine.SplitConfigurationOverrides([.. db.ConfigurationArgs, .. args]);
+            var root = new RootCommand { create(configuration, context) };
+            return root.Parse(verb).InvokeAsync(new InvocationConfiguration { Output = context.Output, Error = context.Error, EnableDefaultExceptionHandler = false });
+        });
 }
