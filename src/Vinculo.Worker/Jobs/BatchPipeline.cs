@@ -34,8 +34,15 @@ internal sealed class BatchPipeline<T>
         (this.buffer, this.timings, this.start) = (buffer, timings, start);
     }
 
-    public BatchPipeline<TNext> Then<TNext>(Func<T, CancellationToken, ValueTask<TNext>> step, string? phase = null) =>
-        new(buffer, timings, run => run.Step(start(run), step, phase));
+    /// <param name="workers">
+    /// Tasks taking batches from the previous stage at once (a read that waits on the database while another runs); with
+    /// more than one, batches leave this stage in the order they finish, not the source's.
+    /// </param>
+    public BatchPipeline<TNext> Then<TNext>(Func<T, CancellationToken, ValueTask<TNext>> step, string? phase = null, int workers = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
+        return new(buffer, timings, run => run.Step(start(run), step, phase, workers));
+    }
 
     public BatchPipeline<TNext> Then<TNext>(Func<T, TNext> step, string? phase = null) =>
         Then((item, _) => ValueTask.FromResult(step(item)), phase);
@@ -84,20 +91,34 @@ internal sealed class PipelineRun(int buffer, PhaseTimings? timings, Cancellatio
         return output.Reader;
     }
 
-    public ChannelReader<TNext> Step<T, TNext>(ChannelReader<T> input, Func<T, CancellationToken, ValueTask<TNext>> step, string? phase)
+    public ChannelReader<TNext> Step<T, TNext>(ChannelReader<T> input, Func<T, CancellationToken, ValueTask<TNext>> step, string? phase, int workers = 1)
     {
-        var output = Buffer<TNext>(phase);
-        Start(() => output.Writer.TryComplete(), async token =>
+        var output = Buffer<TNext>(phase, singleWriter: workers == 1);
+        var working = workers;
+        for (var i = 0; i < workers; i++)
         {
-            await foreach (var item in input.ReadAllAsync(token))
+            Start(Ended, async token =>
             {
-                var started = timings?.Start() ?? 0;
-                var next = await step(item, token);
-                Measure(phase, started);
-                await output.Writer.WriteAsync(next, token);
-            }
-        });
+                await foreach (var item in input.ReadAllAsync(token))
+                {
+                    var started = timings?.Start() ?? 0;
+                    var next = await step(item, token);
+                    Measure(phase, started);
+                    await output.Writer.WriteAsync(next, token);
+                }
+            });
+        }
+
         return output.Reader;
+
+        // The output ends when the last of the stage's tasks has.
+        void Ended()
+        {
+            if (Interlocked.Decrement(ref working) == 0)
+            {
+                output.Writer.TryComplete();
+            }
+        }
     }
 
     public void Sink<T>(ChannelReader<T> input, Func<T, CancellationToken, ValueTask> write, string? phase, int writers, Func<CancellationToken, ValueTask>? completed)
@@ -138,10 +159,10 @@ internal sealed class PipelineRun(int buffer, PhaseTimings? timings, Cancellatio
 
     public void Dispose() => stop.Dispose();
 
-    private Channel<T> Buffer<T>(string? phase)
+    private Channel<T> Buffer<T>(string? phase, bool singleWriter = true)
     {
         Include(phase);
-        return Channel.CreateBounded<T>(new BoundedChannelOptions(buffer) { SingleWriter = true });
+        return Channel.CreateBounded<T>(new BoundedChannelOptions(buffer) { SingleWriter = singleWriter });
     }
 
     /// <summary>

@@ -102,10 +102,14 @@ public sealed class PlanMessagesJob(
         return contents;
     }
 
+    /// <summary>Batches whose signals are read at once, each on its own connection: the reads are most of a night's planning.</summary>
+    private const int SignalReaders = 2;
+
     /// <summary>
-    /// A pipeline of four stages, each on its own task, at most two batches waiting between two of them (memory stays flat):
-    /// read the next people, read their signals, decide for each person, write the hours learned. On two cores the reads of
-    /// one batch overlap the decisions on the previous one.
+    /// A pipeline of four stages, each on its own task (the signals on <see cref="SignalReaders"/>), at most two batches
+    /// waiting between two of them (memory stays flat): read the next people, read their signals, decide for each person,
+    /// write the hours learned. The reads of one batch overlap the decisions on another; the order in which batches are
+    /// decided does not matter (the day's selection keeps the best by score, then contact id, whatever the order).
     /// </summary>
     private async Task StreamAsync(
         NightPlanner planner, DailySelection selection, PlanTally tally, int batchSize, DateTimeOffset now, JobProgress progress, CancellationToken cancellationToken)
@@ -116,7 +120,8 @@ public sealed class PlanMessagesJob(
             .Then(
                 async (read, token) => (read.People, WithConsent: await store.ReadSignalsAsync(
                     read.After, read.People[^1].ContactId, read.People.Where(p => !p.Suppressed).ToList(), planner.Windows, planner.ContentIds, tally.Timings, token)),
-                phase: "read_signals")
+                phase: "read_signals",
+                workers: SignalReaders)
             .Then(batch => Evaluate(batch.People, batch.WithConsent), phase: "evaluate")
             .WriteAsync(
                 async (learned, token) =>

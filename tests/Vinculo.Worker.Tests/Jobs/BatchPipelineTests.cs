@@ -150,6 +150,66 @@ public sealed class BatchPipelineTests
         Assert.True(writerStopped.Task.IsCompleted);
     }
 
+    [Fact]
+    public async Task AStepOfSeveralWorkers_WorksOnBatchesAtOnce_AndHandsEachOnOnce()
+    {
+        var inside = 0;
+        var bothInside = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var written = new ConcurrentBag<int>();
+
+        await new BatchPipeline(1)
+            .Read(token => CountAsync(200, token))
+            .Then(
+                async (n, _) =>
+                {
+                    // The first two batches each wait until the other is inside: one worker alone would never get past them.
+                    if (Interlocked.Increment(ref inside) == 2)
+                    {
+                        bothInside.SetResult();
+                    }
+
+                    await bothInside.Task;
+                    return n * 2;
+                },
+                workers: 2)
+            .WriteAsync(
+                (n, _) =>
+                {
+                    written.Add(n);
+                    return ValueTask.CompletedTask;
+                },
+                CancellationToken.None)
+            .WaitAsync(Patience);
+
+        Assert.Equal(Enumerable.Range(0, 200).Select(n => n * 2), written.Order());
+    }
+
+    [Fact]
+    public async Task AFailingWorker_FailsTheRun_AndStopsTheOtherWorkers()
+    {
+        var failure = new InvalidOperationException("leitura");
+        var otherStopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => new BatchPipeline(1)
+            .Read(token => CountAsync(10, token))
+            .Then(
+                async (n, token) =>
+                {
+                    if (n == 0)
+                    {
+                        await BlockUntilCancelledAsync(otherStopped, token);
+                    }
+
+                    return n == 1 ? throw failure : n;
+                },
+                workers: 2)
+            .WriteAsync((_, _) => ValueTask.CompletedTask, CancellationToken.None)
+            .WaitAsync(Patience));
+
+        Assert.Same(failure, thrown);
+        Assert.True(otherStopped.Task.IsCompleted);
+    }
+
     /// <summary>A writer that fails must fail the run, not leave the source waiting forever on a full buffer.</summary>
     [Theory]
     [InlineData(1)]
