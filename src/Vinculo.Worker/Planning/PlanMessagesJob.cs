@@ -106,7 +106,7 @@ public sealed class PlanMessagesJob(
     private const int SignalReaders = 2;
 
     /// <summary>
-    /// A pipeline of four stages, each on its own task (the signals on <see cref="SignalReaders"/>), at most two batches
+    /// A pipeline of four stages, each on its own task (the signals on <see cref="SignalReaders"/>), one batch at most
     /// waiting between two of them (memory stays flat): read the next people, read their signals, decide for each person,
     /// write the hours learned. The reads of one batch overlap the decisions on another; the order in which batches are
     /// decided does not matter (the day's selection keeps the best by score, then contact id, whatever the order).
@@ -115,7 +115,7 @@ public sealed class PlanMessagesJob(
         NightPlanner planner, DailySelection selection, PlanTally tally, int batchSize, DateTimeOffset now, JobProgress progress, CancellationToken cancellationToken)
     {
         var hours = new List<object?[]>();
-        await new BatchPipeline(buffer: 2, tally.Timings)
+        await new BatchPipeline(buffer: 1, tally.Timings)
             .Read(token => ReadPeopleAsync(batchSize, token), phase: "read_people")
             .Then(
                 async (read, token) => (read.People, WithConsent: await store.ReadSignalsAsync(
