@@ -31,8 +31,11 @@ public static class NightBenchmark
     private const int InsertBatch = 20_000;
     private const int ContentCount = 20;
 
-    /// <summary>What a business at Meta's 10K tier sends in a day; the bench's sender has no rate to wait for.</summary>
+    /// <summary>What a business at Meta's 10K tier sends in a day.</summary>
     private const int DailyLimit = 10_000;
+
+    /// <summary>The most <c>Dispatch:MessagesPerSecond</c> allows: the day's sends take at least <see cref="DailyLimit"/> / this seconds.</summary>
+    private const int SendsPerSecond = 1_000;
 
     private static readonly string[] Categories = ["cafe", "vinho", "padaria", "queijos", "doces", "chas", "azeites", "massas"];
 
@@ -84,13 +87,14 @@ public static class NightBenchmark
         var outbox = Directory.CreateTempSubdirectory("vinculo-bench-outbox-").FullName;
         await output.WriteLineAsync(
             $"Vinculo bench: uma noite inteira sobre {contacts:N0} contatos com {years} ano(s) de histórico, {dialect.Provider}, banco descartável '{name}', " +
-            $"{Environment.ProcessorCount} núcleos; limite diário {DailyLimit:N0}, remetente Log sem espera de taxa");
+            $"{Environment.ProcessorCount} núcleos; limite diário {DailyLimit:N0}, remetente Log a " +
+            $"{SendsPerSecond:N0} mensagens/s (o máximo de Dispatch:MessagesPerSecond: o envio do dia leva ao menos {DailyLimit / SendsPerSecond:N0} s)");
         try
         {
             var clock = new SimulatedClock(Night.AddDays(-1));
             string[] settings =
             [
-                "--Logging:LogLevel:Vinculo=Warning", "--Dispatch:Sender=Log", $"--Dispatch:OutboxPath={outbox}", "--Dispatch:MessagesPerSecond=1000",
+                "--Logging:LogLevel:Vinculo=Warning", "--Dispatch:Sender=Log", $"--Dispatch:OutboxPath={outbox}", $"--Dispatch:MessagesPerSecond={SendsPerSecond}",
                 $"--Messaging:DailyLimit={DailyLimit}",
             ];
             var services = hostFor(scratch, settings, clock);

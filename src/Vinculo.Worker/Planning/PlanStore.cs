@@ -98,15 +98,30 @@ public sealed class PlanStore(Database database) : ISqlStatements
         "CASE status WHEN 'queued' THEN 1 WHEN 'sending' THEN 2 WHEN 'sent' THEN 3 WHEN 'delivered' THEN 4 WHEN 'read' THEN 5 ELSE 0 END";
 
     /// <summary>
-    /// The messages of the listed numbers that reach into the window (<see cref="PlanWindows.MessagesSince"/>: the lookback
-    /// engagement counts, and the frequency cap's reach before the send day): planned there, or sent there after being
-    /// planned earlier. The cap, engagement and replies need nothing older. Both halves are ranges of an index on
-    /// (<c>phone_e164</c>, <c>scheduled_at</c>) and on (<c>phone_e164</c>, <c>sent_at</c>). The status is not filtered
-    /// here: SQLite would then walk the status index over every counted message of the base for each batch.
+    /// The messages of the listed numbers planned within the window (<see cref="PlanWindows.MessagesSince"/>: the lookback
+    /// engagement counts, and the frequency cap's reach before the send day): a range of an index on (<c>phone_e164</c>,
+    /// <c>scheduled_at</c>) per number. The status is not filtered here: SQLite would then walk the status index over every
+    /// counted message of the base for each batch. Those planned earlier but sent within the window come from
+    /// <see cref="SentLateSql"/>, read once a run (or, on a base with very many, from <see cref="WindowMessagesSql"/>).
+    /// </summary>
+    internal const string WindowPlannedSql =
+        $"SELECT phone_e164, content_id, {StatusCode}, scheduled_at, sent_at FROM message_queue WHERE phone_e164 IN @numbers AND scheduled_at >= @since";
+
+    /// <summary>
+    /// Every message planned before the window but sent within it (a retry, a slot another tool set long before), whoever
+    /// it went to: normally none or a handful, so one range of the <c>sent_at</c> index a run saves a second seek per number
+    /// in every batch.
+    /// </summary>
+    internal const string SentLateSql =
+        $"SELECT phone_e164, content_id, {StatusCode}, scheduled_at, sent_at FROM message_queue WHERE sent_at >= @since AND scheduled_at < @since";
+
+    /// <summary>
+    /// <see cref="WindowPlannedSql"/> and, per number, those planned earlier but sent within the window (the second half is
+    /// a range of an index on (<c>phone_e164</c>, <c>sent_at</c>)): what a batch reads when the base has more such messages
+    /// than <see cref="SentLateKept"/>.
     /// </summary>
     internal const string WindowMessagesSql =
-        $"SELECT phone_e164, content_id, {StatusCode}, scheduled_at, sent_at FROM message_queue WHERE phone_e164 IN @numbers AND scheduled_at >= @since " +
-        $"UNION ALL SELECT phone_e164, content_id, {StatusCode}, scheduled_at, sent_at FROM message_queue WHERE phone_e164 IN @numbers AND sent_at >= @since AND scheduled_at < @since";
+        WindowPlannedSql + $" UNION ALL SELECT phone_e164, content_id, {StatusCode}, scheduled_at, sent_at FROM message_queue WHERE phone_e164 IN @numbers AND sent_at >= @since AND scheduled_at < @since";
 
     /// <summary>
     /// The messages that went out to the listed numbers before the window (sent, delivered, read), each with its content and
@@ -155,13 +170,19 @@ public sealed class PlanStore(Database database) : ISqlStatements
         "WHERE k.contact_id > @after AND k.erased_at IS NULL AND k.phone_status IN ('valid', 'repaired') AND k.phone_e164 IS NOT NULL " +
         $"ORDER BY k.contact_id {database.Dialect.Limit("@limit")}";
 
+    /// <summary>
+    /// How many messages planned before the window but sent within it a run keeps in memory (<see cref="SentLateSql"/>); a
+    /// base with more reads them per batch instead, so memory stays flat whatever the base holds.
+    /// </summary>
+    internal int SentLateKept { get; init; } = 50_000;
+
     /// <summary>The read of each row's latest interactions this engine runs fastest (<see cref="LatestGroupedSql"/>).</summary>
     private string Latest => database.Dialect.FastCorrelatedSeeks ? LatestSql : LatestGroupedSql;
 
     public IEnumerable<string> Statements =>
     [
         ContentsSql, PlannedForDaySql, PeopleSql, DuplicateConsentsSql, database.Sql(LatestSql), database.Sql(LatestGroupedSql), database.Sql(PurchasesByCategorySql), database.Sql(LatestProductSql),
-        database.Sql(RecentSql), database.Sql(WindowMessagesSql), database.Sql(WentOutEarlierSql), CancelSuppressedSql,
+        database.Sql(RecentSql), database.Sql(WindowPlannedSql), SentLateSql, database.Sql(WindowMessagesSql), database.Sql(WentOutEarlierSql), CancelSuppressedSql,
         .. database.Dialect.BulkWriteStatements(PreferredHourWrite), .. database.Dialect.BulkWriteStatements(QueueInsert),
     ];
 
@@ -178,6 +199,39 @@ public sealed class PlanStore(Database database) : ISqlStatements
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<long>(database.Command(PlannedForDaySql, new { day, from, to }, cancellationToken));
+    }
+
+    /// <summary>
+    /// The messages planned before <paramref name="since"/> but sent after it, by number (<see cref="SentLateSql"/>); null
+    /// when there are more than <see cref="SentLateKept"/>, and each batch reads its own (<see cref="WindowMessagesSql"/>).
+    /// </summary>
+    internal async Task<Dictionary<string, List<QueuedMessage>>?> ReadSentLateAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var late = new Dictionary<string, List<QueuedMessage>>(StringComparer.Ordinal);
+        var kept = 0;
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var rows = await database.ReadRowsAsync(connection, SentLateSql, new Dictionary<string, object?> { ["since"] = since }, cancellationToken);
+        while (await rows.ReadAsync(cancellationToken))
+        {
+            if (rows.GetString(0) is not { } number || Queued(rows) is not { } message)
+            {
+                continue;
+            }
+
+            if (++kept > SentLateKept)
+            {
+                return null;
+            }
+
+            if (!late.TryGetValue(number, out var messages))
+            {
+                late[number] = messages = new(1);
+            }
+
+            messages.Add(message);
+        }
+
+        return late;
     }
 
     /// <summary>The next <paramref name="limit"/> people after contact <paramref name="after"/>, with their own row's consent.</summary>
@@ -223,8 +277,10 @@ public sealed class PlanStore(Database database) : ISqlStatements
     /// <param name="candidates">People of the batch worth the signals (not suppressed); those without consent are dropped on the way.</param>
     /// <param name="windows">How far back the windowed signals reach.</param>
     /// <param name="contentIds">The night's contents (<see cref="NightPlanner.ContentIds"/>): novelty looks for these alone.</param>
+    /// <param name="sentLate">The run's <see cref="ReadSentLateAsync"/>; null to read them with the batch.</param>
     internal async Task<List<PlanPerson>> ReadSignalsAsync(
-        long after, long upto, List<PlanPerson> candidates, PlanWindows windows, IReadOnlyList<long> contentIds, PhaseTimings timings, CancellationToken cancellationToken)
+        long after, long upto, List<PlanPerson> candidates, PlanWindows windows, IReadOnlyList<long> contentIds,
+        IReadOnlyDictionary<string, List<QueuedMessage>>? sentLate, PhaseTimings timings, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var started = timings.Start();
@@ -340,25 +396,26 @@ public sealed class PlanStore(Database database) : ISqlStatements
         }
 
         var numbers = new Dictionary<string, object?> { ["numbers"] = database.List(byNumber.Keys), ["since"] = windows.MessagesSince };
-        await using (var rows = await database.ReadRowsAsync(connection, database.Sql(WindowMessagesSql), numbers, cancellationToken))
+        var window = sentLate is null ? WindowMessagesSql : WindowPlannedSql;
+        await using (var rows = await database.ReadRowsAsync(connection, database.Sql(window), numbers, cancellationToken))
         {
             while (await rows.ReadAsync(cancellationToken))
             {
-                var code = rows.GetInt32(2);
-                if (code == 0 || !byNumber.TryGetValue(rows.GetString(0)!, out var person))
+                if (byNumber.TryGetValue(rows.GetString(0)!, out var person) && Queued(rows) is { } message)
                 {
-                    continue;
+                    person.AddMessage(message);
                 }
+            }
+        }
 
-                var status = code switch
+        if (sentLate is { Count: > 0 })
+        {
+            foreach (var (number, person) in byNumber)
+            {
+                if (sentLate.TryGetValue(number, out var messages))
                 {
-                    1 => MessageStatuses.Queued,
-                    2 => MessageStatuses.Sending,
-                    3 => MessageStatuses.Sent,
-                    4 => MessageStatuses.Delivered,
-                    _ => MessageStatuses.Read,
-                };
-                person.AddMessage(new QueuedMessage(rows.GetInt64(1), status, rows.GetInstant(3)!.Value, rows.GetInstant(4)));
+                    messages.ForEach(person.AddMessage);
+                }
             }
         }
 
@@ -391,6 +448,21 @@ public sealed class PlanStore(Database database) : ISqlStatements
 
         timings.Add("signals_earlier", started);
         return people;
+    }
+
+    /// <summary>A message row (number, content, <see cref="StatusCode"/>, planned, sent); null for one that never reached the person.</summary>
+    private static QueuedMessage? Queued(RowReader rows)
+    {
+        var status = rows.GetInt32(2) switch
+        {
+            0 => null,
+            1 => MessageStatuses.Queued,
+            2 => MessageStatuses.Sending,
+            3 => MessageStatuses.Sent,
+            4 => MessageStatuses.Delivered,
+            _ => MessageStatuses.Read,
+        };
+        return status is null ? null : new QueuedMessage(rows.GetInt64(1), status, rows.GetInstant(3)!.Value, rows.GetInstant(4));
     }
 
     /// <summary>Writes learned habitual hours (only rows whose value changes are passed in).</summary>

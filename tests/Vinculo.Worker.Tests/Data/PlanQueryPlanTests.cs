@@ -73,5 +73,7 @@ public sealed class PlanQueryPlanTests(SqliteEngine engine) : IClassFixture<Sqli
         Assert.Contains("ix_message_queue_phone_e164_scheduled_at (phone_e164=? AND scheduled_at>?)", window, StringComparison.Ordinal);
         Assert.Contains("ix_message_queue_phone_e164_sent_at (phone_e164=? AND sent_at>?)", window, StringComparison.Ordinal);
         Assert.Contains("COVERING INDEX ix_message_queue_went_out (phone_e164=?)", await PlanOf(PlanStore.WentOutEarlierSql), StringComparison.Ordinal);
+        Assert.Contains("ix_message_queue_phone_e164_scheduled_at (phone_e164=? AND scheduled_at>?)", await PlanOf(PlanStore.WindowPlannedSql), StringComparison.Ordinal);
+        Assert.Contains("ix_message_queue_sent_at (sent_at>?)", await PlanOf(PlanStore.SentLateSql), StringComparison.Ordinal);
     }
 }

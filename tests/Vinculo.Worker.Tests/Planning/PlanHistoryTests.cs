@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Vinculo.Engines;
 using Vinculo.Jobs;
 
@@ -113,6 +114,35 @@ public abstract class PlanHistoryTests(EngineFixture engine) : EngineSuite(engin
         Assert.Equal(Math.Round(2.0 / 3, 4), Component(planned[reader], "engagement"));
         Assert.Equal(0, Component(planned[plain], "fatigue"));
         Assert.Equal(Math.Round(1.0 / 3, 4), Component(planned[silent], "fatigue"));
+        Assert.Equal(1, (await seed.DetailAsync(run)).GetProperty("capped").GetInt64());
+    }
+
+    /// <summary>
+    /// A message planned before the window and sent within it caps the number whether the run keeps such messages in memory
+    /// (normally) or, on a base with more of them than it keeps, reads them with each batch.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData(50_000)]
+    [InlineData(0)]
+    public async Task AMessagePlannedLongAgo_SentWithinTheCap_CapsTheNumber(int kept)
+    {
+        await using var db = await NewMigratedDatabaseAsync();
+        var seed = new PlanSeed(db);
+        await seed.ContentAsync("Novidades", GeneralBody);
+        var retired = await seed.ContentAsync("Promoção antiga", GeneralBody, active: false);
+        var plain = await seed.CustomerAsync(Now);
+        var late = await seed.CustomerAsync(Now);
+        await seed.MessageAsync(late, retired, await PhoneOf(seed, late), Now.AddDays(-200), "delivered", sentAt: Now.AddDays(-2));
+        var failed = await seed.CustomerAsync(Now);
+        await seed.MessageAsync(failed, retired, await PhoneOf(seed, failed), Now.AddDays(-200), "failed", sentAt: Now.AddDays(-2));
+
+        using var host = db.BuildHost(
+            new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Now),
+            builder => builder.Services.AddSingleton(services => new Planning.PlanStore(services.GetRequiredService<Data.Database>()) { SentLateKept = kept }));
+        var run = await host.Services.GetRequiredService<JobRunner>().RunAsync(PlanMessagesJob.Key, CancellationToken.None);
+
+        Assert.True(run.Status == JobRunStatus.Succeeded, run.Error);
+        Assert.Equal(new[] { plain, failed }.Order(), (await seed.PlannedAsync()).Select(p => p.ContactId).Order());
         Assert.Equal(1, (await seed.DetailAsync(run)).GetProperty("capped").GetInt64());
     }
 
