@@ -30,13 +30,7 @@ public sealed class BatchPipelineTests
                 return n * 2;
             })
             .Then(n => n + 1)
-            .WriteAsync(
-                (n, _) =>
-                {
-                    written.Add(n);
-                    return ValueTask.CompletedTask;
-                },
-                CancellationToken.None)
+            .WriteAsync(Into(written.Add), CancellationToken.None)
             .WaitAsync(Patience);
 
         Assert.Equal(Enumerable.Range(0, 500).Select(n => (n * 2) + 1), written);
@@ -172,13 +166,7 @@ public sealed class BatchPipelineTests
                     return n * 2;
                 },
                 workers: 2)
-            .WriteAsync(
-                (n, _) =>
-                {
-                    written.Add(n);
-                    return ValueTask.CompletedTask;
-                },
-                CancellationToken.None)
+            .WriteAsync(Into(written.Add), CancellationToken.None)
             .WaitAsync(Patience);
 
         Assert.Equal(Enumerable.Range(0, 200).Select(n => n * 2), written.Order());
@@ -393,6 +381,13 @@ public sealed class BatchPipelineTests
         Assert.Equal([1.2345678], measurements.Of("count"));
         Assert.Equal([0.0026, 0.001], measurements.Of("duplicates"));
     }
+
+    /// <summary>A writer that keeps each batch it is given.</summary>
+    private static Func<int, CancellationToken, ValueTask> Into(Action<int> keep) => (n, _) =>
+    {
+        keep(n);
+        return ValueTask.CompletedTask;
+    };
 
     private static async IAsyncEnumerable<int> CountAsync(int count, [EnumeratorCancellation] CancellationToken token)
     {
