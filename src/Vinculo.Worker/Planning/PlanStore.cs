@@ -97,6 +97,9 @@ public sealed class PlanStore(Database database) : ISqlStatements
     private const string StatusCode =
         "CASE status WHEN 'queued' THEN 1 WHEN 'sending' THEN 2 WHEN 'sent' THEN 3 WHEN 'delivered' THEN 4 WHEN 'read' THEN 5 ELSE 0 END";
 
+    /// <summary>The message rows <see cref="Queued"/> reads, up to their condition.</summary>
+    private const string MessageRows = $"SELECT phone_e164, content_id, {StatusCode}, scheduled_at, sent_at FROM message_queue WHERE ";
+
     /// <summary>
     /// The messages of the listed numbers planned within the window (<see cref="PlanWindows.MessagesSince"/>: the lookback
     /// engagement counts, and the frequency cap's reach before the send day): a range of an index on (<c>phone_e164</c>,
@@ -104,16 +107,14 @@ public sealed class PlanStore(Database database) : ISqlStatements
     /// counted message of the base for each batch. Those planned earlier but sent within the window come from
     /// <see cref="SentLateSql"/>, read once a run (or, on a base with very many, from <see cref="WindowMessagesSql"/>).
     /// </summary>
-    internal const string WindowPlannedSql =
-        $"SELECT phone_e164, content_id, {StatusCode}, scheduled_at, sent_at FROM message_queue WHERE phone_e164 IN @numbers AND scheduled_at >= @since";
+    internal const string WindowPlannedSql = MessageRows + "phone_e164 IN @numbers AND scheduled_at >= @since";
 
     /// <summary>
     /// Every message planned before the window but sent within it (a retry, a slot another tool set long before), whoever
     /// it went to: normally none or a handful, so one range of the <c>sent_at</c> index a run saves a second seek per number
     /// in every batch.
     /// </summary>
-    internal const string SentLateSql =
-        $"SELECT phone_e164, content_id, {StatusCode}, scheduled_at, sent_at FROM message_queue WHERE sent_at >= @since AND scheduled_at < @since";
+    internal const string SentLateSql = MessageRows + "sent_at >= @since AND scheduled_at < @since";
 
     /// <summary>
     /// <see cref="WindowPlannedSql"/> and, per number, those planned earlier but sent within the window (the second half is
@@ -121,7 +122,7 @@ public sealed class PlanStore(Database database) : ISqlStatements
     /// than <see cref="SentLateKept"/>.
     /// </summary>
     internal const string WindowMessagesSql =
-        WindowPlannedSql + $" UNION ALL SELECT phone_e164, content_id, {StatusCode}, scheduled_at, sent_at FROM message_queue WHERE phone_e164 IN @numbers AND sent_at >= @since AND scheduled_at < @since";
+        WindowPlannedSql + " UNION ALL " + MessageRows + "phone_e164 IN @numbers AND sent_at >= @since AND scheduled_at < @since";
 
     /// <summary>
     /// The messages that went out to the listed numbers before the window (sent, delivered, read), each with its content and
