@@ -150,7 +150,7 @@ public static class BenchCommandLine
         });
         var keepOption = new Option<bool>("--keep")
         {
-            Description = "Com --night: mantém o banco descartável ao fim (para examinar os planos das consultas); o nome é mostrado na primeira linha.",
+            Description = "Com --night ou --contacts: mantém o banco descartável ao fim (para examinar os planos das consultas); o nome é mostrado na primeira linha.",
         };
         var erasureOption = new Option<int?>("--erasure")
         {
@@ -180,13 +180,13 @@ public static class BenchCommandLine
             ({ } dispatch, _, _) => ScratchBenchAsync(configurationArgs, context, (services, hostFor, output) => DispatchBenchmark.RunAsync(
                 services, hostFor, dispatch, parse.GetValue(latencyOption), parse.GetValue(rateOption), parse.GetValue(concurrencyOption), output, ct)),
             (_, { } inbound, _) => ScratchBenchAsync(configurationArgs, context, (services, hostFor, output) => InboundBenchmark.RunAsync(services, hostFor, inbound, output, ct)),
-            _ => BenchAsync(parse.GetValue(contactsOption), parse.GetValue(consentsOption), parse.GetValue(importLinesOption), parse.GetValue(planOption), configurationArgs, context, ct),
+            _ => BenchAsync(parse.GetValue(contactsOption), parse.GetValue(consentsOption), parse.GetValue(importLinesOption), parse.GetValue(planOption), parse.GetValue(keepOption), configurationArgs, context, ct),
         }));
         return root;
     }
 
     private static async Task<int> BenchAsync(
-        int contacts, int? consents, int? importLines, int? plan, IReadOnlyList<string> configurationArgs, CommandLineContext context, CancellationToken ct)
+        int contacts, int? consents, int? importLines, int? plan, bool keep, IReadOnlyList<string> configurationArgs, CommandLineContext context, CancellationToken ct)
     {
         await using var progress = VinculoCommandLine.ProgressFor(context);
         using var host = VinculoCommandLine.BuildHost(configurationArgs, context, TimeProvider.System);
@@ -211,7 +211,7 @@ public static class BenchCommandLine
                 ? await ConsentBenchmark.RunAsync(host.Services, ScratchHost, count, output, ct)
                 : importLines is { } lines
                     ? await ImportBenchmark.RunAsync(host.Services, ScratchHost, lines, output, ct)
-                    : await PhoneBenchmark.RunAsync(host.Services, ScratchHost, contacts, output, ct);
+                    : await PhoneBenchmark.RunAsync(host.Services, ScratchHost, contacts, keep, output, ct);
         }
         finally
         {

@@ -12,7 +12,7 @@ namespace Vinculo.Bench;
 /// <summary>
 /// <c>vinculo-bench [--contacts N]</c>: N synthetic contacts in a scratch database of the configured engine, then the
 /// classifier alone (one thread, every core, same strings), the first full <c>revalidate-phones</c>
-/// sweep, a re-sweep of the unchanged base, and the process's peak working set.
+/// sweep, a re-sweep of the unchanged base, and the process's peak working set (<c>--keep</c> leaves the database for study).
 /// </summary>
 public static class PhoneBenchmark
 {
@@ -24,7 +24,7 @@ public static class PhoneBenchmark
         null,
         [new("name", BulkType.Text), new("phone_raw", BulkType.Text), new("phone_status", BulkType.Text), new("created_at", BulkType.Timestamp), new("updated_at", BulkType.Timestamp)]);
 
-    public static async Task<int> RunAsync(IServiceProvider configured, Func<string, IServiceProvider> hostFor, int contacts, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(IServiceProvider configured, Func<string, IServiceProvider> hostFor, int contacts, bool keep, TextWriter output, CancellationToken cancellationToken)
     {
         var dialect = configured.GetRequiredService<SqlDialect>();
         var clock = configured.GetRequiredService<TimeProvider>();
@@ -89,7 +89,14 @@ public static class PhoneBenchmark
         }
         finally
         {
-            await dialect.DropScratchDatabaseAsync(scratch, CancellationToken.None);
+            if (keep)
+            {
+                await output.WriteLineAsync($"  banco mantido: '{name}'");
+            }
+            else
+            {
+                await dialect.DropScratchDatabaseAsync(scratch, CancellationToken.None);
+            }
         }
     }
 

@@ -122,8 +122,19 @@ public sealed class PostgresDialect(string connectionString) : SqlDialect(connec
     protected override string CreateUnclassifiedRawIndex() =>
         "CREATE INDEX IF NOT EXISTS ix_contacts_unclassified_raw ON contacts USING hash (phone_raw) WHERE phone_e164 IS NULL AND erased_at IS NULL";
 
+    /// <summary>
+    /// Every row version enters each index whose filter it meets (an update that changes an indexed column makes a new
+    /// version): the names a first sweep finds unkeyed, all of them when another tool loaded the base, would be a million
+    /// inserts into V013's index of unkeyed names (1.8 s of a million-contact sweep).
+    /// </summary>
+    protected override IEnumerable<(string Name, string Columns, string Filter)> RowChurnIndexes() =>
+        [("ix_contacts_name_unkeyed", "contact_id", "name IS NOT NULL AND name_key IS NULL AND erased_at IS NULL")];
+
     /// <remarks>Runs outside any transaction (VACUUM refuses one).</remarks>
     protected override string? AfterRewrite(string table) => $"VACUUM (ANALYZE) {table}";
+
+    /// <remarks>A sample of the table (about 30,000 rows): a fraction of a second on a million contacts.</remarks>
+    protected override string? BeforeRewrite(string table) => $"ANALYZE {table}";
 
     /// <summary>
     /// Each correlated seek runs as a sub-plan of its own: on a base with years of history (about fifteen interactions a

@@ -37,6 +37,13 @@ public sealed class SqlServerDialect(string connectionString) : SqlDialect(conne
     protected override string CreateIndexIfMissing(string index, string table, string columns) =>
         $"IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = '{index}' AND object_id = OBJECT_ID('{table}')) CREATE INDEX {index} ON {table} ({columns})";
 
+    /// <summary>The lookup-key indexes of V013: each row a first sweep checks leaves both filtered indexes.</summary>
+    protected override IEnumerable<(string Name, string Columns, string Filter)> RowChurnIndexes() =>
+    [
+        ("ix_contacts_raw_phone_key", "raw_phone_key", "phone_checked_at IS NULL AND erased_at IS NULL"),
+        ("ix_contacts_raw_phone_keyed_by", "raw_phone_keyed_by", "phone_checked_at IS NULL AND erased_at IS NULL"),
+    ];
+
     /// <remarks>On the persisted hash of <c>phone_raw</c>, as in V010: an index key holds at most 1,700 bytes.</remarks>
     protected override string CreateUnclassifiedRawIndex() =>
         "IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = 'ix_contacts_unclassified_raw' AND object_id = OBJECT_ID('contacts')) " +

@@ -106,18 +106,20 @@ public sealed class PhoneStore(Database database) : ISqlStatements
 
     public int ConcurrentWriters => database.Dialect.ConcurrentWriters;
 
-    private string DropNumberIndexSql => database.Dialect.DropIndexIfExistsSql(NumberIndex, "contacts");
-
-    private string CreateNumberIndexSql => database.Dialect.CreateIndexIfMissingSql(NumberIndex, "contacts", NumberIndexColumns);
-
-    private string DropUnclassifiedIndexSql => database.Dialect.DropIndexIfExistsSql(UnclassifiedIndex, "contacts");
-
-    private string CreateUnclassifiedIndexSql => database.Dialect.CreateUnclassifiedRawIndexSql;
+    /// <summary>The indexes a large rewrite drops and builds again: the number indexes, then the engine's own (see <see cref="SqlDialect.ContactIndexesRebuiltAfterRewrite"/>).</summary>
+    private IReadOnlyList<IndexStatements> RebuiltIndexes =>
+    [
+        new(database.Dialect.DropIndexIfExistsSql(NumberIndex, "contacts"), database.Dialect.CreateIndexIfMissingSql(NumberIndex, "contacts", NumberIndexColumns)),
+        new(database.Dialect.DropIndexIfExistsSql(UnclassifiedIndex, "contacts"), database.Dialect.CreateUnclassifiedRawIndexSql),
+        .. database.Dialect.ContactIndexesRebuiltAfterRewrite,
+    ];
 
     private string? AfterRewriteSql => database.Dialect.AfterRewriteSql("contacts");
 
+    private string? BeforeRewriteSql => database.Dialect.BeforeRewriteSql("contacts");
+
     public IEnumerable<string> Statements =>
-        [.. AfterRewriteSql is null ? [] : new[] { AfterRewriteSql }, LiveCountSql, CandidateCountSql, DropNumberIndexSql, CreateNumberIndexSql, DropUnclassifiedIndexSql, CreateUnclassifiedIndexSql, CandidatesSql, DuplicateChangesSql, OrphanDuplicatesSql, CountByStatusSql, .. database.Dialect.BulkWriteStatements(ClassificationWrite), .. database.Dialect.BulkWriteStatements(DuplicateWrite)];
+        [.. new[] { BeforeRewriteSql, AfterRewriteSql }.OfType<string>(), LiveCountSql, CandidateCountSql, .. RebuiltIndexes.SelectMany(i => new[] { i.Drop, i.Create }), CandidatesSql, DuplicateChangesSql, OrphanDuplicatesSql, CountByStatusSql, .. database.Dialect.BulkWriteStatements(ClassificationWrite), .. database.Dialect.BulkWriteStatements(DuplicateWrite)];
 
     /// <remarks>Read through a <see cref="RowReader"/>: the sweep reads every row of the base, and mapping them took longer than classifying them.</remarks>
     public async Task<List<PhoneCandidate>> ReadCandidatesAsync(long after, int limit, DateTimeOffset staleBefore, string version, CancellationToken cancellationToken)
@@ -161,18 +163,49 @@ public sealed class PhoneStore(Database database) : ISqlStatements
         return (live, candidates);
     }
 
-    /// <summary>Drops the number indexes for a large rewrite (see <see cref="NumberIndex"/> and <see cref="UnclassifiedIndex"/>).</summary>
-    public async Task DropNumberIndexAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Prepares a large rewrite: the engine's statistics first (see <see cref="SqlDialect.BeforeRewriteSql"/>), then drops
+    /// the indexes every checked row would update (see <see cref="NumberIndex"/>, <see cref="UnclassifiedIndex"/> and
+    /// <see cref="SqlDialect.ContactIndexesRebuiltAfterRewrite"/>).
+    /// </summary>
+    public async Task PrepareLargeRewriteAsync(CancellationToken cancellationToken)
     {
-        await ExecuteAsync(DropNumberIndexSql, cancellationToken);
-        await ExecuteAsync(DropUnclassifiedIndexSql, cancellationToken);
+        if (BeforeRewriteSql is { } statistics)
+        {
+            await ExecuteAsync(statistics, cancellationToken);
+        }
+
+        foreach (var index in RebuiltIndexes)
+        {
+            await ExecuteAsync(index.Drop, cancellationToken);
+        }
     }
 
-    /// <summary>Builds the number indexes that are missing: after a large rewrite, or after a run that died during one.</summary>
+    /// <summary>Builds the indexes a large rewrite drops that are missing: after such a rewrite, or after a run that died during one.</summary>
     public async Task EnsureNumberIndexAsync(CancellationToken cancellationToken)
     {
-        await ExecuteAsync(CreateNumberIndexSql, cancellationToken);
-        await ExecuteAsync(CreateUnclassifiedIndexSql, cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var tuning = database.Dialect.IndexBuildSession;
+        if (tuning is not null)
+        {
+            await connection.ExecuteAsync(database.Command(tuning.Apply, null, cancellationToken));
+        }
+
+        try
+        {
+            foreach (var index in RebuiltIndexes)
+            {
+                await connection.ExecuteAsync(database.Command(index.Create, null, cancellationToken));
+            }
+        }
+        finally
+        {
+            if (tuning is not null)
+            {
+                // The connection goes back to the pool as it was.
+                await connection.ExecuteAsync(database.Command(tuning.Restore, null, CancellationToken.None));
+            }
+        }
     }
 
     /// <summary>The engine's housekeeping after a large rewrite of <c>contacts</c> (see <see cref="SqlDialect.AfterRewriteSql"/>); true when it had any.</summary>

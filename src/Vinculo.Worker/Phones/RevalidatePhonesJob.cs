@@ -129,7 +129,7 @@ public sealed class RevalidatePhonesJob(PhoneStore store, PhoneClassifier classi
         }
     }
 
-    /// <summary>Drops the number index when this run rewrites a large part of the base (the caller builds it again).</summary>
+    /// <summary>Prepares the base when this run rewrites a large part of it: statistics, and the number index dropped (the caller builds it again).</summary>
     /// <returns>How many contacts are due for a check.</returns>
     private async Task<long> PrepareLargeRewriteAsync(DateTimeOffset staleBefore, PhoneTally tally, CancellationToken cancellationToken)
     {
@@ -137,7 +137,7 @@ public sealed class RevalidatePhonesJob(PhoneStore store, PhoneClassifier classi
         var (live, candidates) = await store.CountCandidatesAsync(staleBefore, PhoneClassifier.LibraryVersion, cancellationToken);
         if (candidates >= phones.Value.LargeRewriteRows && candidates >= live * LargeRewriteShare)
         {
-            await store.DropNumberIndexAsync(cancellationToken);
+            await store.PrepareLargeRewriteAsync(cancellationToken);
             tally.RebuiltNumberIndex = true;
         }
 

@@ -218,6 +218,10 @@ public abstract class RevalidatePhonesJobTests(EngineFixture engine) : EngineSui
         var definitions = await db.IndexDefinitionsAsync("contacts");
         await ExecuteAsync(db, dialect.DropIndexIfExistsSql("ix_contacts_phone_e164", "contacts"), new { });
         await ExecuteAsync(db, dialect.DropIndexIfExistsSql("ix_contacts_unclassified_raw", "contacts"), new { });
+        foreach (var index in dialect.ContactIndexesRebuiltAfterRewrite)
+        {
+            await ExecuteAsync(db, index.Drop, new { });
+        }
 
         var run = await RunAsync(db, Night);
 
