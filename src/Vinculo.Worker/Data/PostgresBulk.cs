@@ -55,10 +55,19 @@ internal static partial class PostgresBulk
 
         // Keys close together (a sweep's keyset batch) lead the planner to the key range by themselves; the statistics
         // (about 50 ms a batch of 20,000) are for keys scattered over the table.
-        if (write.Key is null || !Contiguous(rows.Count, low, high))
+        var scattered = write.Key is not null && !Contiguous(rows.Count, low, high);
+        if (write.Key is null || scattered)
         {
             await using var analyze = new NpgsqlCommand(statements[2], npgsql, (NpgsqlTransaction)transaction);
             await analyze.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        if (scattered)
+        {
+            // Rows reached through the key index are in memory far more often than the default cost of a random read
+            // assumes: priced so, 20,000 scattered rows of a million are updated by key lookups (measured 0.42 s) rather
+            // than by a scan of the whole table (0.82 s). For this statement only.
+            await SetAsync(npgsql, transaction, "SET LOCAL random_page_cost = 1.1", cancellationToken);
         }
 
         await using var apply = new NpgsqlCommand(statements[3], npgsql, (NpgsqlTransaction)transaction) { CommandTimeout = 0 };
@@ -68,7 +77,19 @@ internal static partial class PostgresBulk
             apply.Parameters.AddWithValue("high", high);
         }
 
-        return await apply.ExecuteNonQueryAsync(cancellationToken);
+        var written = await apply.ExecuteNonQueryAsync(cancellationToken);
+        if (scattered)
+        {
+            await SetAsync(npgsql, transaction, "RESET random_page_cost", cancellationToken);
+        }
+
+        return written;
+    }
+
+    private static async Task SetAsync(NpgsqlConnection connection, DbTransaction transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, (NpgsqlTransaction)transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>At least half of the keys in the range are being written (the rows' keys are distinct).</summary>

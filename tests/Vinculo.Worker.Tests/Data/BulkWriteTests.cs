@@ -88,6 +88,52 @@ public abstract class BulkWriteTests(EngineFixture engine) : EngineSuite(engine)
         Assert.IsAssignableFrom<System.Data.Common.DbException>(await Record.ExceptionAsync(() => connection.ExecuteAsync("UPDATE contacts SET phone_status = 'bogus'")));
         Assert.Equal("valid", await connection.ExecuteScalarAsync<string>("SELECT phone_status FROM contacts"));
     }
+
+    /// <summary>
+    /// An update whose keys lie close together and one whose keys are scattered over the table (PostgreSQL plans them
+    /// differently) write their rows and no other; the planner's costs are as they were once the write is done.
+    /// </summary>
+    [SkippableFact]
+    public async Task ContiguousAndScatteredUpdates_WriteTheirRowsOnly()
+    {
+        await using var db = await NewMigratedDatabaseAsync();
+        using var host = db.BuildHost();
+        var database = host.Services.GetRequiredService<Database>();
+        var at = new DateTimeOffset(2026, 11, 23, 5, 0, 0, TimeSpan.Zero);
+        await database.BulkWriteAsync(Bench.PhoneBenchmark.ContactInsert, [.. Enumerable.Range(0, 40).Select(i => new object?[] { $"c{i}", "raw", "unchecked", at, at })], CancellationToken.None);
+        await using var connection = await database.OpenAsync(CancellationToken.None);
+        var ids = (await connection.QueryAsync<long>("SELECT contact_id FROM contacts ORDER BY contact_id")).AsList();
+        var contiguous = ids.Take(10).ToList();
+        var scattered = new[] { ids[12], ids[25], ids[39] };
+        Assert.True(PostgresBulk.Contiguous(contiguous.Count, contiguous[0], contiguous[^1]));
+        Assert.False(PostgresBulk.Contiguous(scattered.Length, scattered[0], scattered[^1]));
+
+        string? costBefore = null, costAfter = null;
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            if (db.Provider == DatabaseProvider.Postgres)
+            {
+                costBefore = await connection.ExecuteScalarAsync<string>("SHOW random_page_cost", transaction: transaction);
+            }
+
+            foreach (var keys in new[] { contiguous, [.. scattered] })
+            {
+                var rows = keys.Select(id => new object?[] { id, "novo", "valid", at }).ToList();
+                Assert.Equal(keys.Count, await database.Dialect.BulkWriteAsync(connection, transaction, NameWrite, rows, CancellationToken.None));
+            }
+
+            if (db.Provider == DatabaseProvider.Postgres)
+            {
+                costAfter = await connection.ExecuteScalarAsync<string>("SHOW random_page_cost", transaction: transaction);
+            }
+
+            await transaction.CommitAsync();
+        }
+
+        Assert.Equal(costBefore, costAfter);
+        var written = (await connection.QueryAsync<long>("SELECT contact_id FROM contacts WHERE name = 'novo' AND phone_status = 'valid' ORDER BY contact_id")).AsList();
+        Assert.Equal([.. contiguous, .. scattered], written);
+    }
 }
 
 public sealed class SqliteBulkWriteTests(SqliteEngine engine) : BulkWriteTests(engine), IClassFixture<SqliteEngine>;
