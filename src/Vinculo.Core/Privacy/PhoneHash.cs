@@ -42,11 +42,20 @@ public static class PhoneHash
     }
 
     /// <summary>The 32 bytes of the hash, for callers that keep many of them (the hex string is their lower-case hex).</summary>
+    /// <remarks>
+    /// Through one hasher per thread, reset after each number: the one-shot call sets up and frees the platform's digest
+    /// context every time, a third of the cost of hashing a phone number (a sweep hashes every number of the base).
+    /// </remarks>
     public static void Compute(string e164, Span<byte> destination)
     {
         ArgumentException.ThrowIfNullOrEmpty(e164);
         Span<byte> utf8 = stackalloc byte[Encoding.UTF8.GetMaxByteCount(e164.Length)];
         var length = Encoding.UTF8.GetBytes(e164, utf8);
-        SHA256.HashData(utf8[..length], destination);
+        var hasher = threadHasher ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hasher.AppendData(utf8[..length]);
+        hasher.GetHashAndReset(destination);
     }
+
+    [ThreadStatic]
+    private static IncrementalHash? threadHasher;
 }

@@ -20,6 +20,19 @@ public sealed class PhoneHashTests
         Assert.Equal("87f921ad42ea99e741ce4d07a7f1d11f1f04120c4a2750dd0c8a301db77f7451", PhoneHash.Of(MobileWithoutNinthDigit));
     }
 
+    /// <summary>Each thread hashes with a hasher of its own: numbers hashed at once on many threads get their own hashes.</summary>
+    [Fact]
+    public void Of_HashesEachNumberAlone_OnManyThreadsAtOnce()
+    {
+        var numbers = Enumerable.Range(0, 20_000).Select(i => "+5511" + (900000000 + (i * 7919)).ToString(CultureInfo.InvariantCulture)).ToArray();
+        var hashes = new string[numbers.Length];
+        Parallel.For(0, numbers.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => hashes[i] = PhoneHash.Of(numbers[i]));
+
+        Assert.Equal(
+            numbers.Select(n => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(n)))),
+            hashes);
+    }
+
     [Fact]
     public void OfEveryForm_GivesBothFormsOfABrazilianMobile_ItselfFirst()
     {
