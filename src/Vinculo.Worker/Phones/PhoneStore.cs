@@ -182,7 +182,7 @@ public sealed class PhoneStore(Database database) : ISqlStatements
     }
 
     /// <summary>Builds the indexes a large rewrite drops that are missing: after such a rewrite, or after a run that died during one.</summary>
-    public async Task EnsureNumberIndexAsync(CancellationToken cancellationToken)
+    public async Task EnsureRebuiltIndexesAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var tuning = database.Dialect.IndexBuildSession;

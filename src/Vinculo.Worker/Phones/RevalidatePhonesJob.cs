@@ -30,8 +30,8 @@ public sealed class RevalidatePhonesJob(PhoneStore store, PhoneClassifier classi
     {
         var tally = new PhoneTally();
         var lap = tally.Phases.Start();
-        // Also rebuilds the index a run that died in the middle of a large rewrite left dropped.
-        await store.EnsureNumberIndexAsync(cancellationToken);
+        // Also rebuilds the indexes a run that died in the middle of a large rewrite left dropped.
+        await store.EnsureRebuiltIndexesAsync(cancellationToken);
         Task<SortedDictionary<string, long>>? counting = null;
         try
         {
@@ -48,7 +48,7 @@ public sealed class RevalidatePhonesJob(PhoneStore store, PhoneClassifier classi
             if (tally.RebuiltNumberIndex)
             {
                 // Not cancellable: the duplicate pass and every other job need the index back.
-                await store.EnsureNumberIndexAsync(CancellationToken.None);
+                await store.EnsureRebuiltIndexesAsync(CancellationToken.None);
                 lap = tally.Phases.Add("rebuild_number_index", lap);
             }
         }
@@ -129,7 +129,7 @@ public sealed class RevalidatePhonesJob(PhoneStore store, PhoneClassifier classi
         }
     }
 
-    /// <summary>Prepares the base when this run rewrites a large part of it: statistics, and the number index dropped (the caller builds it again).</summary>
+    /// <summary>Prepares the base when this run rewrites a large part of it: statistics, and the indexes it would update row by row dropped (the caller builds them again).</summary>
     /// <returns>How many contacts are due for a check.</returns>
     private async Task<long> PrepareLargeRewriteAsync(DateTimeOffset staleBefore, PhoneTally tally, CancellationToken cancellationToken)
     {
