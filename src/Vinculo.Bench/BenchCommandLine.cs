@@ -152,6 +152,18 @@ public static class BenchCommandLine
         {
             Description = "Com --night ou --contacts: mantém o banco descartável ao fim (para examinar os planos das consultas); o nome é mostrado na primeira linha.",
         };
+        var baseOption = new Option<string?>("--base")
+        {
+            Description = "Com --night: uma base preparada que fica entre execuções (gerada, classificada e editada na primeira vez, com este nome, " +
+                "ao lado do banco configurado); a noite roda sobre uma cópia dela. Só SQLite e PostgreSQL.",
+        };
+        baseOption.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } name && !System.Text.RegularExpressions.Regex.IsMatch(name, "^[a-z][a-z0-9_]{0,62}$"))
+            {
+                result.AddError("--base: use letras minúsculas, dígitos e _ (até 63, começando por uma letra).");
+            }
+        });
         var erasureOption = new Option<int?>("--erasure")
         {
             Description = "Em vez dos telefones, mede esta quantidade de pedidos de exclusão (LGPD) numa base de um milhão de contatos.",
@@ -167,7 +179,7 @@ public static class BenchCommandLine
             "vinculo-bench: mede a revalidação de telefones (ou, com --consents, a expiração de consentimentos; com --import-lines, a importação de conversas; com --plan, o planejamento de mensagens) numa base sintética, em um banco descartável do mesmo motor (a base configurada não é tocada).")
         {
             contactsOption, consentsOption, importLinesOption, planOption, dispatchOption, latencyOption, rateOption, concurrencyOption, inboundOption, webhookOption,
-            nightOption, historyYearsOption, keepOption, erasureOption,
+            nightOption, historyYearsOption, baseOption, keepOption, erasureOption,
         };
         VinculoCommandLine.AddLocationOptions(root);
         root.SetAction((parse, ct) => VinculoCommandLine.Guard(context, () => (parse.GetValue(dispatchOption), parse.GetValue(inboundOption), parse.GetValue(webhookOption)) switch
@@ -175,7 +187,8 @@ public static class BenchCommandLine
             _ when parse.GetValue(erasureOption) is { } erasures => ScratchBenchAsync(
                 configurationArgs, context, (services, hostFor, output) => ErasureBenchmark.RunAsync(services, hostFor, erasures, output, ct)),
             _ when parse.GetValue(nightOption) is { } night => ScratchBenchAsync(
-                configurationArgs, context, (services, hostFor, output) => NightBenchmark.RunAsync(services, hostFor, night, parse.GetValue(historyYearsOption), parse.GetValue(keepOption), output, ct)),
+                configurationArgs, context, (services, hostFor, output) => NightBenchmark.RunAsync(
+                    services, hostFor, night, parse.GetValue(historyYearsOption), parse.GetValue(baseOption), parse.GetValue(keepOption), output, ct)),
             (null, null, { } posts) => ScratchBenchAsync(configurationArgs, context, (services, hostFor, output) => WebhookBenchmark.RunAsync(services, hostFor, posts, output, ct)),
             ({ } dispatch, _, _) => ScratchBenchAsync(configurationArgs, context, (services, hostFor, output) => DispatchBenchmark.RunAsync(
                 services, hostFor, dispatch, parse.GetValue(latencyOption), parse.GetValue(rateOption), parse.GetValue(concurrencyOption), output, ct)),

@@ -77,50 +77,83 @@ public static class NightBenchmark
         [new("provider_message_id", BulkType.Text), new("from_phone", BulkType.Text), new("body", BulkType.Text), new("kind", BulkType.Text), new("received_at", BulkType.Timestamp)]);
 
     /// <param name="hostFor">A host on the scratch database with these extra settings, on this clock.</param>
+    /// <param name="baseName">
+    /// A prepared base kept between runs (built, classified and edited the first time), whose night runs on a copy; null
+    /// for a base built for this run alone.
+    /// </param>
     public static async Task<int> RunAsync(
-        IServiceProvider configured, Func<string, IReadOnlyList<string>, TimeProvider, IServiceProvider> hostFor, int contacts, int years, bool keep, TextWriter output,
-        CancellationToken cancellationToken)
+        IServiceProvider configured, Func<string, IReadOnlyList<string>, TimeProvider, IServiceProvider> hostFor, int contacts, int years, string? baseName, bool keep,
+        TextWriter output, CancellationToken cancellationToken)
     {
         var dialect = configured.GetRequiredService<SqlDialect>();
         var name = BenchDatabase.ScratchName("night", configured.GetRequiredService<TimeProvider>().GetUtcNow());
-        var scratch = await dialect.CreateScratchDatabaseAsync(name, cancellationToken);
         var outbox = Directory.CreateTempSubdirectory("vinculo-bench-outbox-").FullName;
-        await output.WriteLineAsync(
-            $"Vinculo bench: uma noite inteira sobre {contacts:N0} contatos com {years} ano(s) de histórico, {dialect.Provider}, banco descartável '{name}', " +
-            $"{Environment.ProcessorCount} núcleos; limite diário {DailyLimit:N0}, remetente Log a " +
-            $"{SendsPerSecond:N0} mensagens/s (o máximo de Dispatch:MessagesPerSecond: o envio do dia leva ao menos {DailyLimit / SendsPerSecond:N0} s)");
+        var clock = new SimulatedClock(Night.AddDays(-1));
+        string[] settings =
+        [
+            "--Logging:LogLevel:Vinculo=Warning", "--Dispatch:Sender=Log", $"--Dispatch:OutboxPath={outbox}", $"--Dispatch:MessagesPerSecond={SendsPerSecond}",
+            $"--Messaging:DailyLimit={DailyLimit}",
+        ];
+        string? scratch = null;
         try
         {
-            var clock = new SimulatedClock(Night.AddDays(-1));
-            string[] settings =
-            [
-                "--Logging:LogLevel:Vinculo=Warning", "--Dispatch:Sender=Log", $"--Dispatch:OutboxPath={outbox}", $"--Dispatch:MessagesPerSecond={SendsPerSecond}",
-                $"--Messaging:DailyLimit={DailyLimit}",
-            ];
+            var kept = baseName is null ? null : await dialect.FindScratchDatabaseAsync(baseName, cancellationToken);
+            await output.WriteLineAsync(
+                $"Vinculo bench: uma noite inteira sobre {contacts:N0} contatos com {years} ano(s) de histórico, {dialect.Provider}, banco descartável '{name}', " +
+                $"{Environment.ProcessorCount} núcleos; limite diário {DailyLimit:N0}, remetente Log a " +
+                $"{SendsPerSecond:N0} mensagens/s (o máximo de Dispatch:MessagesPerSecond: o envio do dia leva ao menos {DailyLimit / SendsPerSecond:N0} s)" +
+                (baseName is null ? "" : kept is null ? $"; a base '{baseName}' é gerada e mantida" : $"; sobre uma cópia da base mantida '{baseName}' (os números dela valem)"));
+            if (baseName is not null)
+            {
+                if (kept is null)
+                {
+                    kept = await dialect.CreateScratchDatabaseAsync(baseName, cancellationToken);
+                    var prepared = false;
+                    try
+                    {
+                        prepared = await PrepareAsync(hostFor(kept, settings, clock), contacts, years, output, cancellationToken);
+                    }
+                    finally
+                    {
+                        if (!prepared)
+                        {
+                            // A half-built base would be taken for a prepared one by the next run.
+                            await dialect.DropScratchDatabaseAsync(kept, CancellationToken.None);
+                        }
+                    }
+
+                    if (!prepared)
+                    {
+                        return 1;
+                    }
+                }
+
+                var copying = Stopwatch.StartNew();
+                scratch = await dialect.CopyScratchDatabaseAsync(kept, name, cancellationToken);
+                await output.WriteLineAsync($"  {"copiar a base mantida",-34} {copying.Elapsed.TotalSeconds,8:N1} s");
+            }
+            else
+            {
+                scratch = await dialect.CreateScratchDatabaseAsync(name, cancellationToken);
+            }
+
             var services = hostFor(scratch, settings, clock);
             var database = services.GetRequiredService<Database>();
             var runner = services.GetRequiredService<JobRunner>();
-            await services.GetRequiredService<SchemaMigrator>().MigrateAsync(cancellationToken);
-            var phones = services.GetRequiredService<IOptions<PhonesOptions>>().Value;
-            var classifier = new PhoneClassifier(new PhoneOptions { DefaultRegion = phones.DefaultRegion, DefaultAreaCode = phones.DefaultAreaCode });
-
-            var watch = Stopwatch.StartNew();
-            var rows = await InsertAsync(database, classifier, contacts, years, cancellationToken);
-            await output.WriteLineAsync($"  {"gerar e inserir",-34} {watch.Elapsed.TotalSeconds,8:N1} s   ({rows})");
-
-            // The nights before: every number classified and its duplicates marked.
-            watch.Restart();
-            var first = await runner.RunAsync(RevalidatePhonesJob.Key, cancellationToken);
-            if (first.Status != JobRunStatus.Succeeded)
+            if (baseName is null)
             {
-                await output.WriteLineAsync($"  a primeira varredura falhou: {first.Error}");
-                return 1;
+                if (!await PrepareAsync(services, contacts, years, output, cancellationToken))
+                {
+                    return 1;
+                }
             }
-
-            var edited = await EditNumbersAsync(database, contacts, cancellationToken);
-            await BenchDatabase.AnalyzeAsync(database, cancellationToken);
-            await output.WriteLineAsync(
-                $"  {"preparar (varredura inicial)",-34} {watch.Elapsed.TotalSeconds,8:N1} s   ({first.Result!.Scanned:N0} números classificados; {edited:N0} editados desde ontem)");
+            else
+            {
+                // A base kept from an earlier build is brought up to this build's schema before the night.
+                var migrating = Stopwatch.StartNew();
+                await services.GetRequiredService<SchemaMigrator>().MigrateAsync(cancellationToken);
+                await output.WriteLineAsync($"  {"migrar a cópia",-34} {migrating.Elapsed.TotalSeconds,8:N1} s");
+            }
 
             var steps = new List<(string Job, TimeSpan Elapsed, long Peak)>();
 
@@ -206,13 +239,42 @@ public static class NightBenchmark
             {
                 await output.WriteLineAsync($"  banco mantido: '{name}'");
             }
-            else
+            else if (scratch is not null)
             {
                 await dialect.DropScratchDatabaseAsync(scratch, CancellationToken.None);
             }
 
             Directory.Delete(outbox, recursive: true);
         }
+    }
+
+    /// <summary>Builds the base (schema, contacts, history), classifies it as the nights before would have, and edits 1 % of the numbers.</summary>
+    private static async Task<bool> PrepareAsync(IServiceProvider services, int contacts, int years, TextWriter output, CancellationToken cancellationToken)
+    {
+        var database = services.GetRequiredService<Database>();
+        var runner = services.GetRequiredService<JobRunner>();
+        await services.GetRequiredService<SchemaMigrator>().MigrateAsync(cancellationToken);
+        var phones = services.GetRequiredService<IOptions<PhonesOptions>>().Value;
+        var classifier = new PhoneClassifier(new PhoneOptions { DefaultRegion = phones.DefaultRegion, DefaultAreaCode = phones.DefaultAreaCode });
+
+        var watch = Stopwatch.StartNew();
+        var rows = await InsertAsync(database, classifier, contacts, years, cancellationToken);
+        await output.WriteLineAsync($"  {"gerar e inserir",-34} {watch.Elapsed.TotalSeconds,8:N1} s   ({rows})");
+
+        // The nights before: every number classified and its duplicates marked.
+        watch.Restart();
+        var first = await runner.RunAsync(RevalidatePhonesJob.Key, cancellationToken);
+        if (first.Status != JobRunStatus.Succeeded)
+        {
+            await output.WriteLineAsync($"  a primeira varredura falhou: {first.Error}");
+            return false;
+        }
+
+        var edited = await EditNumbersAsync(database, contacts, cancellationToken);
+        await BenchDatabase.AnalyzeAsync(database, cancellationToken);
+        await output.WriteLineAsync(
+            $"  {"preparar (varredura inicial)",-34} {watch.Elapsed.TotalSeconds,8:N1} s   ({first.Result!.Scanned:N0} números classificados; {edited:N0} editados desde ontem)");
+        return true;
     }
 
     /// <summary>

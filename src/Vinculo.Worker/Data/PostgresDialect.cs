@@ -115,6 +115,28 @@ public sealed class PostgresDialect(string connectionString) : SqlDialect(connec
         await connection.ExecuteAsync(new CommandDefinition($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", cancellationToken: cancellationToken));
     }
 
+    public override async Task<string?> FindScratchDatabaseAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        var found = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            "SELECT COUNT(*) FROM pg_database WHERE datname = @name", new { name }, cancellationToken: cancellationToken));
+        return found == 0 ? null : new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name }.ToString();
+    }
+
+    /// <remarks>A new database from the source as its template: the server copies the files, once no connection uses the source.</remarks>
+    public override async Task<string> CopyScratchDatabaseAsync(string sourceConnectionString, string name, CancellationToken cancellationToken)
+    {
+        NpgsqlConnection.ClearAllPools();
+        var source = BulkWrite.Identifier(new NpgsqlConnectionStringBuilder(sourceConnectionString).Database ?? "");
+        name = BulkWrite.Identifier(name);
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        // Identifiers cannot be parameters: both are plain ones (checked above).
+        await connection.ExecuteAsync(new CommandDefinition($"CREATE DATABASE \"{name}\" TEMPLATE \"{source}\"", cancellationToken: cancellationToken));
+        return new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name }.ToString();
+    }
+
     public override Task<int> BulkWriteAsync(DbConnection connection, DbTransaction transaction, BulkWrite write, BulkRows rows, CancellationToken cancellationToken) =>
         PostgresBulk.WriteAsync(connection, transaction, write, rows, cancellationToken);
 

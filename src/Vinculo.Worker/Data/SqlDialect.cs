@@ -247,6 +247,15 @@ public abstract class SqlDialect(string connectionString)
 
     public abstract Task DropScratchDatabaseAsync(string scratchConnectionString, CancellationToken cancellationToken);
 
+    /// <summary>The connection string of the scratch database of that name (see <see cref="CreateScratchDatabaseAsync"/>), when it exists.</summary>
+    public abstract Task<string?> FindScratchDatabaseAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A new scratch database holding a copy of another (its connection string from <see cref="FindScratchDatabaseAsync"/>),
+    /// for a benchmark that keeps a base it took long to build and measures on copies of it. Returns the copy's connection string.
+    /// </summary>
+    public abstract Task<string> CopyScratchDatabaseAsync(string sourceConnectionString, string name, CancellationToken cancellationToken);
+
     public static SqlDialect Create(DatabaseProvider provider, string? connectionString, string contentRoot) => provider switch
     {
         DatabaseProvider.Sqlite => SqliteDialect.FromConnectionString(connectionString, contentRoot),

@@ -102,6 +102,14 @@ public sealed class SqlServerDialect(string connectionString) : SqlDialect(conne
     public override string RawPhoneEquals(string parameter) =>
         $"phone_raw_hash = CAST(HASHBYTES('SHA2_256', CAST({parameter} AS nvarchar(max))) AS binary(32)) AND phone_raw = {parameter}";
 
+    /// <summary>The scratch databases' statements (a name is a plain identifier Vinculo generates: a name cannot be a parameter).</summary>
+    internal static string CreateDatabaseSql(string name) => $"CREATE DATABASE [{BulkWrite.Identifier(name)}]";
+
+    internal static string DropDatabaseSql(string name) =>
+        $"ALTER DATABASE [{BulkWrite.Identifier(name)}] SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE [{BulkWrite.Identifier(name)}];";
+
+    internal const string FindDatabaseSql = "SELECT COUNT(*) FROM sys.databases WHERE name = @name";
+
     public override async Task<string> CreateScratchDatabaseAsync(string name, CancellationToken cancellationToken)
     {
         await using (var connection = new SqlConnection(ConnectionString))
@@ -109,7 +117,7 @@ public sealed class SqlServerDialect(string connectionString) : SqlDialect(conne
             await connection.OpenAsync(cancellationToken);
             // An identifier cannot be a parameter: only a plain one (Vinculo generates it) is spliced in.
             name = BulkWrite.Identifier(name);
-            await connection.ExecuteAsync(new CommandDefinition($"CREATE DATABASE [{name}]", cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(CreateDatabaseSql(name), cancellationToken: cancellationToken));
         }
 
         return new SqlConnectionStringBuilder(ConnectionString) { InitialCatalog = name }.ToString();
@@ -121,9 +129,23 @@ public sealed class SqlServerDialect(string connectionString) : SqlDialect(conne
         var name = BulkWrite.Identifier(new SqlConnectionStringBuilder(scratchConnectionString).InitialCatalog);
         await using var connection = new SqlConnection(ConnectionString);
         await connection.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            $"ALTER DATABASE [{name}] SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE [{name}];", cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(DropDatabaseSql(name), cancellationToken: cancellationToken));
     }
+
+    public override async Task<string?> FindScratchDatabaseAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var connection = new SqlConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        var found = await connection.ExecuteScalarAsync<int>(new CommandDefinition(FindDatabaseSql, new { name }, cancellationToken: cancellationToken));
+        return found == 0 ? null : new SqlConnectionStringBuilder(ConnectionString) { InitialCatalog = name }.ToString();
+    }
+
+    /// <remarks>
+    /// SQL Server copies a database only through a backup file on the server's own disk, which Vinculo cannot choose for
+    /// the user: refused with a message, before anything is written.
+    /// </remarks>
+    public override Task<string> CopyScratchDatabaseAsync(string sourceConnectionString, string name, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("Copiar um banco descartável não é possível no SQL Server: use --base com SQLite ou PostgreSQL.");
 
     public override Task<int> BulkWriteAsync(DbConnection connection, DbTransaction transaction, BulkWrite write, BulkRows rows, CancellationToken cancellationToken) =>
         SqlServerBulk.WriteAsync(connection, transaction, write, rows, cancellationToken);

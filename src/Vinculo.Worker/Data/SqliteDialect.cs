@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Dapper;
 using Microsoft.Data.Sqlite;
 using Quartz;
 
@@ -126,6 +127,33 @@ public sealed class SqliteDialect : SqlDialect
     {
         DeleteFiles(new SqliteConnectionStringBuilder(scratchConnectionString).DataSource);
         return Task.CompletedTask;
+    }
+
+    public override Task<string?> FindScratchDatabaseAsync(string name, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(Path.GetDirectoryName(DatabasePath)!, name + ".db");
+        return Task.FromResult(File.Exists(path) ? new SqliteConnectionStringBuilder { DataSource = path }.ToString() : null);
+    }
+
+    /// <remarks>The source's log is folded into its file first, and the file copied once no pooled connection holds it.</remarks>
+    public override async Task<string> CopyScratchDatabaseAsync(string sourceConnectionString, string name, CancellationToken cancellationToken)
+    {
+        var source = new SqliteConnectionStringBuilder(sourceConnectionString).DataSource;
+        await using (var connection = new SqliteConnection(sourceConnectionString))
+        {
+            await connection.OpenAsync(cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition("PRAGMA wal_checkpoint(TRUNCATE)", cancellationToken: cancellationToken));
+        }
+
+        SqliteConnection.ClearAllPools();
+        var copy = await CreateScratchDatabaseAsync(name, cancellationToken);
+        await using (var from = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.Asynchronous | FileOptions.SequentialScan))
+        await using (var to = new FileStream(new SqliteConnectionStringBuilder(copy).DataSource, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))
+        {
+            await from.CopyToAsync(to, 1 << 20, cancellationToken);
+        }
+
+        return copy;
     }
 
     public override bool DeleteDatabaseFiles()

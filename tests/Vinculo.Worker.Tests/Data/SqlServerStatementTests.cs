@@ -67,6 +67,9 @@ public sealed class SqlServerStatementTests
         var statements = sources.SelectMany(s => s.Statements.Select(sql => (Source: s.GetType().Name, Sql: sql))).ToList();
         statements.Add(("SqlServerDialect", SqlServerDialect.AcquireLeaseSql));
         statements.Add(("SqlServerDialect", SqlServerDialect.ReleaseLeaseSql));
+        statements.Add(("SqlServerDialect", SqlServerDialect.CreateDatabaseSql("vinculo_bench_night_20261118050000")));
+        statements.Add(("SqlServerDialect", SqlServerDialect.DropDatabaseSql("vinculo_bench_night_20261118050000")));
+        statements.Add(("SqlServerDialect", SqlServerDialect.FindDatabaseSql));
         statements.Add(("SqlServerDialect", new SqlServerDialect(FakeConnectionString).RefreshStatisticsSql));
 
         Assert.Contains(sources, s => s is JobRunStore);
