@@ -12,7 +12,7 @@ public sealed class DispatchPlanTests(SqliteEngine engine) : IClassFixture<Sqlit
 {
     private static readonly string[] Statistics =
     [
-        "ix_message_queue_sent_at|1533422 3",
+        "ix_message_queue_sent_at_scheduled_at|1533422 3 1",
         "ix_message_queue_content_id_status|1805460 90273 22569",
         "ix_message_queue_contact_id|1805460 3",
         "ix_message_queue_phone_e164_scheduled_at|1805460 3 1",
@@ -44,7 +44,7 @@ public sealed class DispatchPlanTests(SqliteEngine engine) : IClassFixture<Sqlit
             (await fresh.QueryAsync("EXPLAIN QUERY PLAN " + DispatchStore.RecentRecipientsSql, new { since = "2026-11-17T22:00:00.000Z" }))
                 .Select(row => (string)((IDictionary<string, object>)row)["detail"]));
 
-        Assert.Contains("ix_message_queue_sent_at", plan, StringComparison.Ordinal);
+        Assert.Contains("ix_message_queue_sent_at_scheduled_at (sent_at>?)", plan, StringComparison.Ordinal);
         Assert.DoesNotContain("SCAN message_queue", plan, StringComparison.Ordinal);
     }
 }
