@@ -113,11 +113,15 @@ public sealed class RevalidatePhonesJob(PhoneStore store, PhoneClassifier classi
                 yield break;
             }
 
-            // The first batch tells how many are due: all of them, unless it is full; then they are counted, which only
-            // a full first batch pays for, as it also decides on a large rewrite.
+            // The first batch tells how many are due: all of them, unless it is full. A full batch whose rows lie dense among
+            // the keys it spans may open a large rewrite: they are counted, which decides it. A sparse one (a night's edits
+            // and stale checks, scattered over the base) cannot, and is not counted: that count is another read of the whole
+            // table, which a night at ten million contacts would pay for a few percent of them.
             if (after == 0)
             {
-                due = candidates.Count == options.BatchSize ? await PrepareLargeRewriteAsync(staleBefore, tally, cancellationToken) : candidates.Count;
+                due = candidates.Count < options.BatchSize ? candidates.Count
+                    : MayBeLargeRewrite(candidates) ? await PrepareLargeRewriteAsync(staleBefore, tally, cancellationToken)
+                    : null;
             }
 
             after = candidates[^1].ContactId;
@@ -127,6 +131,17 @@ public sealed class RevalidatePhonesJob(PhoneStore store, PhoneClassifier classi
             context.Progress.Report(Classifying, tally.Scanned, due);
             yield return batch;
         }
+    }
+
+    /// <summary>
+    /// Whether a full first batch may open a large rewrite: its rows are at least half of <see cref="LargeRewriteShare"/> of
+    /// the keys between its first and last row. Keys others deleted only make the share look smaller than it is, so a
+    /// base that is mostly due but full of gaps is still counted when its gaps are fewer than its rows.
+    /// </summary>
+    internal static bool MayBeLargeRewrite(IReadOnlyList<PhoneCandidate> batch)
+    {
+        var span = (double)batch[^1].ContactId - batch[0].ContactId + 1;
+        return batch.Count >= span * LargeRewriteShare / 2;
     }
 
     /// <summary>Prepares the base when this run rewrites a large part of it: statistics, and the indexes it would update row by row dropped (the caller builds them again).</summary>

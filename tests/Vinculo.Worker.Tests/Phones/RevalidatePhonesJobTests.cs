@@ -270,6 +270,38 @@ public abstract class RevalidatePhonesJobTests(EngineFixture engine) : EngineSui
         Assert.Contains("ix_contacts_phone_e164", await db.IndexesAsync("contacts"));
     }
 
+    /// <summary>
+    /// A night's edits fill the first batch but lie scattered over the base: the run neither counts the base (another read
+    /// of the whole table) nor drops an index, and checks every edited row.
+    /// </summary>
+    [SkippableFact]
+    public async Task ScatteredEdits_FillingTheFirstBatch_AreCheckedWithoutCountingTheBase()
+    {
+        await using var db = await NewMigratedDatabaseAsync();
+        await InsertContactsAsync(db, [.. Enumerable.Range(0, 1_000).Select(i => $"(21) 97{i:D3}-1234")]);
+        void Small(Microsoft.Extensions.Hosting.HostApplicationBuilder builder) =>
+            builder.Services.Configure<PhonesOptions>(o => (o.LargeRewriteRows, o.BatchSize) = (50, 100));
+
+        var first = await RunAsync(db, Night, Small);
+        await using (var connection = await db.OpenAsync())
+        {
+            var ids = (await connection.QueryAsync<long>("SELECT contact_id FROM contacts ORDER BY contact_id")).Where((_, i) => i % 10 == 9);
+            foreach (var id in ids)
+            {
+                await connection.ExecuteAsync("UPDATE contacts SET phone_raw = @raw WHERE contact_id = @id", new { raw = $"+55 21 96{id % 1000:D3}-1234", id });
+            }
+        }
+
+        var night = await RunAsync(db, Night.AddDays(1), Small);
+
+        Assert.Equal(true, first.Result!.Detail!["rebuilt_number_index"]);
+        Assert.Equal(JobRunStatus.Succeeded, night.Status);
+        Assert.Equal(100, night.Result!.Scanned);
+        Assert.Equal(false, night.Result.Detail!["rebuilt_number_index"]);
+        Assert.DoesNotContain("count", ((IReadOnlyDictionary<string, double>)night.Result.Detail["phase_seconds"]!).Keys);
+        Assert.Equal(0, await UncheckedAsync(db));
+    }
+
     /// <summary>A write that fails ends the run as failed, with the reading stopped: the batches not written are checked next time.</summary>
     [SkippableFact]
     public async Task AFailingWrite_FailsTheRun_WithoutWaitingForTheRestOfTheBase()
