@@ -386,13 +386,30 @@ public static class NightBenchmark
     }
 
     /// <summary>Adds a run's own phase timings (<c>timing_ms</c> of its detail, when it records them) to <paramref name="sums"/>.</summary>
+    /// <summary>The phases a run recorded: in milliseconds (<c>timing_ms</c>), or in seconds, one after the other and busy side by side (revalidate-phones).</summary>
     private static void AddPhases(Dictionary<string, long> sums, JobResult? result)
     {
-        if (result?.Detail is { } detail && detail.TryGetValue("timing_ms", out var timings) && timings is IEnumerable<KeyValuePair<string, long>> phases)
+        if (result?.Detail is not { } detail)
+        {
+            return;
+        }
+
+        if (detail.TryGetValue("timing_ms", out var timings) && timings is IEnumerable<KeyValuePair<string, long>> phases)
         {
             foreach (var (name, ms) in phases)
             {
                 sums[name] = sums.GetValueOrDefault(name) + ms;
+            }
+        }
+
+        foreach (var (key, prefix) in new[] { ("phase_seconds", ""), ("busy_seconds", "busy_") })
+        {
+            if (detail.TryGetValue(key, out var seconds) && seconds is IEnumerable<KeyValuePair<string, double>> spans)
+            {
+                foreach (var (name, span) in spans)
+                {
+                    sums[prefix + name] = sums.GetValueOrDefault(prefix + name) + (long)Math.Round(span * 1000);
+                }
             }
         }
     }

@@ -147,10 +147,21 @@ public sealed class SqliteDialect : SqlDialect
 
         SqliteConnection.ClearAllPools();
         var copy = await CreateScratchDatabaseAsync(name, cancellationToken);
-        await using (var from = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.Asynchronous | FileOptions.SequentialScan))
-        await using (var to = new FileStream(new SqliteConnectionStringBuilder(copy).DataSource, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))
+        var target = new SqliteConnectionStringBuilder(copy).DataSource;
+        await using var from = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        var to = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous);
+        try
         {
-            await from.CopyToAsync(to, 1 << 20, cancellationToken);
+            await using (to)
+            {
+                await from.CopyToAsync(to, 1 << 20, cancellationToken);
+            }
+        }
+        catch
+        {
+            // A copy cut short is no database: nothing of it is left behind.
+            File.Delete(target);
+            throw;
         }
 
         return copy;

@@ -96,68 +96,79 @@ public sealed class RevalidatePhonesJob(PhoneStore store, PhoneClassifier classi
                 writers: store.ConcurrentWriters);
     }
 
-    /// <summary>The contacts due for a check, read in keyset batches and classified as they come (one task: see <see cref="Recheck"/>).</summary>
+    /// <summary>
+    /// The contacts due for a check, classified as they come (one task: see <see cref="Recheck"/>). They are counted first,
+    /// from an index of check times (cheap when few are due). A large rewrite reads the base in keyset batches, with the
+    /// indexes every checked row would update dropped; a run with at most <see cref="DueIdLimit"/> due (a night's edits and
+    /// stale checks) reads their ids from that index and the rows by id, without reading the rest of the base.
+    /// </summary>
     private async IAsyncEnumerable<(CheckedPhones Classified, List<object?[]> DuplicateLinks)> CheckedBatchesAsync(
         JobRunContext context, PhoneClassifier classifier, DateTimeOffset staleBefore, PhoneTally tally, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var options = phones.Value;
+        var version = PhoneClassifier.LibraryVersion;
+        var counting = tally.Phases.Start();
+        var (live, due) = await store.CountCandidatesAsync(staleBefore, version, cancellationToken);
+        if (due >= options.LargeRewriteRows && due >= live * LargeRewriteShare)
+        {
+            await store.PrepareLargeRewriteAsync(cancellationToken);
+            tally.RebuiltNumberIndex = true;
+        }
+
+        tally.Phases.Add("count", counting);
+        context.Progress.Report(Classifying, 0, due);
+        if (due == 0)
+        {
+            yield break;
+        }
+
+        if (!tally.RebuiltNumberIndex && due <= DueIdLimit)
+        {
+            tally.CandidatesFrom = PhoneTally.FromDueIndex;
+            var reading = tally.Busy.Start();
+            var ids = await store.ReadDueIdsAsync(staleBefore, version, cancellationToken);
+            tally.Busy.Add(PhoneTally.Reading, reading);
+            for (var first = 0; first < ids.Count; first += options.BatchSize)
+            {
+                reading = tally.Busy.Start();
+                var candidates = await store.ReadCandidatesAsync(ids.GetRange(first, Math.Min(options.BatchSize, ids.Count - first)), staleBefore, version, cancellationToken);
+                tally.Busy.Add(PhoneTally.Reading, reading);
+                if (candidates.Count > 0)
+                {
+                    yield return Classified(candidates, context, classifier, tally, due);
+                }
+            }
+
+            yield break;
+        }
+
         long after = 0;
-        long? due = null;
         while (true)
         {
             var reading = tally.Busy.Start();
-            var candidates = await store.ReadCandidatesAsync(after, options.BatchSize, staleBefore, PhoneClassifier.LibraryVersion, cancellationToken);
+            var candidates = await store.ReadCandidatesAsync(after, options.BatchSize, staleBefore, version, cancellationToken);
             tally.Busy.Add(PhoneTally.Reading, reading);
             if (candidates.Count == 0)
             {
                 yield break;
             }
 
-            // The first batch tells how many are due: all of them, unless it is full. A full batch whose rows lie dense among
-            // the keys it spans may open a large rewrite: they are counted, which decides it. A sparse one (a night's edits
-            // and stale checks, scattered over the base) cannot, and is not counted: that count is another read of the whole
-            // table, which a night at ten million contacts would pay for a few percent of them.
-            if (after == 0)
-            {
-                due = candidates.Count < options.BatchSize ? candidates.Count
-                    : MayBeLargeRewrite(candidates) ? await PrepareLargeRewriteAsync(staleBefore, tally, cancellationToken)
-                    : null;
-            }
-
             after = candidates[^1].ContactId;
-            var classifying = tally.Busy.Start();
-            var batch = Recheck(candidates, classifier, context.Now, tally);
-            tally.Busy.Add(PhoneTally.Classifying, classifying);
-            context.Progress.Report(Classifying, tally.Scanned, due);
-            yield return batch;
+            yield return Classified(candidates, context, classifier, tally, due);
         }
     }
 
-    /// <summary>
-    /// Whether a full first batch may open a large rewrite: its rows are at least half of <see cref="LargeRewriteShare"/> of
-    /// the keys between its first and last row. Keys others deleted only make the share look smaller than it is, so a
-    /// base that is mostly due but full of gaps is still counted when its gaps are fewer than its rows.
-    /// </summary>
-    internal static bool MayBeLargeRewrite(IReadOnlyList<PhoneCandidate> batch)
-    {
-        var span = (double)batch[^1].ContactId - batch[0].ContactId + 1;
-        return batch.Count >= span * LargeRewriteShare / 2;
-    }
+    /// <summary>How many due contacts a run reads by id at most (their ids, 8 bytes each, are held for the run); more are read in keyset batches.</summary>
+    public const int DueIdLimit = 1_000_000;
 
-    /// <summary>Prepares the base when this run rewrites a large part of it: statistics, and the indexes it would update row by row dropped (the caller builds them again).</summary>
-    /// <returns>How many contacts are due for a check.</returns>
-    private async Task<long> PrepareLargeRewriteAsync(DateTimeOffset staleBefore, PhoneTally tally, CancellationToken cancellationToken)
+    private (CheckedPhones Classified, List<object?[]> DuplicateLinks) Classified(
+        List<PhoneCandidate> candidates, JobRunContext context, PhoneClassifier classifier, PhoneTally tally, long due)
     {
-        var started = tally.Phases.Start();
-        var (live, candidates) = await store.CountCandidatesAsync(staleBefore, PhoneClassifier.LibraryVersion, cancellationToken);
-        if (candidates >= phones.Value.LargeRewriteRows && candidates >= live * LargeRewriteShare)
-        {
-            await store.PrepareLargeRewriteAsync(cancellationToken);
-            tally.RebuiltNumberIndex = true;
-        }
-
-        tally.Phases.Add("count", started);
-        return candidates;
+        var classifying = tally.Busy.Start();
+        var batch = Recheck(candidates, classifier, context.Now, tally);
+        tally.Busy.Add(PhoneTally.Classifying, classifying);
+        context.Progress.Report(Classifying, tally.Scanned, due);
+        return batch;
     }
 
     /// <summary>
@@ -258,6 +269,12 @@ internal sealed class PhoneTally
 
     public bool RebuiltNumberIndex { get; set; }
 
+    /// <summary>Where the run found the contacts it checked: <see cref="FromBase"/> (keyset batches of the base) or <see cref="FromDueIndex"/>.</summary>
+    public string CandidatesFrom { get; set; } = FromBase;
+
+    public const string FromBase = "contacts";
+    public const string FromDueIndex = "check_due_index";
+
     public const string Reading = "read";
     public const string Classifying = "classify";
     public const string Writing = "write";
@@ -321,6 +338,7 @@ internal sealed class PhoneTally
         ["base_by_status"] = baseByStatus,
         ["library_version"] = libraryVersion,
         ["rebuilt_number_index"] = RebuiltNumberIndex,
+        ["candidates_from"] = CandidatesFrom,
         ["phase_seconds"] = Phases.Seconds(),
         ["busy_seconds"] = Busy.Seconds(),
     };

@@ -271,11 +271,11 @@ public abstract class RevalidatePhonesJobTests(EngineFixture engine) : EngineSui
     }
 
     /// <summary>
-    /// A night's edits fill the first batch but lie scattered over the base: the run neither counts the base (another read
-    /// of the whole table) nor drops an index, and checks every edited row.
+    /// A night's edits, scattered over the base and more than a batch: the run finds them through the index of check times
+    /// (not by reading the base), drops no index, and checks every edited row and only those; the first sweep read the base.
     /// </summary>
     [SkippableFact]
-    public async Task ScatteredEdits_FillingTheFirstBatch_AreCheckedWithoutCountingTheBase()
+    public async Task ANightsScatteredEdits_AreFoundThroughTheCheckTimes_AndCheckedAlone()
     {
         await using var db = await NewMigratedDatabaseAsync();
         await InsertContactsAsync(db, [.. Enumerable.Range(0, 1_000).Select(i => $"(21) 97{i:D3}-1234")]);
@@ -283,10 +283,11 @@ public abstract class RevalidatePhonesJobTests(EngineFixture engine) : EngineSui
             builder.Services.Configure<PhonesOptions>(o => (o.LargeRewriteRows, o.BatchSize) = (50, 100));
 
         var first = await RunAsync(db, Night, Small);
+        List<long> edited;
         await using (var connection = await db.OpenAsync())
         {
-            var ids = (await connection.QueryAsync<long>("SELECT contact_id FROM contacts ORDER BY contact_id")).Where((_, i) => i % 10 == 9);
-            foreach (var id in ids)
+            edited = [.. (await connection.QueryAsync<long>("SELECT contact_id FROM contacts ORDER BY contact_id")).Where((_, i) => i % 7 == 3)];
+            foreach (var id in edited)
             {
                 await connection.ExecuteAsync("UPDATE contacts SET phone_raw = @raw WHERE contact_id = @id", new { raw = $"+55 21 96{id % 1000:D3}-1234", id });
             }
@@ -294,12 +295,18 @@ public abstract class RevalidatePhonesJobTests(EngineFixture engine) : EngineSui
 
         var night = await RunAsync(db, Night.AddDays(1), Small);
 
-        Assert.Equal(true, first.Result!.Detail!["rebuilt_number_index"]);
+        Assert.Equal((true, "contacts"), ((bool?)first.Result!.Detail!["rebuilt_number_index"], (string?)first.Result.Detail["candidates_from"]));
         Assert.Equal(JobRunStatus.Succeeded, night.Status);
-        Assert.Equal(100, night.Result!.Scanned);
-        Assert.Equal(false, night.Result.Detail!["rebuilt_number_index"]);
-        Assert.DoesNotContain("count", ((IReadOnlyDictionary<string, double>)night.Result.Detail["phase_seconds"]!).Keys);
+        Assert.Equal((false, "check_due_index"), ((bool?)night.Result!.Detail!["rebuilt_number_index"], (string?)night.Result.Detail["candidates_from"]));
+        Assert.Equal(edited.Count, night.Result.Scanned);
         Assert.Equal(0, await UncheckedAsync(db));
+        await using (var connection = await db.OpenAsync())
+        {
+            // Every edited row checked at the night's instant, no other row.
+            var checkedAtNight = (await connection.QueryAsync<long>(
+                "SELECT contact_id FROM contacts WHERE phone_checked_at = @at ORDER BY contact_id", new { at = Night.AddDays(1) })).ToList();
+            Assert.Equal(edited, checkedAtNight);
+        }
     }
 
     /// <summary>A write that fails ends the run as failed, with the reading stopped: the batches not written are checked next time.</summary>

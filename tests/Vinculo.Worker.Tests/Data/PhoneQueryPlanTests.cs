@@ -1,0 +1,59 @@
+using Dapper;
+using Vinculo.Engines;
+using Vinculo.Phones;
+
+namespace Vinculo.Data;
+
+/// <summary>
+/// How SQLite runs a night's revalidate-phones reads on a classified base of a million contacts (its statistics, from
+/// <c>vinculo-bench --night 1000000</c>, are loaded): the contacts due are counted and listed from ranges of the index of
+/// check times, and the base is counted by status from that index alone; none of them reads the table.
+/// </summary>
+public sealed class PhoneQueryPlanTests(SqliteEngine engine) : IClassFixture<SqliteEngine>
+{
+    private static readonly (string Index, string Stat)[] Statistics =
+    [
+        ("ix_contacts_check_due", "1000000 1000000 500000 100000 100000"),
+        ("ix_contacts_phone_e164", "1000000 2 2"),
+        ("ix_contacts_unclassified_raw", "76635 2"),
+        ("ix_contacts_raw_phone_key", "10000 10000"),
+        ("ix_contacts_raw_phone_keyed_by", "10000 10000"),
+        ("ix_contacts_name_unkeyed", "1000000 1"),
+        ("ix_contacts_duplicate_of", "74731 2"),
+        ("ix_contacts_duplicates", "74731 2"),
+    ];
+
+    [SkippableFact]
+    public async Task NightlyReads_UseTheCheckTimesIndexAlone()
+    {
+        engine.SkipIfUnavailable();
+        await using var db = await engine.CreateDatabaseAsync();
+        await db.MigrateAsync();
+        await using (var connection = await db.OpenAsync())
+        {
+            await connection.ExecuteAsync("ANALYZE main");
+            await connection.ExecuteAsync("DELETE FROM sqlite_stat1 WHERE tbl = 'contacts'");
+            foreach (var (index, stat) in Statistics)
+            {
+                await connection.ExecuteAsync("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('contacts', @index, @stat)", new { index, stat });
+            }
+        }
+
+        // A new connection reads the statistics.
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        await using var fresh = await db.OpenAsync();
+        async Task<List<string>> PlanOf(string sql) =>
+            [.. (await fresh.QueryAsync("EXPLAIN QUERY PLAN " + sql, new { version = "9.0.20", staleBefore = "2026-10-19T05:00:00.000Z" }))
+                .Select(row => (string)((IDictionary<string, object>)row)["detail"])];
+
+        foreach (var sql in new[] { PhoneStore.CandidateCountSql, PhoneStore.DueIdsSql })
+        {
+            var searches = (await PlanOf(sql)).Where(step => step.StartsWith("SEARCH", StringComparison.Ordinal) || step.StartsWith("SCAN contacts", StringComparison.Ordinal)).ToList();
+            // One range of the index per part of the condition, each read from the index alone.
+            Assert.Equal(5, searches.Count);
+            Assert.All(searches, step => Assert.StartsWith("SEARCH contacts USING COVERING INDEX ix_contacts_check_due (", step, StringComparison.Ordinal));
+        }
+
+        Assert.Contains("SCAN contacts USING COVERING INDEX ix_contacts_check_due", await PlanOf(PhoneStore.CountByStatusSql));
+    }
+}
