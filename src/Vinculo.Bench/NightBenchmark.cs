@@ -385,8 +385,10 @@ public static class NightBenchmark
         return string.Join(", ", totals.Where(t => t.Key != ContentRows).Select(t => $"{t.Key.Table} {t.Value:N0}"));
     }
 
-    /// <summary>Adds a run's own phase timings (<c>timing_ms</c> of its detail, when it records them) to <paramref name="sums"/>.</summary>
-    /// <summary>The phases a run recorded: in milliseconds (<c>timing_ms</c>), or in seconds, one after the other and busy side by side (revalidate-phones).</summary>
+    /// <summary>
+    /// Adds the phases a run recorded to <paramref name="sums"/>: in milliseconds (<c>timing_ms</c>), or in seconds, one after
+    /// the other and busy side by side (revalidate-phones' <c>phase_seconds</c> and <c>busy_seconds</c>).
+    /// </summary>
     private static void AddPhases(Dictionary<string, long> sums, JobResult? result)
     {
         if (result?.Detail is not { } detail)

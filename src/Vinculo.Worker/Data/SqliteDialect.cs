@@ -135,14 +135,23 @@ public sealed class SqliteDialect : SqlDialect
         return Task.FromResult(File.Exists(path) ? new SqliteConnectionStringBuilder { DataSource = path }.ToString() : null);
     }
 
-    /// <remarks>The source's log is folded into its file first, and the file copied once no pooled connection holds it.</remarks>
+    /// <remarks>
+    /// Once no pooled connection holds the source, its log is folded into its file and emptied; the file alone is then the
+    /// whole database, and is copied. A log another process keeps open cannot be emptied: refused with a message.
+    /// </remarks>
     public override async Task<string> CopyScratchDatabaseAsync(string sourceConnectionString, string name, CancellationToken cancellationToken)
     {
         var source = new SqliteConnectionStringBuilder(sourceConnectionString).DataSource;
+        SqliteConnection.ClearAllPools();
         await using (var connection = new SqliteConnection(sourceConnectionString))
         {
             await connection.OpenAsync(cancellationToken);
-            await connection.ExecuteAsync(new CommandDefinition("PRAGMA wal_checkpoint(TRUNCATE)", cancellationToken: cancellationToken));
+            var (busy, log, folded) = await connection.QuerySingleAsync<(long, long, long)>(
+                new CommandDefinition("PRAGMA wal_checkpoint(TRUNCATE)", cancellationToken: cancellationToken));
+            if (busy != 0 || log != folded)
+            {
+                throw new InvalidOperationException($"O banco '{source}' está em uso por outro processo: o log dele não pôde ser gravado no arquivo antes da cópia.");
+            }
         }
 
         SqliteConnection.ClearAllPools();
