@@ -1,4 +1,3 @@
-using Dapper;
 using Vinculo.Dispatch;
 using Vinculo.Engines;
 
@@ -10,13 +9,13 @@ namespace Vinculo.Data;
 /// </summary>
 public sealed class DispatchPlanTests(SqliteEngine engine) : IClassFixture<SqliteEngine>
 {
-    private static readonly string[] Statistics =
+    private static readonly (string Table, string Index, string Stat)[] Statistics =
     [
-        "ix_message_queue_sent_at_scheduled_at|1533422 3 1",
-        "ix_message_queue_content_id_status|1805460 90273 22569",
-        "ix_message_queue_contact_id|1805460 3",
-        "ix_message_queue_phone_e164_scheduled_at|1805460 3 1",
-        "ix_message_queue_status_scheduled_at|1805460 451365 2",
+        ("message_queue", "ix_message_queue_sent_at_scheduled_at", "1533422 3 1"),
+        ("message_queue", "ix_message_queue_content_id_status", "1805460 90273 22569"),
+        ("message_queue", "ix_message_queue_contact_id", "1805460 3"),
+        ("message_queue", "ix_message_queue_phone_e164_scheduled_at", "1805460 3 1"),
+        ("message_queue", "ix_message_queue_status_scheduled_at", "1805460 451365 2"),
     ];
 
     [SkippableFact]
@@ -25,24 +24,8 @@ public sealed class DispatchPlanTests(SqliteEngine engine) : IClassFixture<Sqlit
         engine.SkipIfUnavailable();
         await using var db = await engine.CreateDatabaseAsync();
         await db.MigrateAsync();
-        await using (var connection = await db.OpenAsync())
-        {
-            await connection.ExecuteAsync("ANALYZE main");
-            await connection.ExecuteAsync("DELETE FROM sqlite_stat1 WHERE tbl = 'message_queue'");
-            foreach (var row in Statistics)
-            {
-                var parts = row.Split('|');
-                await connection.ExecuteAsync("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('message_queue', @index, @stat)", new { index = parts[0], stat = parts[1] });
-            }
-        }
-
-        // A new connection reads the statistics.
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        await using var fresh = await db.OpenAsync();
-        var plan = string.Join(
-            "\n",
-            (await fresh.QueryAsync("EXPLAIN QUERY PLAN " + DispatchStore.RecentRecipientsSql, new { since = "2026-11-17T22:00:00.000Z" }))
-                .Select(row => (string)((IDictionary<string, object>)row)["detail"]));
+        await using var fresh = await PlannerStatistics.LoadAsync(db, Statistics);
+        var plan = string.Join("\n", await PlannerStatistics.PlanAsync(fresh, DispatchStore.RecentRecipientsSql, new { since = "2026-11-17T22:00:00.000Z" }));
 
         Assert.Contains("ix_message_queue_sent_at_scheduled_at (sent_at>?)", plan, StringComparison.Ordinal);
         Assert.DoesNotContain("SCAN message_queue", plan, StringComparison.Ordinal);

@@ -1,4 +1,3 @@
-using Dapper;
 using Vinculo.Engines;
 using Vinculo.Phones;
 
@@ -11,16 +10,16 @@ namespace Vinculo.Data;
 /// </summary>
 public sealed class PhoneQueryPlanTests(SqliteEngine engine) : IClassFixture<SqliteEngine>
 {
-    private static readonly (string Index, string Stat)[] Statistics =
+    private static readonly (string Table, string Index, string Stat)[] Statistics =
     [
-        ("ix_contacts_check_due", "1000000 1000000 500000 100000 100000"),
-        ("ix_contacts_phone_e164", "1000000 2 2"),
-        ("ix_contacts_unclassified_raw", "76635 2"),
-        ("ix_contacts_raw_phone_key", "10000 10000"),
-        ("ix_contacts_raw_phone_keyed_by", "10000 10000"),
-        ("ix_contacts_name_unkeyed", "1000000 1"),
-        ("ix_contacts_duplicate_of", "74731 2"),
-        ("ix_contacts_duplicates", "74731 2"),
+        ("contacts", "ix_contacts_check_due", "1000000 1000000 500000 100000 100000"),
+        ("contacts", "ix_contacts_phone_e164", "1000000 2 2"),
+        ("contacts", "ix_contacts_unclassified_raw", "76635 2"),
+        ("contacts", "ix_contacts_raw_phone_key", "10000 10000"),
+        ("contacts", "ix_contacts_raw_phone_keyed_by", "10000 10000"),
+        ("contacts", "ix_contacts_name_unkeyed", "1000000 1"),
+        ("contacts", "ix_contacts_duplicate_of", "74731 2"),
+        ("contacts", "ix_contacts_duplicates", "74731 2"),
     ];
 
     [SkippableFact]
@@ -29,22 +28,9 @@ public sealed class PhoneQueryPlanTests(SqliteEngine engine) : IClassFixture<Sql
         engine.SkipIfUnavailable();
         await using var db = await engine.CreateDatabaseAsync();
         await db.MigrateAsync();
-        await using (var connection = await db.OpenAsync())
-        {
-            await connection.ExecuteAsync("ANALYZE main");
-            await connection.ExecuteAsync("DELETE FROM sqlite_stat1 WHERE tbl = 'contacts'");
-            foreach (var (index, stat) in Statistics)
-            {
-                await connection.ExecuteAsync("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('contacts', @index, @stat)", new { index, stat });
-            }
-        }
-
-        // A new connection reads the statistics.
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        await using var fresh = await db.OpenAsync();
-        async Task<List<string>> PlanOf(string sql) =>
-            [.. (await fresh.QueryAsync("EXPLAIN QUERY PLAN " + sql, new { version = "9.0.20", staleBefore = "2026-10-19T05:00:00.000Z" }))
-                .Select(row => (string)((IDictionary<string, object>)row)["detail"])];
+        await using var fresh = await PlannerStatistics.LoadAsync(db, Statistics);
+        Task<List<string>> PlanOf(string sql) =>
+            PlannerStatistics.PlanAsync(fresh, sql, new { version = "9.0.20", staleBefore = "2026-10-19T05:00:00.000Z" });
 
         foreach (var sql in new[] { PhoneStore.CandidateCountSql, PhoneStore.DueIdsSql })
         {

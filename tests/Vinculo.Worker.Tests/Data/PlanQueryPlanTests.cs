@@ -1,4 +1,3 @@
-using Dapper;
 using Vinculo.Engines;
 using Vinculo.Planning;
 
@@ -33,28 +32,14 @@ public sealed class PlanQueryPlanTests(SqliteEngine engine) : IClassFixture<Sqli
         engine.SkipIfUnavailable();
         await using var db = await engine.CreateDatabaseAsync();
         await db.MigrateAsync();
-        await using (var connection = await db.OpenAsync())
-        {
-            await connection.ExecuteAsync("ANALYZE main");
-            await connection.ExecuteAsync("DELETE FROM sqlite_stat1 WHERE tbl IN ('interactions', 'message_queue', 'contacts')");
-            foreach (var (table, index, stat) in Statistics)
-            {
-                await connection.ExecuteAsync("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (@table, @index, @stat)", new { table, index, stat });
-            }
-        }
-
-        // A new connection reads the statistics.
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        await using var fresh = await db.OpenAsync();
+        await using var fresh = await PlannerStatistics.LoadAsync(db, Statistics);
         async Task<string> PlanOf(string sql)
         {
             var expanded = sql.Replace("IN @ids", "IN (SELECT value FROM json_each(@ids))", StringComparison.Ordinal)
                 .Replace("IN @numbers", "IN (SELECT value FROM json_each(@numbers))", StringComparison.Ordinal)
                 .Replace("IN @contents", "IN (SELECT value FROM json_each(@contents))", StringComparison.Ordinal);
-            var rows = await fresh.QueryAsync(
-                "EXPLAIN QUERY PLAN " + expanded,
-                new { ids = "[1, 2, 3]", numbers = "[\"+5511987654321\"]", contents = "[1, 2]", since = "2026-05-27T06:00:00.000Z" });
-            var plan = string.Join("\n", rows.Select(row => (string)((IDictionary<string, object>)row)["detail"]));
+            var plan = string.Join("\n", await PlannerStatistics.PlanAsync(
+                fresh, expanded, new { ids = "[1, 2, 3]", numbers = "[\"+5511987654321\"]", contents = "[1, 2]", since = "2026-05-27T06:00:00.000Z" }));
             Assert.DoesNotContain("SCAN interactions", plan, StringComparison.Ordinal);
             Assert.DoesNotContain("SCAN message_queue", plan, StringComparison.Ordinal);
             Assert.DoesNotContain("SCAN k", plan, StringComparison.Ordinal);
