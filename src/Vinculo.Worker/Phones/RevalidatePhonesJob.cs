@@ -117,14 +117,14 @@ public sealed class RevalidatePhonesJob(PhoneStore store, PhoneClassifier classi
 
         tally.Phases.Add("count", counting);
         context.Progress.Report(Classifying, 0, due);
-        if (due == 0)
-        {
-            yield break;
-        }
-
         if (!tally.RebuiltNumberIndex && due <= DueIdLimit)
         {
             tally.CandidatesFrom = PhoneTally.FromDueIndex;
+            if (due == 0)
+            {
+                yield break;
+            }
+
             var reading = tally.Busy.Start();
             var ids = await store.ReadDueIdsAsync(staleBefore, version, cancellationToken);
             tally.Busy.Add(PhoneTally.Reading, reading);
