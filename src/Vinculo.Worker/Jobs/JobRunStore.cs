@@ -36,7 +36,34 @@ public sealed class JobRunStore(Database database) : ISqlStatements
         "WHERE job_key = @jobKey AND started_at < @before AND status <> 'running' AND run_id <> @lastSucceeded AND run_id <> @lastFailed " +
         $"ORDER BY started_at {database.Dialect.Limit("@limit")})";
 
-    public IEnumerable<string> Statements => [CloseAbandonedSql, FinishSql, StartSql, JobKeysSql, LatestWithStatusSql, PruneSql];
+    /// <summary>
+    /// The start of a job's latest succeeded run (by run id), with the earliest start of the runs after it: a run that
+    /// failed, one still running, this one.
+    /// </summary>
+    private const string LastSucceededSql =
+        "SELECT s.started_at AS StartedAt, (SELECT MIN(r.started_at) FROM job_runs r WHERE r.job_key = s.job_key AND r.run_id > s.run_id) AS EarliestAfter " +
+        "FROM job_runs s WHERE s.run_id = (SELECT MAX(run_id) FROM job_runs WHERE job_key = @jobKey AND status = 'succeeded')";
+
+    public IEnumerable<string> Statements => [CloseAbandonedSql, FinishSql, StartSql, JobKeysSql, LatestWithStatusSql, PruneSql, LastSucceededSql];
+
+    /// <summary>
+    /// The instant a job's latest succeeded run worked as of (its <c>started_at</c>, which is the run's "now"), when every
+    /// run recorded after it started later; null when the job never succeeded, or a later run started at or before that
+    /// instant (a clock set back, or <c>--now</c> in the past): then nothing can be told from check times.
+    /// </summary>
+    public async Task<DateTimeOffset?> LastSucceededStartAsync(string jobKey, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var last = await connection.QueryFirstOrDefaultAsync<LastSucceeded>(database.Command(LastSucceededSql, new { jobKey }, cancellationToken));
+        return last is null || (last.EarliestAfter is { } after && after <= last.StartedAt) ? null : last.StartedAt;
+    }
+
+    private sealed class LastSucceeded
+    {
+        public DateTimeOffset StartedAt { get; set; }
+
+        public DateTimeOffset? EarliestAfter { get; set; }
+    }
 
     /// <summary>Closes rows left <c>running</c> by a process that died. Only call while holding the job's lease.</summary>
     public async Task<int> CloseAbandonedAsync(string jobKey, DateTimeOffset now, CancellationToken cancellationToken)

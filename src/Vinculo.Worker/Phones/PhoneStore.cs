@@ -72,6 +72,41 @@ public sealed class PhoneStore(Database database) : ISqlStatements
         "OR (Oldest = ContactId AND Status = 'duplicate') " +
         "ORDER BY ContactId";
 
+    /// <summary>
+    /// <see cref="DuplicateChangesSql"/> for the listed numbers alone (an incremental pass, see <see cref="ReadTouchedAsync"/>),
+    /// lone holders included: a row still marked duplicate with nobody else on its number is its own oldest, and comes back
+    /// to be released. Unordered (the caller sorts the few rows).
+    /// </summary>
+    private const string NumberDuplicateChangesSql =
+        "SELECT ContactId, Raw, Status, E164, Type, Region, TimeZone, Note, Error, DuplicateOf, CheckedAt, Failures, UpdatedAt, Oldest FROM (" +
+        $"SELECT {CandidateColumns}, FIRST_VALUE(contact_id) OVER (PARTITION BY phone_e164 ORDER BY created_at, contact_id) AS Oldest " +
+        "FROM contacts WHERE erased_at IS NULL AND phone_e164 IN @numbers) shared " +
+        "WHERE (Oldest <> ContactId AND (Status <> 'duplicate' OR DuplicateOf IS NULL OR DuplicateOf <> Oldest)) " +
+        "OR (Oldest = ContactId AND Status = 'duplicate')";
+
+    /// <summary>
+    /// Live rows this build's classifier checked after the last successful run (<c>@since</c>, when its own checks were
+    /// written), or in the <c>@from</c> margin before it (another job's checks stamped with an earlier start, written
+    /// after that run had marked its duplicates). Two ranges of <c>ix_contacts_check_due</c>; the last run's own checks,
+    /// a whole base after a first sweep, lie between them.
+    /// </summary>
+    private const string TouchedSql =
+        "SELECT contact_id AS ContactId, phone_e164 AS E164, phone_status AS Status FROM contacts WHERE erased_at IS NULL " +
+        "AND phone_checked_version = @version AND phone_checked_at >= @from AND phone_checked_at < @since " +
+        "UNION ALL SELECT contact_id, phone_e164, phone_status FROM contacts WHERE erased_at IS NULL " +
+        "AND phone_checked_version = @version AND phone_checked_at > @since";
+
+    /// <summary>Contacts erased since <c>@from</c>: erasure clears the number, so they are a range of <c>ix_contacts_phone_e164</c>.</summary>
+    private const string ErasedSinceSql = "SELECT contact_id FROM contacts WHERE phone_e164 IS NULL AND erased_at >= @from";
+
+    /// <summary>Live rows marked duplicate of the listed contacts (<c>ix_contacts_duplicate_of</c>), with their number.</summary>
+    private const string DependentsSql =
+        "SELECT contact_id AS ContactId, phone_e164 AS E164, phone_status AS Status FROM contacts WHERE duplicate_of IN @ids AND erased_at IS NULL";
+
+    /// <summary>Of the listed contacts, the live ones marked duplicate without a number of their own: nobody shares it.</summary>
+    private const string NumberlessDuplicatesSql =
+        $"SELECT {CandidateColumns} FROM contacts WHERE contact_id IN @ids AND erased_at IS NULL AND phone_status = 'duplicate' AND phone_e164 IS NULL ORDER BY contact_id";
+
     /// <summary>Rows marked duplicate whose number nobody else alive holds any more (the oldest was erased, or a number changed).</summary>
     private const string OrphanDuplicatesSql =
         $"SELECT {CandidateColumns} FROM contacts c " +
@@ -156,7 +191,7 @@ public sealed class PhoneStore(Database database) : ISqlStatements
     private string? BeforeRewriteSql => database.Dialect.BeforeRewriteSql("contacts");
 
     public IEnumerable<string> Statements =>
-        [.. new[] { BeforeRewriteSql, AfterRewriteSql }.OfType<string>(), LiveCountSql, CandidateCountSql, .. RebuiltIndexes.SelectMany(i => new[] { i.Drop, i.Create }), CandidatesSql, DueIdsSql, database.Sql(CandidatesByIdSql), DuplicateChangesSql, OrphanDuplicatesSql, CountByStatusSql, .. database.Dialect.BulkWriteStatements(ClassificationWrite), .. database.Dialect.BulkWriteStatements(DuplicateWrite)];
+        [.. new[] { BeforeRewriteSql, AfterRewriteSql }.OfType<string>(), LiveCountSql, CandidateCountSql, .. RebuiltIndexes.SelectMany(i => new[] { i.Drop, i.Create }), CandidatesSql, DueIdsSql, database.Sql(CandidatesByIdSql), DuplicateChangesSql, OrphanDuplicatesSql, database.Sql(NumberDuplicateChangesSql), TouchedSql, ErasedSinceSql, database.Sql(DependentsSql), database.Sql(NumberlessDuplicatesSql), CountByStatusSql, .. database.Dialect.BulkWriteStatements(ClassificationWrite), .. database.Dialect.BulkWriteStatements(DuplicateWrite)];
 
     /// <remarks>Read through a <see cref="RowReader"/>: the sweep reads every row of the base, and mapping them took longer than classifying them.</remarks>
     public async Task<List<PhoneCandidate>> ReadCandidatesAsync(long after, int limit, DateTimeOffset staleBefore, string version, CancellationToken cancellationToken)
@@ -296,6 +331,80 @@ public sealed class PhoneStore(Database database) : ISqlStatements
         {
             yield return (Candidate(reader), reader.GetInt64(13));
         }
+    }
+
+    /// <summary>Per statement of an incremental duplicate pass: numbers read, contacts listed.</summary>
+    public const int NumbersPerRead = 2_000;
+
+    /// <summary>
+    /// What an incremental duplicate pass must look at, when at most <paramref name="limit"/> rows were checked since
+    /// <paramref name="since"/> (else null: the whole base is cheaper to group). A number's group can only have changed if a
+    /// row joined it (checked since, with its new number), or its oldest left it (erased, or checked since with another
+    /// number): then the rows marked duplicate of that one still carry the old number.
+    /// </summary>
+    public async Task<DuplicateScope?> ReadTouchedAsync(DateTimeOffset from, DateTimeOffset since, string version, int limit, CancellationToken cancellationToken)
+    {
+        var scope = new DuplicateScope();
+        var ids = new List<long>();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var parameters = new Dictionary<string, object?> { ["from"] = from, ["since"] = since, ["version"] = version };
+        await using (var reader = await database.ReadRowsAsync(connection, TouchedSql, parameters, cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                if (ids.Count == limit)
+                {
+                    return null;
+                }
+
+                var row = new TouchedRow { ContactId = reader.GetInt64(0), E164 = reader.GetString(1), Status = reader.GetCode(2) };
+                ids.Add(row.ContactId);
+                scope.Add(row);
+            }
+        }
+
+        ids.AddRange(await connection.QueryAsync<long>(database.Command(ErasedSinceSql, new { from }, cancellationToken)));
+        for (var first = 0; first < ids.Count; first += NumbersPerRead)
+        {
+            var some = ids.GetRange(first, Math.Min(NumbersPerRead, ids.Count - first));
+            foreach (var row in await connection.QueryAsync<TouchedRow>(database.Command(database.Sql(DependentsSql), new { ids = database.List(some) }, cancellationToken)))
+            {
+                scope.Add(row);
+            }
+        }
+
+        return scope;
+    }
+
+    /// <summary>The rows whose duplicate mark must change among the holders of <paramref name="numbers"/>, in key order, with the oldest holder of their number.</summary>
+    public async Task<List<(PhoneCandidate Row, long Oldest)>> ReadDuplicateChangesAsync(IReadOnlyList<string> numbers, CancellationToken cancellationToken)
+    {
+        var changes = new List<(PhoneCandidate Row, long Oldest)>();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        for (var first = 0; first < numbers.Count; first += NumbersPerRead)
+        {
+            var parameters = new Dictionary<string, object?> { ["numbers"] = database.List(numbers.Skip(first).Take(NumbersPerRead)) };
+            await using var reader = await database.ReadRowsAsync(connection, database.Sql(NumberDuplicateChangesSql), parameters, cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                changes.Add((Candidate(reader), reader.GetInt64(13)));
+            }
+        }
+
+        changes.Sort((a, b) => a.Row.ContactId.CompareTo(b.Row.ContactId));
+        return changes;
+    }
+
+    /// <summary>Of <paramref name="ids"/>, the live contacts marked duplicate that have no number (<see cref="NumberlessDuplicatesSql"/>).</summary>
+    public async Task<List<PhoneCandidate>> ReadNumberlessDuplicatesAsync(IReadOnlyList<long> ids, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<PhoneCandidate>(database.Command(database.Sql(NumberlessDuplicatesSql), new { ids = database.List(ids) }, cancellationToken))).AsList();
     }
 
     public async Task<List<PhoneCandidate>> ReadOrphanDuplicatesAsync(CancellationToken cancellationToken)
@@ -488,3 +597,39 @@ public sealed class PhoneCandidate
     /// <summary>Never classified, or <c>phone_raw</c> changed since (the trigger cleared the check time).</summary>
     public bool RawChanged => CheckedAt is null;
 }
+
+/// <summary>A contact an incremental duplicate pass starts from: checked since the last run, or marked duplicate of one that changed.</summary>
+internal sealed class TouchedRow
+{
+    public long ContactId { get; set; }
+
+    public string? E164 { get; set; }
+
+    public string? Status { get; set; }
+}
+
+/// <summary>The numbers whose groups an incremental duplicate pass reads, and the numberless rows it checks.</summary>
+public sealed class DuplicateScope
+{
+    private readonly HashSet<string> numbers = new(StringComparer.Ordinal);
+    private readonly HashSet<long> numberless = [];
+
+    internal void Add(TouchedRow row)
+    {
+        if (row.E164 is { } number)
+        {
+            numbers.Add(number);
+        }
+        else if (row.Status == PhoneStatuses.Duplicate)
+        {
+            numberless.Add(row.ContactId);
+        }
+    }
+
+    /// <summary>The numbers, in order (so each read goes along the number index).</summary>
+    public IReadOnlyList<string> Numbers => field ??= [.. numbers.Order(StringComparer.Ordinal)];
+
+    /// <summary>Contacts marked duplicate that have no number: nobody shares it, so each is released.</summary>
+    public IReadOnlyList<long> Numberless => [.. numberless.Order()];
+}
+

@@ -10,7 +10,7 @@ namespace Vinculo.Phones;
 /// (reading and classifying the next batch while the previous one is written), then marks numbers
 /// shared by several live contacts as duplicates of the oldest. <c>phone_raw</c> is never written.
 /// </summary>
-public sealed class RevalidatePhonesJob(PhoneStore store, PhoneClassifier classifier, IOptions<PhonesOptions> phones, IOptions<SchedulerOptions> scheduler) : IVinculoJob
+public sealed class RevalidatePhonesJob(PhoneStore store, JobRunStore runs, PhoneClassifier classifier, IOptions<PhonesOptions> phones, IOptions<SchedulerOptions> scheduler) : IVinculoJob
 {
     public const string Key = JobCatalog.RevalidatePhones;
     public const string DefaultCron = "0 0 2 * * ?";
@@ -19,6 +19,13 @@ public sealed class RevalidatePhonesJob(PhoneStore store, PhoneClassifier classi
     public const long LargeRewriteRows = 100_000;
 
     public const double LargeRewriteShare = 0.25;
+
+    /// <summary>
+    /// How long before the last successful run's start an incremental duplicate pass also looks: another job (an import)
+    /// stamps the rows it classifies with its own start, and may write them after that run had marked its duplicates.
+    /// Shorter than a day, so that a daily run does not read again the checks of the run before the last.
+    /// </summary>
+    public static readonly TimeSpan ConcurrentCheckMargin = TimeSpan.FromHours(12);
 
     /// <summary>Contacts classified, of those due (counted when the first batch is full, else that batch is all of them).</summary>
     public static readonly ProgressStep Classifying = new("classifying", "contacts", "classificando", "contatos");
@@ -206,13 +213,24 @@ public sealed class RevalidatePhonesJob(PhoneStore store, PhoneClassifier classi
     /// the others point to it. A contact left marked duplicate of nobody (the oldest was erased or changed
     /// number) is classified afresh, so the next oldest takes over with its own status.
     /// </summary>
+    /// <remarks>
+    /// After a run that read the base in keyset batches, or when the last successful run cannot be told, every number held
+    /// twice is grouped. Otherwise only the numbers whose groups may have changed since that run (see
+    /// <see cref="PhoneStore.ReadTouchedAsync"/>): a night's edits, not the whole number index.
+    /// </remarks>
     private async Task MarkDuplicatesAsync(JobRunContext context, PhoneClassifier classifier, PhoneTally tally, CancellationToken cancellationToken)
     {
         var batchSize = phones.Value.BatchSize;
         var marks = new List<object?[]>();
         var promotions = new List<PhoneCandidate>();
         context.Progress.Report(MarkingDuplicates, 0);
-        await foreach (var (row, oldest) in store.ReadDuplicateChangesAsync(cancellationToken))
+        var scope = tally.CandidatesFrom == PhoneTally.FromDueIndex ? await IncrementalScopeAsync(context, cancellationToken) : null;
+        tally.DuplicatesFrom = scope is null ? PhoneTally.FromBase : PhoneTally.FromChanges;
+        tally.DuplicateNumbersRead = scope?.Numbers.Count;
+        var changes = scope is null
+            ? store.ReadDuplicateChangesAsync(cancellationToken)
+            : (await store.ReadDuplicateChangesAsync(scope.Numbers, cancellationToken)).ToAsyncEnumerable();
+        await foreach (var (row, oldest) in changes)
         {
             if (row.ContactId == oldest)
             {
@@ -233,7 +251,9 @@ public sealed class RevalidatePhonesJob(PhoneStore store, PhoneClassifier classi
 
         await store.WriteDuplicatesAsync(marks, cancellationToken);
 
-        promotions.AddRange(await store.ReadOrphanDuplicatesAsync(cancellationToken));
+        promotions.AddRange(scope is null
+            ? await store.ReadOrphanDuplicatesAsync(cancellationToken)
+            : await store.ReadNumberlessDuplicatesAsync(scope.Numberless, cancellationToken));
         var fallbackZone = scheduler.Value.TimeZone;
         // A fresh classification, without the duplicate mark the recheck would keep.
         var released = promotions
@@ -250,6 +270,21 @@ public sealed class RevalidatePhonesJob(PhoneStore store, PhoneClassifier classi
         await store.WriteDuplicatesAsync([.. released.Select(r => DuplicateRow(r.ContactId, r.Phone, context.Now))], cancellationToken);
         tally.Promoted += released.Count;
         context.Progress.Report(MarkingDuplicates, tally.Duplicates + tally.Promoted);
+    }
+
+    /// <summary>
+    /// What changed since the last successful run, or null when a full pass is needed: no such run, a clock that went back
+    /// (every run since must have started later), or more rows checked since than <see cref="DueIdLimit"/>.
+    /// </summary>
+    private async Task<DuplicateScope?> IncrementalScopeAsync(JobRunContext context, CancellationToken cancellationToken)
+    {
+        var since = await runs.LastSucceededStartAsync(Key, cancellationToken);
+        if (since is not { } last || last >= context.Now)
+        {
+            return null;
+        }
+
+        return await store.ReadTouchedAsync(last - ConcurrentCheckMargin, last, PhoneClassifier.LibraryVersion, DueIdLimit, cancellationToken);
     }
 }
 
@@ -274,6 +309,14 @@ internal sealed class PhoneTally
 
     public const string FromBase = "contacts";
     public const string FromDueIndex = "check_due_index";
+
+    /// <summary>Where the duplicate pass found the numbers it grouped: <see cref="FromBase"/> (every number held twice) or <see cref="FromChanges"/>.</summary>
+    public string DuplicatesFrom { get; set; } = FromBase;
+
+    public const string FromChanges = "changes_since_last_run";
+
+    /// <summary>The numbers an incremental duplicate pass read (null for a full pass).</summary>
+    public int? DuplicateNumbersRead { get; set; }
 
     public const string Reading = "read";
     public const string Classifying = "classify";
@@ -339,6 +382,8 @@ internal sealed class PhoneTally
         ["library_version"] = libraryVersion,
         ["rebuilt_number_index"] = RebuiltNumberIndex,
         ["candidates_from"] = CandidatesFrom,
+        ["duplicates_from"] = DuplicatesFrom,
+        ["duplicate_numbers_read"] = DuplicateNumbersRead,
         ["phase_seconds"] = Phases.Seconds(),
         ["busy_seconds"] = Busy.Seconds(),
     };

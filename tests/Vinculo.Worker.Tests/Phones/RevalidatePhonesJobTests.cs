@@ -209,6 +209,91 @@ public abstract class RevalidatePhonesJobTests(EngineFixture engine) : EngineSui
         Assert.Equal(0, (await RunAsync(db, Night.AddDays(1).AddHours(1))).Result!.Changed);
     }
 
+    /// <summary>
+    /// After a successful run, the next groups only the numbers whose holders changed since: a newcomer's number, and the
+    /// old number of an oldest that moved. A mark broken by hand on a number nobody touched is left to the next full pass
+    /// (here: a run whose clock did not move past the last one's).
+    /// </summary>
+    [SkippableFact]
+    public async Task Duplicates_ANightAfterASuccessfulRun_GroupsOnlyTheNumbersThatChanged()
+    {
+        await using var db = await NewMigratedDatabaseAsync();
+        var oldestA = await InsertContactAsync(db, "(11) 98765-4321", Night.AddDays(-9));
+        var secondA = await InsertContactAsync(db, "11 98765-4321", Night.AddDays(-5));
+        var oldestB = await InsertContactAsync(db, "(21) 99876-5432", Night.AddDays(-9));
+        var secondB = await InsertContactAsync(db, "21 99876-5432", Night.AddDays(-5));
+        var oldestC = await InsertContactAsync(db, "(31) 99123-4567", Night.AddDays(-9));
+        var secondC = await InsertContactAsync(db, "31 99123-4567", Night.AddDays(-5));
+        var first = await RunAsync(db, Night);
+
+        var newcomer = await InsertContactAsync(db, "+55 11 98765-4321", Night.AddHours(3));
+        await ExecuteAsync(db, "UPDATE contacts SET phone_status = 'valid', duplicate_of = NULL WHERE contact_id = @secondB", new { secondB });
+        await ExecuteAsync(db, "UPDATE contacts SET phone_raw = '(41) 99555-0000' WHERE contact_id = @oldestC", new { oldestC });
+        var night = await RunAsync(db, Night.AddDays(1));
+
+        Assert.Equal("contacts", (string?)first.Result!.Detail!["duplicates_from"]);
+        Assert.Equal("changes_since_last_run", (string?)night.Result!.Detail!["duplicates_from"]);
+        // The newcomer's number, oldestC's new one, and the old one its duplicate still holds.
+        Assert.Equal(3, (int?)night.Result.Detail["duplicate_numbers_read"]);
+        Assert.Equal(("duplicate", (long?)oldestA), await StatusAsync(db, newcomer));
+        Assert.Equal(("duplicate", (long?)oldestA), await StatusAsync(db, secondA));
+        Assert.Equal(("valid", (long?)null), await StatusAsync(db, secondC));
+        Assert.Equal(("valid", (long?)null), await StatusAsync(db, oldestC));
+        Assert.Equal(("valid", (long?)null), await StatusAsync(db, secondB));
+
+        var full = await RunAsync(db, Night.AddDays(1));
+        Assert.Equal("contacts", (string?)full.Result!.Detail!["duplicates_from"]);
+        Assert.Equal(("duplicate", (long?)oldestB), await StatusAsync(db, secondB));
+    }
+
+    /// <summary>A run that wrote its checks and failed before marking duplicates leaves them to the next run, which finds them by their check times.</summary>
+    [SkippableFact]
+    public async Task Duplicates_ChecksWrittenByAFailedRun_AreGroupedByTheNext()
+    {
+        await using var db = await NewMigratedDatabaseAsync();
+        var oldest = await InsertContactAsync(db, "(11) 98765-4321", Night.AddDays(-9));
+        await RunAsync(db, Night);
+        var newcomer = await InsertContactAsync(db, "11 98765-4321", Night.AddHours(3));
+
+        JobRunOutcome failed;
+        using (Hosting.Failpoints.Arm("phones.after_write=throw@1"))
+        {
+            failed = await RunAsync(db, Night.AddDays(1));
+        }
+
+        var afterFailure = await StatusAsync(db, newcomer);
+        var next = await RunAsync(db, Night.AddDays(2));
+
+        Assert.Equal(JobRunStatus.Failed, failed.Status);
+        Assert.Equal(("valid", (long?)null), afterFailure);
+        Assert.Equal(0, next.Result!.Scanned);
+        Assert.Equal("changes_since_last_run", (string?)next.Result.Detail!["duplicates_from"]);
+        Assert.Equal(("duplicate", (long?)oldest), await StatusAsync(db, newcomer));
+    }
+
+    /// <summary>
+    /// Another job (an import) classifies the rows it writes and stamps them with its own start, which can fall before the
+    /// last run's while the rows land after that run marked its duplicates: the next run looks a margin back.
+    /// </summary>
+    [SkippableFact]
+    public async Task Duplicates_ARowCheckedElsewhereJustBeforeTheLastRun_IsGroupedByTheNext()
+    {
+        await using var db = await NewMigratedDatabaseAsync();
+        var oldest = await InsertContactAsync(db, "(11) 98765-4321", Night.AddDays(-9));
+        await RunAsync(db, Night);
+        var imported = await InsertContactAsync(db, "11 98765-4321", Night.AddDays(-1));
+        await ExecuteAsync(
+            db,
+            "UPDATE contacts SET phone_status = 'valid', phone_e164 = '+5511987654321', phone_checked_at = @at, phone_checked_version = @version WHERE contact_id = @imported",
+            new { at = Night.AddHours(-1), version = PhoneClassifier.LibraryVersion, imported });
+
+        var next = await RunAsync(db, Night.AddDays(1));
+
+        Assert.Equal(0, next.Result!.Scanned);
+        Assert.Equal("changes_since_last_run", (string?)next.Result.Detail!["duplicates_from"]);
+        Assert.Equal(("duplicate", (long?)oldest), await StatusAsync(db, imported));
+    }
+
     [SkippableFact]
     public async Task ARunThatDiedDuringALargeRewrite_HasItsNumberIndexRebuiltByTheNextRun()
     {
