@@ -122,10 +122,13 @@ public sealed class PlanPerson
         Categories.Add(new CategoryPurchases(category, count, lastAt));
     }
 
-    /// <summary>The latest purchase of one of the person's rows that names a product.</summary>
+    /// <summary>
+    /// The latest purchase of one of the person's rows that names a product (more than white space); of two at the same
+    /// instant, the greater product in ordinal order, whatever order they come in.
+    /// </summary>
     public void SawProduct(DateTimeOffset at, string? product)
     {
-        if (!string.IsNullOrWhiteSpace(product) && (lastProductAt is null || at > lastProductAt))
+        if (!string.IsNullOrWhiteSpace(product) && (lastProductAt is null || at > lastProductAt || (at == lastProductAt && string.CompareOrdinal(product, LastProduct) > 0)))
         {
             lastProductAt = at;
             LastProduct = product;

@@ -61,29 +61,14 @@ public sealed class PlanStore(Database database) : ISqlStatements
         "FROM interactions WHERE contact_id IN @ids GROUP BY contact_id";
 
     /// <summary>
-    /// The purchases of the listed rows summed up per category (how many, and the latest): affinity weighs the share of all
-    /// of a person's purchases in a category, however old (SPEC section 5 gives it no window), and recency and consent
-    /// freshness the latest purchase. One row per row and category bought, whatever the years of purchases behind it,
-    /// summed from a partial index of purchases alone (<c>ix_interactions_purchases</c>).
+    /// The purchases of the listed rows, from the partial index of purchases alone (<c>ix_interactions_purchases</c>, which
+    /// holds category, instant and product): affinity weighs the share of all of a person's purchases in a category, however
+    /// old (SPEC section 5 gives it no window), recency and consent freshness the latest purchase, and <c>{product}</c> the
+    /// latest purchase that names one. One pass, summed up as it is read: a second pass for the product (its latest
+    /// instant, then a seek for the product at it) cost as much again.
     /// </summary>
-    internal const string PurchasesByCategorySql =
-        "SELECT contact_id, category, COUNT(*), MAX(occurred_at) FROM interactions WHERE contact_id IN @ids AND kind = 'purchase' GROUP BY contact_id, category";
-
-    /// <summary>
-    /// The latest purchase that names a product of each listed row, however old (<c>{product}</c>): the instant from the
-    /// row's purchases in the partial index of purchases alone, grouped per row, then one seek per row for the product at
-    /// that instant. A join back to <c>interactions</c> instead let PostgreSQL merge the batch with the purchases index read
-    /// from its start, so each batch read every purchase of the rows before it.
-    /// </summary>
-    /// <remarks>
-    /// A product is named when it holds more than spaces. Of two purchases naming products at the same latest instant, the
-    /// greater product is the one used.
-    /// </remarks>
-    internal const string LatestProductSql =
-        "SELECT l.contact_id, l.named_at, (SELECT MAX(p.product) FROM interactions p WHERE p.contact_id = l.contact_id AND p.kind = 'purchase' " +
-        "AND p.occurred_at = l.named_at AND p.product IS NOT NULL AND LTRIM(RTRIM(p.product)) <> '') " +
-        "FROM (SELECT i.contact_id, MAX(i.occurred_at) AS named_at FROM interactions i WHERE i.contact_id IN @ids AND i.kind = 'purchase' " +
-        "AND i.product IS NOT NULL AND LTRIM(RTRIM(i.product)) <> '' GROUP BY i.contact_id) l";
+    internal const string PurchasesSql =
+        "SELECT contact_id, category, occurred_at, product FROM interactions WHERE contact_id IN @ids AND kind = 'purchase'";
 
     /// <summary>
     /// The messages, replies and reads of the listed rows within the lookback (<see cref="NightPlanner.LookbackDays"/>): the
@@ -182,7 +167,7 @@ public sealed class PlanStore(Database database) : ISqlStatements
 
     public IEnumerable<string> Statements =>
     [
-        ContentsSql, PlannedForDaySql, PeopleSql, DuplicateConsentsSql, database.Sql(LatestSql), database.Sql(LatestGroupedSql), database.Sql(PurchasesByCategorySql), database.Sql(LatestProductSql),
+        ContentsSql, PlannedForDaySql, PeopleSql, DuplicateConsentsSql, database.Sql(LatestSql), database.Sql(LatestGroupedSql), database.Sql(PurchasesSql),
         database.Sql(RecentSql), database.Sql(WindowPlannedSql), SentLateSql, database.Sql(WindowMessagesSql), database.Sql(WentOutEarlierSql), CancelSuppressedSql,
         .. database.Dialect.BulkWriteStatements(PreferredHourWrite), .. database.Dialect.BulkWriteStatements(QueueInsert),
     ];
@@ -346,7 +331,7 @@ public sealed class PlanStore(Database database) : ISqlStatements
         }
 
         started = timings.Add("signals_latest", started);
-        await using (var rows = await database.ReadRowsAsync(connection, database.Sql(PurchasesByCategorySql), ids, cancellationToken))
+        await using (var rows = await database.ReadRowsAsync(connection, database.Sql(PurchasesSql), ids, cancellationToken))
         {
             while (await rows.ReadAsync(cancellationToken))
             {
@@ -355,29 +340,18 @@ public sealed class PlanStore(Database database) : ISqlStatements
                     continue;
                 }
 
-                var at = rows.GetInstant(3)!.Value;
+                var at = rows.GetInstant(2)!.Value;
                 if (owner.Holder is { } buyer && (buyer.LastPurchaseAt is null || at > buyer.LastPurchaseAt))
                 {
                     buyer.LastPurchaseAt = at;
                 }
 
-                owner.Person.AddPurchases(rows.GetCode(1), rows.GetInt32(2), at);
+                owner.Person.AddPurchases(rows.GetCode(1), 1, at);
+                owner.Person.SawProduct(at, rows.GetCode(3));
             }
         }
 
         started = timings.Add("signals_purchases", started);
-        await using (var rows = await database.ReadRowsAsync(connection, database.Sql(LatestProductSql), ids, cancellationToken))
-        {
-            while (await rows.ReadAsync(cancellationToken))
-            {
-                if (holders.TryGetValue(rows.GetInt64(0), out var owner))
-                {
-                    owner.Person.SawProduct(rows.GetInstant(1)!.Value, rows.GetString(2));
-                }
-            }
-        }
-
-        started = timings.Add("signals_product", started);
         await using (var rows = await database.ReadRowsAsync(connection, database.Sql(RecentSql), new Dictionary<string, object?> { ["ids"] = list, ["since"] = windows.RecentSince }, cancellationToken))
         {
             while (await rows.ReadAsync(cancellationToken))

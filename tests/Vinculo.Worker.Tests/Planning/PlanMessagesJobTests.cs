@@ -54,7 +54,7 @@ public abstract class PlanMessagesJobTests(EngineFixture engine) : EngineSuite(e
         Assert.Equal(
             [
                 "contents", "evaluate", "insert", "read_people", "read_signals", "sent_late", "signals_consents", "signals_earlier", "signals_latest",
-                "signals_messages", "signals_product", "signals_purchases", "signals_recent", "total", "write_hours",
+                "signals_messages", "signals_purchases", "signals_recent", "total", "write_hours",
             ],
             runDetail.GetProperty("timing_ms").EnumerateObject().Select(p => p.Name));
     }
@@ -142,6 +142,31 @@ public abstract class PlanMessagesJobTests(EngineFixture engine) : EngineSuite(e
         Assert.Equal(2, detail.GetProperty("capped").GetInt64());
         Assert.Equal(4, detail.GetProperty("eligible").GetInt64());
         Assert.Equal(4, detail.GetProperty("queued").GetInt64());
+    }
+
+    /// <summary>
+    /// <c>{product}</c> is the latest purchase that names one, across the person's rows: a later purchase with a blank
+    /// product does not count, and of two named at the same instant the greater one is used, whichever was stored first.
+    /// </summary>
+    [SkippableFact]
+    public async Task Plan_FillsProductFromTheLatestNamedPurchase_OfAnyOfThePersonsRows()
+    {
+        await using var db = await NewMigratedDatabaseAsync();
+        var seed = new PlanSeed(db);
+        await seed.ContentAsync("Vinhos", "Oi {first_name}, o {product} voltou ao estoque.", "vinho");
+        var number = seed.NewNumber();
+        var person = await seed.CustomerAsync(Now, e164: number, category: "vinho", product: "Malbec", purchaseDaysAgo: 40);
+        var duplicate = await seed.ContactAsync(number, Now.AddDays(-100), status: "duplicate", duplicateOf: person);
+        await seed.ConsentAsync(duplicate, Now.AddDays(-30));
+        await seed.InteractionAsync(duplicate, "purchase", Now.AddDays(-9), "Tannat", "vinho");
+        await seed.InteractionAsync(person, "purchase", Now.AddDays(-9), "Carménère", "vinho");
+        await seed.InteractionAsync(person, "purchase", Now.AddDays(-2), "   ", "vinho");
+
+        await seed.RunAsync(Now);
+
+        var planned = (await seed.PlannedAsync()).Single();
+        Assert.Equal(person, planned.ContactId);
+        Assert.StartsWith("Oi Cliente, o Tannat voltou ao estoque.", planned.Body, StringComparison.Ordinal);
     }
 
     [SkippableFact]
