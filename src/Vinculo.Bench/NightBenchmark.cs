@@ -111,7 +111,7 @@ public static class NightBenchmark
                     var prepared = false;
                     try
                     {
-                        prepared = await PrepareAsync(hostFor(kept, settings, clock), contacts, years, output, cancellationToken);
+                        prepared = await PrepareAsync(hostFor(kept, settings, clock), clock, contacts, years, output, cancellationToken);
                     }
                     finally
                     {
@@ -142,7 +142,7 @@ public static class NightBenchmark
             var runner = services.GetRequiredService<JobRunner>();
             if (baseName is null)
             {
-                if (!await PrepareAsync(services, contacts, years, output, cancellationToken))
+                if (!await PrepareAsync(services, clock, contacts, years, output, cancellationToken))
                 {
                     return 1;
                 }
@@ -249,7 +249,7 @@ public static class NightBenchmark
     }
 
     /// <summary>Builds the base (schema, contacts, history), classifies it as the nights before would have, and edits 1 % of the numbers.</summary>
-    private static async Task<bool> PrepareAsync(IServiceProvider services, int contacts, int years, TextWriter output, CancellationToken cancellationToken)
+    private static async Task<bool> PrepareAsync(IServiceProvider services, SimulatedClock clock, int contacts, int years, TextWriter output, CancellationToken cancellationToken)
     {
         var database = services.GetRequiredService<Database>();
         var runner = services.GetRequiredService<JobRunner>();
@@ -270,10 +270,22 @@ public static class NightBenchmark
             return false;
         }
 
+        // Yesterday's plan, sent: the habitual hours the nights before learned are stored (a night rewrites only those that
+        // moved), and yesterday's messages count towards tonight's cap.
+        clock.Now = Night.AddDays(-1).AddHours(1);
+        var yesterday = await runner.RunAsync(PlanMessagesJob.Key, cancellationToken);
+        if (yesterday.Status != JobRunStatus.Succeeded)
+        {
+            await output.WriteLineAsync($"  o plano de ontem falhou: {yesterday.Error}");
+            return false;
+        }
+
+        var sent = await SendYesterdayAsync(database, cancellationToken);
         var edited = await EditNumbersAsync(database, contacts, cancellationToken);
         await BenchDatabase.AnalyzeAsync(database, cancellationToken);
         await output.WriteLineAsync(
-            $"  {"preparar (varredura inicial)",-34} {watch.Elapsed.TotalSeconds,8:N1} s   ({first.Result!.Scanned:N0} números classificados; {edited:N0} editados desde ontem)");
+            $"  {"preparar (varredura inicial)",-34} {watch.Elapsed.TotalSeconds,8:N1} s   ({first.Result!.Scanned:N0} números classificados; " +
+            $"plano de ontem: {sent:N0} enviadas, {yesterday.Result!.Detail!["preferred_hour_updated"]:N0} horários aprendidos; {edited:N0} editados desde ontem)");
         return true;
     }
 
@@ -429,6 +441,14 @@ public static class NightBenchmark
         }
 
         return n;
+    }
+
+    /// <summary>Yesterday's queued messages went out at their slots and were delivered.</summary>
+    private static async Task<int> SendYesterdayAsync(Database database, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(database.Command(
+            "UPDATE message_queue SET status = 'delivered', sent_at = scheduled_at, updated_at = scheduled_at WHERE status = 'queued'", null, cancellationToken));
     }
 
     /// <summary>One contact in a hundred typed their number again since yesterday, in another format (the trigger makes it due).</summary>
