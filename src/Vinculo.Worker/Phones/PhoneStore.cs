@@ -77,7 +77,7 @@ public sealed class PhoneStore(Database database) : ISqlStatements
     /// lone holders included: a row still marked duplicate with nobody else on its number is its own oldest, and comes back
     /// to be released. Unordered (the caller sorts the few rows).
     /// </summary>
-    private const string NumberDuplicateChangesSql =
+    internal const string NumberDuplicateChangesSql =
         "SELECT ContactId, Raw, Status, E164, Type, Region, TimeZone, Note, Error, DuplicateOf, CheckedAt, Failures, UpdatedAt, Oldest FROM (" +
         $"SELECT {CandidateColumns}, FIRST_VALUE(contact_id) OVER (PARTITION BY phone_e164 ORDER BY created_at, contact_id) AS Oldest " +
         "FROM contacts WHERE erased_at IS NULL AND phone_e164 IN @numbers) shared " +
@@ -90,17 +90,17 @@ public sealed class PhoneStore(Database database) : ISqlStatements
     /// after that run had marked its duplicates). Two ranges of <c>ix_contacts_check_due</c>; the last run's own checks,
     /// a whole base after a first sweep, lie between them.
     /// </summary>
-    private const string TouchedSql =
+    internal const string TouchedSql =
         "SELECT contact_id AS ContactId, phone_e164 AS E164, phone_status AS Status FROM contacts WHERE erased_at IS NULL " +
         "AND phone_checked_version = @version AND phone_checked_at >= @from AND phone_checked_at < @since " +
         "UNION ALL SELECT contact_id, phone_e164, phone_status FROM contacts WHERE erased_at IS NULL " +
         "AND phone_checked_version = @version AND phone_checked_at > @since";
 
     /// <summary>Contacts erased since <c>@from</c>: erasure clears the number, so they are a range of <c>ix_contacts_phone_e164</c>.</summary>
-    private const string ErasedSinceSql = "SELECT contact_id FROM contacts WHERE phone_e164 IS NULL AND erased_at >= @from";
+    internal const string ErasedSinceSql = "SELECT contact_id FROM contacts WHERE phone_e164 IS NULL AND erased_at >= @from";
 
     /// <summary>Live rows marked duplicate of the listed contacts (<c>ix_contacts_duplicate_of</c>), with their number.</summary>
-    private const string DependentsSql =
+    internal const string DependentsSql =
         "SELECT contact_id AS ContactId, phone_e164 AS E164, phone_status AS Status FROM contacts WHERE duplicate_of IN @ids AND erased_at IS NULL";
 
     /// <summary>Of the listed contacts, the live ones marked duplicate without a number of their own: nobody shares it.</summary>

@@ -42,4 +42,32 @@ public sealed class PhoneQueryPlanTests(SqliteEngine engine) : IClassFixture<Sql
 
         Assert.Contains("SCAN contacts USING COVERING INDEX ix_contacts_check_due", await PlanOf(PhoneStore.CountByStatusSql));
     }
+
+    /// <summary>An incremental duplicate pass reads ranges and seeks of indexes: nothing of it walks the base.</summary>
+    [SkippableFact]
+    public async Task IncrementalDuplicateReads_SeekTheirIndexes()
+    {
+        engine.SkipIfUnavailable();
+        await using var db = await engine.CreateDatabaseAsync();
+        await db.MigrateAsync();
+        await using var fresh = await PlannerStatistics.LoadAsync(db, Statistics);
+        async Task<string> PlanOf(string sql)
+        {
+            var expanded = sql.Replace("IN @ids", "IN (SELECT value FROM json_each(@ids))", StringComparison.Ordinal)
+                .Replace("IN @numbers", "IN (SELECT value FROM json_each(@numbers))", StringComparison.Ordinal);
+            var plan = string.Join("\n", await PlannerStatistics.PlanAsync(fresh, expanded, new
+            {
+                version = "9.0.20", from = "2026-11-17T17:00:00.000Z", since = "2026-11-18T05:00:00.000Z", ids = "[1, 2]", numbers = "[\"+5511987654321\"]",
+            }));
+            Assert.DoesNotContain("SCAN contacts", plan, StringComparison.Ordinal);
+            return plan;
+        }
+
+        var touched = await PlanOf(PhoneStore.TouchedSql);
+        Assert.Contains("ix_contacts_check_due (phone_checked_version=? AND phone_checked_at>? AND phone_checked_at<?)", touched, StringComparison.Ordinal);
+        Assert.Contains("ix_contacts_check_due (phone_checked_version=? AND phone_checked_at>?)", touched, StringComparison.Ordinal);
+        Assert.Contains("ix_contacts_phone_e164 (phone_e164=? AND erased_at>?)", await PlanOf(PhoneStore.ErasedSinceSql), StringComparison.Ordinal);
+        Assert.Contains("ix_contacts_duplicate_of (duplicate_of=?)", await PlanOf(PhoneStore.DependentsSql), StringComparison.Ordinal);
+        Assert.Contains("ix_contacts_phone_e164 (phone_e164=? AND erased_at=?)", await PlanOf(PhoneStore.NumberDuplicateChangesSql), StringComparison.Ordinal);
+    }
 }
