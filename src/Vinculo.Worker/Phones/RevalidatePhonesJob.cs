@@ -27,6 +27,11 @@ public sealed class RevalidatePhonesJob(PhoneStore store, JobRunStore runs, Phon
     /// </summary>
     public static readonly TimeSpan ConcurrentCheckMargin = TimeSpan.FromHours(12);
 
+    /// <summary>An incremental duplicate pass looks at up to a twentieth of the base, and at least this many rows (a small base).</summary>
+    public const int IncrementalDuplicatesFloor = 10_000;
+
+    public const int IncrementalDuplicatesShare = 20;
+
     /// <summary>Contacts classified, of those due (counted when the first batch is full, else that batch is all of them).</summary>
     public static readonly ProgressStep Classifying = new("classifying", "contacts", "classificando", "contatos");
 
@@ -116,6 +121,7 @@ public sealed class RevalidatePhonesJob(PhoneStore store, JobRunStore runs, Phon
         var version = PhoneClassifier.LibraryVersion;
         var counting = tally.Phases.Start();
         var (live, due) = await store.CountCandidatesAsync(staleBefore, version, cancellationToken);
+        tally.Live = live;
         if (due >= options.LargeRewriteRows && due >= live * LargeRewriteShare)
         {
             await store.PrepareLargeRewriteAsync(cancellationToken);
@@ -224,7 +230,7 @@ public sealed class RevalidatePhonesJob(PhoneStore store, JobRunStore runs, Phon
         var marks = new List<object?[]>();
         var promotions = new List<PhoneCandidate>();
         context.Progress.Report(MarkingDuplicates, 0);
-        var scope = tally.CandidatesFrom == PhoneTally.FromDueIndex ? await IncrementalScopeAsync(context, cancellationToken) : null;
+        var scope = tally.CandidatesFrom == PhoneTally.FromDueIndex ? await IncrementalScopeAsync(context, tally, cancellationToken) : null;
         tally.DuplicatesFrom = scope is null ? PhoneTally.FromBase : PhoneTally.FromChanges;
         tally.DuplicateNumbersRead = scope?.Numbers.Count;
         var changes = scope is null
@@ -274,9 +280,14 @@ public sealed class RevalidatePhonesJob(PhoneStore store, JobRunStore runs, Phon
 
     /// <summary>
     /// What changed since the last successful run, or null when a full pass is needed: no such run, a clock that went back
-    /// (every run since must have started later), or more rows checked since than <see cref="DueIdLimit"/>.
+    /// (every run since must have started later), or more rows checked since than a twentieth of the base (at least
+    /// <see cref="IncrementalDuplicatesFloor"/>, at most <see cref="DueIdLimit"/>).
     /// </summary>
-    private async Task<DuplicateScope?> IncrementalScopeAsync(JobRunContext context, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Grouping the numbers of a night's edits costs about 25 µs each (SQLite, 1M base: 10,000 in 0.3 s), the whole number
+    /// index 1.2 s: past a twentieth of the base the full pass is the cheaper.
+    /// </remarks>
+    private async Task<DuplicateScope?> IncrementalScopeAsync(JobRunContext context, PhoneTally tally, CancellationToken cancellationToken)
     {
         var since = await runs.LastSucceededStartAsync(Key, cancellationToken);
         if (since is not { } last || last >= context.Now)
@@ -284,7 +295,8 @@ public sealed class RevalidatePhonesJob(PhoneStore store, JobRunStore runs, Phon
             return null;
         }
 
-        return await store.ReadTouchedAsync(last - ConcurrentCheckMargin, last, PhoneClassifier.LibraryVersion, DueIdLimit, cancellationToken);
+        var limit = (int)Math.Min(DueIdLimit, Math.Max(IncrementalDuplicatesFloor, tally.Live / IncrementalDuplicatesShare));
+        return await store.ReadTouchedAsync(last - ConcurrentCheckMargin, last, PhoneClassifier.LibraryVersion, limit, cancellationToken);
     }
 }
 
@@ -303,6 +315,9 @@ internal sealed class PhoneTally
     public long Promoted { get; set; }
 
     public bool RebuiltNumberIndex { get; set; }
+
+    /// <summary>Live contacts when the run began.</summary>
+    public long Live { get; set; }
 
     /// <summary>Where the run found the contacts it checked: <see cref="FromBase"/> (keyset batches of the base) or <see cref="FromDueIndex"/>.</summary>
     public string CandidatesFrom { get; set; } = FromBase;
