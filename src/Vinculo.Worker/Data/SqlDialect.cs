@@ -214,6 +214,12 @@ public abstract class SqlDialect(string connectionString)
     public abstract string RefreshStatisticsSql { get; }
 
     /// <summary>
+    /// What keeps the planner's statistics of a live base current, run after every job run; null when the engine does it
+    /// by itself (PostgreSQL's autovacuum, SQL Server's automatic statistics).
+    /// </summary>
+    public virtual string? RoutineStatisticsSql => null;
+
+    /// <summary>
     /// The operating-system process ids of the server sessions on this database, where the server runs one process per
     /// session (their processor time can then be read on the server's machine); null where it does not.
     /// </summary>

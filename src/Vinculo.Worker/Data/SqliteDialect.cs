@@ -64,6 +64,15 @@ public sealed class SqliteDialect : SqlDialect
     public override string RefreshStatisticsSql => "ANALYZE";
 
     /// <summary>
+    /// SQLite gathers statistics only when asked, and without them it plans a batch's reads blind: on a million contacts
+    /// never analyzed, plan-messages took 182 s instead of 17 s. This analyzes the tables never analyzed, those whose size
+    /// changed a lot since (an import, a purge) and those with an index without statistics (the indexes a large rewrite
+    /// rebuilt), within a limit SQLite sets; otherwise it does nothing (about a millisecond). 0x10000: every table is looked
+    /// at, not only those this connection used.
+    /// </summary>
+    public override string? RoutineStatisticsSql => "PRAGMA optimize(0x10002)";
+
+    /// <summary>
     /// The two lookup-key indexes of V013 hold every row awaiting its first check: each row a first sweep checks leaves
     /// both, two deletes per row, a fifth of the sweep's write time on a million contacts.
     /// </summary>

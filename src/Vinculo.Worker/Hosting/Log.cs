@@ -38,6 +38,9 @@ internal static partial class Log
     [LoggerMessage(1005, LogLevel.Error, "Could not record the end of job {JobKey} (run {RunId}); the next run will record it")]
     public static partial void RunNotRecorded(ILogger logger, Exception exception, string jobKey, long runId);
 
+    [LoggerMessage(1010, LogLevel.Warning, "Could not refresh the database's statistics after job {JobKey}; the next run tries again")]
+    public static partial void StatisticsNotRefreshed(ILogger logger, Exception exception, string jobKey);
+
     [LoggerMessage(1009, LogLevel.Information, "Recorded the end of job {JobKey} (run {RunId}) that the database missed when it finished")]
     public static partial void RunRecordedLate(ILogger logger, string jobKey, long runId);
 

@@ -131,9 +131,32 @@ public sealed class JobRunner(
             Log.RunNotRecorded(logger, e, jobKey, runId);
         }
 
+        await RefreshStatisticsAsync(jobKey);
         Log.JobFinished(logger, jobKey, runId, error is null ? "succeeded" : "failed", result.Scanned, result.Changed, finishedAt - startedAt);
         VinculoMetrics.RecordRun(jobKey, error is null ? JobRunStatus.Succeeded : JobRunStatus.Failed, finishedAt - startedAt, result);
         return error is null ? JobRunOutcome.Succeeded(jobKey, runId, result) : JobRunOutcome.Failed(jobKey, runId, error, result.Failure is null ? null : result);
+    }
+
+    /// <summary>
+    /// The engine's routine upkeep of statistics (<see cref="SqlDialect.RoutineStatisticsSql"/>), after any run: the run may
+    /// have grown a table (an import) that the next reads must plan for. Never fails the run.
+    /// </summary>
+    private async Task RefreshStatisticsAsync(string jobKey)
+    {
+        if (database.Dialect.RoutineStatisticsSql is not { } sql)
+        {
+            return;
+        }
+
+        try
+        {
+            await using var connection = await database.OpenAsync(CancellationToken.None);
+            await Dapper.SqlMapper.ExecuteAsync(connection, database.Command(sql, null, CancellationToken.None));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.StatisticsNotRefreshed(logger, e, jobKey);
+        }
     }
 
     /// <summary>Writes the ends of earlier runs the database was not there to record; those it still cannot write wait again.</summary>
