@@ -131,15 +131,20 @@ public sealed class JobRunner(
             Log.RunNotRecorded(logger, e, jobKey, runId);
         }
 
-        await RefreshStatisticsAsync(jobKey);
+        if (error is null)
+        {
+            await RefreshStatisticsAsync(jobKey);
+        }
+
         Log.JobFinished(logger, jobKey, runId, error is null ? "succeeded" : "failed", result.Scanned, result.Changed, finishedAt - startedAt);
         VinculoMetrics.RecordRun(jobKey, error is null ? JobRunStatus.Succeeded : JobRunStatus.Failed, finishedAt - startedAt, result);
         return error is null ? JobRunOutcome.Succeeded(jobKey, runId, result) : JobRunOutcome.Failed(jobKey, runId, error, result.Failure is null ? null : result);
     }
 
     /// <summary>
-    /// The engine's routine upkeep of statistics (<see cref="SqlDialect.RoutineStatisticsSql"/>), after any run: the run may
-    /// have grown a table (an import) that the next reads must plan for. Never fails the run.
+    /// The engine's routine upkeep of statistics (<see cref="SqlDialect.RoutineStatisticsSql"/>), after a run that succeeded
+    /// (one that failed may have failed for want of the database): the run may have grown a table (an import) that the next
+    /// reads must plan for. Never fails the run.
     /// </summary>
     private async Task RefreshStatisticsAsync(string jobKey)
     {
