@@ -120,7 +120,8 @@ public sealed class DispatchStore(Database database) : ISqlStatements
     /// <summary>
     /// The CASE is the point: with statistics of a large history, SQLite (3.53) answered a plain
     /// <c>COUNT(DISTINCT phone_e164)</c> by walking the whole number index to skip a sort, 3.5 s at 1.8 million messages
-    /// on every dispatch run; over an expression it takes the day's rows from the <c>sent_at</c> index (30 ms).
+    /// on every dispatch run; over an expression it takes the day's rows from the <c>sent_at</c> index (30 ms), which holds
+    /// the number too (V018), so that no send is looked up in the table.
     /// </summary>
     internal const string RecentRecipientsSql =
         "SELECT COUNT(DISTINCT CASE WHEN sent_at >= @since THEN phone_e164 END) FROM message_queue WHERE sent_at >= @since";
