@@ -67,7 +67,7 @@ public sealed partial class EngineSeamTests
     [InlineData("driver type", "tests/Vinculo.Worker.Tests/Engines/TestDatabase.Engine.cs")]
     [InlineData("engine comparison", "tests/Vinculo.Worker.Tests/Engines/TestDatabase.Engine.cs")]
     [InlineData("engine-only SQL", "tests/Vinculo.Worker.Tests/Engines/TestDatabase.Engine.cs")]
-    [InlineData("engine-only SQL", "tests/Vinculo.Worker.Tests/Data/PlanQueryPlanTests.cs")]
+    [InlineData("engine-only SQL", "tests/Vinculo.Worker.Tests/Data/PlannerStatistics.cs")]
     public void TheScan_FindsTheEngineNamesWhereTheyBelong(string pattern, string file)
     {
         var scanned = file.StartsWith("src/", StringComparison.Ordinal) ? SourceFiles() : TestFiles();
