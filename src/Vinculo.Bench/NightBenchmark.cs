@@ -99,7 +99,10 @@ public static class NightBenchmark
         {
             var kept = baseName is null ? null : await dialect.FindScratchDatabaseAsync(baseName, cancellationToken);
             await output.WriteLineAsync(
-                $"Vinculo bench: uma noite inteira sobre {contacts:N0} contatos com {years} ano(s) de histórico, {dialect.Provider}, banco descartável '{name}', " +
+                (kept is null
+                    ? $"Vinculo bench: uma noite inteira sobre {contacts:N0} contatos com {years} ano(s) de histórico, "
+                    : "Vinculo bench: uma noite inteira sobre os contatos e o histórico da base mantida, ") +
+                $"{dialect.Provider}, banco descartável '{name}', " +
                 $"{Environment.ProcessorCount} núcleos; limite diário {DailyLimit:N0}, remetente Log a " +
                 $"{SendsPerSecond:N0} mensagens/s (o máximo de Dispatch:MessagesPerSecond: o envio do dia leva ao menos {DailyLimit / SendsPerSecond:N0} s)" +
                 (baseName is null ? "" : kept is null ? $"; a base '{baseName}' é gerada e mantida" : $"; sobre uma cópia da base mantida '{baseName}' (os números dela valem)"));
