@@ -58,31 +58,32 @@ public sealed class PhoneStore(Database database) : ISqlStatements
     private const string CheckDueIndexFilter = "erased_at IS NULL";
 
     /// <summary>
-    /// Among live contacts sharing a number, the rows whose duplicate mark must change, with the oldest holder of their
-    /// number (by <c>created_at</c>, then id): a younger row not yet marked as a duplicate of the oldest, or an oldest row
-    /// still marked duplicate (its own oldest was erased or changed number). In key order, so that the marks are written
-    /// page after page rather than in the random order of phone numbers.
+    /// Among the live holders of the numbers <paramref name="numbers"/> picks (a constant condition on <c>phone_e164</c>),
+    /// the rows whose duplicate mark must change, with the oldest holder of their number (by <c>created_at</c>, then id): a
+    /// younger row not yet marked as a duplicate of the oldest, or an oldest row still marked duplicate (its own oldest was
+    /// erased or changed number, or nobody else holds the number any more).
     /// </summary>
-    private const string DuplicateChangesSql =
+    private static string DuplicateChanges(string numbers) =>
         "SELECT ContactId, Raw, Status, E164, Type, Region, TimeZone, Note, Error, DuplicateOf, CheckedAt, Failures, UpdatedAt, Oldest FROM (" +
         $"SELECT {CandidateColumns}, FIRST_VALUE(contact_id) OVER (PARTITION BY phone_e164 ORDER BY created_at, contact_id) AS Oldest " +
-        "FROM contacts WHERE erased_at IS NULL AND phone_e164 IN (" +
-        "SELECT phone_e164 FROM contacts WHERE erased_at IS NULL AND phone_e164 IS NOT NULL GROUP BY phone_e164 HAVING COUNT(*) > 1)) shared " +
+        $"FROM contacts WHERE erased_at IS NULL AND phone_e164 {numbers}) shared " +
         "WHERE (Oldest <> ContactId AND (Status <> 'duplicate' OR DuplicateOf IS NULL OR DuplicateOf <> Oldest)) " +
-        "OR (Oldest = ContactId AND Status = 'duplicate') " +
-        "ORDER BY ContactId";
+        "OR (Oldest = ContactId AND Status = 'duplicate')";
 
     /// <summary>
-    /// <see cref="DuplicateChangesSql"/> for the listed numbers alone (an incremental pass, see <see cref="ReadTouchedAsync"/>),
+    /// <see cref="DuplicateChanges"/> for every number held twice, in key order, so that the marks are written page after
+    /// page rather than in the random order of phone numbers.
+    /// </summary>
+    private static readonly string DuplicateChangesSql = DuplicateChanges(
+        "IN (SELECT phone_e164 FROM contacts WHERE erased_at IS NULL AND phone_e164 IS NOT NULL GROUP BY phone_e164 HAVING COUNT(*) > 1)") +
+        " ORDER BY ContactId";
+
+    /// <summary>
+    /// <see cref="DuplicateChanges"/> for the listed numbers alone (an incremental pass, see <see cref="ReadTouchedAsync"/>),
     /// lone holders included: a row still marked duplicate with nobody else on its number is its own oldest, and comes back
     /// to be released. Unordered (the caller sorts the few rows).
     /// </summary>
-    internal const string NumberDuplicateChangesSql =
-        "SELECT ContactId, Raw, Status, E164, Type, Region, TimeZone, Note, Error, DuplicateOf, CheckedAt, Failures, UpdatedAt, Oldest FROM (" +
-        $"SELECT {CandidateColumns}, FIRST_VALUE(contact_id) OVER (PARTITION BY phone_e164 ORDER BY created_at, contact_id) AS Oldest " +
-        "FROM contacts WHERE erased_at IS NULL AND phone_e164 IN @numbers) shared " +
-        "WHERE (Oldest <> ContactId AND (Status <> 'duplicate' OR DuplicateOf IS NULL OR DuplicateOf <> Oldest)) " +
-        "OR (Oldest = ContactId AND Status = 'duplicate')";
+    internal static readonly string NumberDuplicateChangesSql = DuplicateChanges("IN @numbers");
 
     /// <summary>
     /// Live rows this build's classifier checked after the last successful run (<c>@since</c>, when its own checks were
