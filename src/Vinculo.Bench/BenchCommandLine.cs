@@ -53,6 +53,17 @@ public static class BenchCommandLine
                 result.AddError("--import-lines: use um número entre 1 e 100000000.");
             }
         });
+        var importContactsOption = new Option<int?>("--import-contacts")
+        {
+            Description = "Em vez dos telefones, mede a importação de um CSV de contatos com esta quantidade de linhas (e a do mês seguinte por cima).",
+        };
+        importContactsOption.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is { } value && (value < 1 || value > 20_000_000))
+            {
+                result.AddError("--import-contacts: use um número entre 1 e 20000000.");
+            }
+        });
         var planOption = new Option<int?>("--plan")
         {
             Description = "Em vez dos telefones, mede o plan-messages sobre esta quantidade de contatos sintéticos com histórico e 20 conteúdos.",
@@ -176,9 +187,9 @@ public static class BenchCommandLine
             }
         });
         var root = new RootCommand(
-            "vinculo-bench: mede a revalidação de telefones (ou, com --consents, a expiração de consentimentos; com --import-lines, a importação de conversas; com --plan, o planejamento de mensagens) numa base sintética, em um banco descartável do mesmo motor (a base configurada não é tocada).")
+            "vinculo-bench: mede a revalidação de telefones (ou, com --consents, a expiração de consentimentos; com --import-lines, a importação de conversas; com --import-contacts, a de um CSV de contatos; com --plan, o planejamento de mensagens) numa base sintética, em um banco descartável do mesmo motor (a base configurada não é tocada).")
         {
-            contactsOption, consentsOption, importLinesOption, planOption, dispatchOption, latencyOption, rateOption, concurrencyOption, inboundOption, webhookOption,
+            contactsOption, consentsOption, importLinesOption, importContactsOption, planOption, dispatchOption, latencyOption, rateOption, concurrencyOption, inboundOption, webhookOption,
             nightOption, historyYearsOption, baseOption, keepOption, erasureOption,
         };
         VinculoCommandLine.AddLocationOptions(root);
@@ -193,13 +204,15 @@ public static class BenchCommandLine
             ({ } dispatch, _, _) => ScratchBenchAsync(configurationArgs, context, (services, hostFor, output) => DispatchBenchmark.RunAsync(
                 services, hostFor, dispatch, parse.GetValue(latencyOption), parse.GetValue(rateOption), parse.GetValue(concurrencyOption), output, ct)),
             (_, { } inbound, _) => ScratchBenchAsync(configurationArgs, context, (services, hostFor, output) => InboundBenchmark.RunAsync(services, hostFor, inbound, output, ct)),
-            _ => BenchAsync(parse.GetValue(contactsOption), parse.GetValue(consentsOption), parse.GetValue(importLinesOption), parse.GetValue(planOption), parse.GetValue(keepOption), configurationArgs, context, ct),
+            _ => BenchAsync(
+                parse.GetValue(contactsOption), parse.GetValue(consentsOption), parse.GetValue(importLinesOption), parse.GetValue(importContactsOption), parse.GetValue(planOption),
+                parse.GetValue(keepOption), configurationArgs, context, ct),
         }));
         return root;
     }
 
     private static async Task<int> BenchAsync(
-        int contacts, int? consents, int? importLines, int? plan, bool keep, IReadOnlyList<string> configurationArgs, CommandLineContext context, CancellationToken ct)
+        int contacts, int? consents, int? importLines, int? importContacts, int? plan, bool keep, IReadOnlyList<string> configurationArgs, CommandLineContext context, CancellationToken ct)
     {
         await using var progress = VinculoCommandLine.ProgressFor(context);
         using var host = VinculoCommandLine.BuildHost(configurationArgs, context, TimeProvider.System);
@@ -218,6 +231,11 @@ public static class BenchCommandLine
             if (plan is { } people)
             {
                 return await PlanBenchmark.RunAsync(host.Services, ScratchHost, people, output, ct);
+            }
+
+            if (importContacts is { } csvRows)
+            {
+                return await ContactImportBenchmark.RunAsync(host.Services, ScratchHost, csvRows, output, ct);
             }
 
             return consents is { } count

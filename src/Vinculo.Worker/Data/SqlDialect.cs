@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Globalization;
+using Dapper;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -227,6 +229,40 @@ public abstract class SqlDialect(string connectionString)
 
     /// <summary>The SQL text <see cref="BulkWriteAsync"/> sends for this write (for the T-SQL parse check).</summary>
     public abstract IReadOnlyList<string> BulkWriteStatements(BulkWrite write);
+
+    /// <summary>
+    /// Inserts <paramref name="rows"/> (an insert: <paramref name="write"/> has no key) and returns the key the table
+    /// generated for each, in row order. Here one statement per row (<see cref="InsertReturningKey"/>); SQLite rebinds one
+    /// prepared statement, PostgreSQL takes the keys from the table's sequence first and writes the rows in bulk.
+    /// </summary>
+    public virtual async Task<List<long>> BulkInsertReturningKeysAsync(
+        DbConnection connection, DbTransaction transaction, BulkWrite write, string keyColumn, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
+    {
+        var sql = InsertReturningKeyStatement(write, keyColumn);
+        var keys = new List<long>(rows.Count);
+        foreach (var row in rows)
+        {
+            var parameters = new DynamicParameters();
+            for (var i = 0; i < row.Length; i++)
+            {
+                parameters.Add("p" + i.ToString(CultureInfo.InvariantCulture), row[i]);
+            }
+
+            keys.Add(await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken)));
+        }
+
+        return keys;
+    }
+
+    /// <summary>The SQL text <see cref="BulkInsertReturningKeysAsync"/> sends (for the T-SQL parse check).</summary>
+    public virtual IReadOnlyList<string> BulkInsertReturningKeysStatements(BulkWrite write, string keyColumn) => [InsertReturningKeyStatement(write, keyColumn)];
+
+    private string InsertReturningKeyStatement(BulkWrite write, string keyColumn) =>
+        InsertReturningKey(
+            write.Table,
+            string.Join(", ", write.Columns.Select(c => c.Name)),
+            string.Join(", ", write.Columns.Select((_, i) => "@p" + i.ToString(CultureInfo.InvariantCulture))),
+            BulkWrite.Identifier(keyColumn));
 
     /// <summary>
     /// Takes the named lease without waiting, or returns null when someone (this or another process)

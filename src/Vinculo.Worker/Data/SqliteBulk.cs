@@ -94,6 +94,46 @@ internal static partial class SqliteBulk
         }
     }
 
+    /// <summary>An insert of one row returning its generated key, parameters numbered as in <see cref="Statement"/>.</summary>
+    public static string InsertReturningKeyStatement(BulkWrite write, string keyColumn) =>
+        write.Key is null ? $"{Statement(write)} RETURNING {BulkWrite.Identifier(keyColumn)}" : throw new ArgumentException("An insert has no key column.", nameof(write));
+
+    /// <summary>Inserts the rows with one prepared statement, rebound per row; returns each row's generated key, in row order.</summary>
+    public static List<long> InsertReturningKeys(SqliteConnection connection, BulkWrite write, string keyColumn, BulkRows rows, CancellationToken cancellationToken)
+    {
+        var db = connection.Handle!;
+        Check(raw.sqlite3_prepare_v2(db, InsertReturningKeyStatement(write, keyColumn), out var statement), db);
+        using (statement)
+        {
+            var keys = new List<long>(rows.Count);
+            for (var row = 0; row < rows.Count; row++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                for (var i = 0; i < write.Columns.Count; i++)
+                {
+                    Check(Bind(statement, i + 1, rows.Value(row, i), write.Columns[i].Type), db);
+                }
+
+                var step = raw.sqlite3_step(statement);
+                if (step != raw.SQLITE_ROW)
+                {
+                    Check(step == raw.SQLITE_DONE ? raw.SQLITE_MISUSE : step, db);
+                }
+
+                keys.Add(raw.sqlite3_column_int64(statement, 0));
+                step = raw.sqlite3_step(statement);
+                if (step != raw.SQLITE_DONE)
+                {
+                    Check(step, db);
+                }
+
+                raw.sqlite3_reset(statement);
+            }
+
+            return keys;
+        }
+    }
+
     /// <summary>Binds through the rows' typed readers when their form has them, so no value is boxed.</summary>
     private static int Bind(sqlite3_stmt statement, int index, BulkRows rows, int row, int column, BulkType type)
     {

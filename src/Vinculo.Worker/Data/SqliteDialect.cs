@@ -211,4 +211,10 @@ public sealed class SqliteDialect : SqlDialect
 
     public override IReadOnlyList<string> BulkWriteStatements(BulkWrite write) => [SqliteBulk.Statement(write)];
 
+    public override Task<List<long>> BulkInsertReturningKeysAsync(
+        DbConnection connection, DbTransaction transaction, BulkWrite write, string keyColumn, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken) =>
+        Task.FromResult(SqliteBulk.InsertReturningKeys((SqliteConnection)connection, write, keyColumn, BulkRows.Of(rows), cancellationToken));
+
+    public override IReadOnlyList<string> BulkInsertReturningKeysStatements(BulkWrite write, string keyColumn) => [SqliteBulk.InsertReturningKeyStatement(write, keyColumn)];
+
 }

@@ -6,7 +6,7 @@ namespace Vinculo.Import;
 
 /// <summary>
 /// A contact CSV into the base: each row upserted by <c>external_ref</c>, else by phone (both Brazilian forms), its
-/// consent columns turned into a <c>granted</c> consent with its event. A row that cannot be read is reported with its
+/// consent columns turned into a <c>granted</c> consent with its event, a batch of rows at a time (<see cref="ContactChunk"/>). A row that cannot be read is reported with its
 /// line number and the others still import. A bad phone is not a bad row: it is stored, classified <c>invalid</c>.
 /// Suppression entries are never lifted: a suppressed number re-imported with consent stays suppressed. A row whose number
 /// was erased at its owner's request is skipped whole (counted in <see cref="ImportCounts.SkippedErased"/>).
@@ -47,6 +47,7 @@ internal sealed class ContactCsvImporter(ImportStore store, ConsentLedger ledger
 
             var records = 0L;
             var resumeAfter = run.Batches?.ResumeAfter ?? 0;
+            var chunk = Chunk(run);
             while (csv.Read())
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -61,6 +62,7 @@ internal sealed class ContactCsvImporter(ImportStore store, ConsentLedger ledger
                     if (batches.Due)
                     {
                         // Everything before this record is written: it commits with the file's progress.
+                        await chunk.FlushAsync(cancellationToken);
                         await batches.CommitAsync(run.Session, records - 1, cancellationToken);
                     }
 
@@ -85,8 +87,10 @@ internal sealed class ContactCsvImporter(ImportStore store, ConsentLedger ledger
                 }
 
                 run.Counts.RowsRead++;
-                await ImportPersonAsync(run, row, csv.LineNumber, cancellationToken);
+                await chunk.AddAsync(row, csv.LineNumber, cancellationToken);
             }
+
+            await chunk.FlushAsync(cancellationToken);
         }
         catch (CsvFormatException)
         {
@@ -94,106 +98,8 @@ internal sealed class ContactCsvImporter(ImportStore store, ConsentLedger ledger
         }
     }
 
-    /// <summary>
-    /// A person with one or several numbers (a Google Contacts row, a vCard): each number becomes a contact row of that
-    /// person, mobiles first; the external reference and the consent go with every one of them, the reference to the first.
-    /// </summary>
-    public async Task ImportPersonAsync(ImportRun run, ContactRow row, long line, CancellationToken cancellationToken)
-    {
-        if (row.Phones.Count <= 1)
-        {
-            await ImportRowAsync(run, row with { Phone = row.Phones.Count == 0 ? null : row.Phones[0] }, line, cancellationToken);
-            return;
-        }
-
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var first = true;
-        foreach (var phone in row.Phones)
-        {
-            var key = run.Contacts.Classify(phone).E164 ?? phone;
-            if (!seen.Add(key))
-            {
-                continue;
-            }
-
-            await ImportRowAsync(run, row with { Phone = phone, ExternalRef = first ? row.ExternalRef : null }, line, cancellationToken);
-            first = false;
-        }
-    }
-
-    private async Task ImportRowAsync(ImportRun run, ContactRow row, long line, CancellationToken cancellationToken)
-    {
-        var session = run.Session;
-        StoredContact? contact = null;
-        if (row.ExternalRef is not null)
-        {
-            contact = await store.FindByExternalRefAsync(session, row.ExternalRef, cancellationToken);
-            if (contact?.ErasedAt is not null)
-            {
-                run.Counts.Reject(line, "o contato com este external_ref foi anonimizado a pedido do titular (LGPD) e não é recriado.");
-                return;
-            }
-        }
-
-        var phone = row.Phone is null ? null : run.Contacts.Classify(row.Phone);
-        if (phone?.E164 is { } number && await run.Contacts.IsErasedAsync(number, cancellationToken))
-        {
-            // Erased at the person's request (LGPD art. 18): an old spreadsheet does not bring them back.
-            run.Counts.SkippedErased++;
-            return;
-        }
-
-        if (contact is null && row.Phone is not null)
-        {
-            contact = phone!.E164 is { } e164
-                ? await store.FindByPhoneAsync(session, e164, row.ExternalRef, cancellationToken)
-                : await store.FindByRawPhoneAsync(session, row.Phone, row.ExternalRef, cancellationToken);
-        }
-
-        long contactId;
-        if (contact is null)
-        {
-            contactId = await run.Contacts.CreateAsync(row.ExternalRef, row.Name, row.Phone, cancellationToken);
-        }
-        else
-        {
-            contactId = contact.ContactId;
-            var changed = false;
-            var name = row.Name ?? contact.Name;
-            var externalRef = row.ExternalRef ?? contact.ExternalRef;
-            if (name != contact.Name || externalRef != contact.ExternalRef)
-            {
-                await store.UpdateIdentityAsync(session, contactId, name, externalRef, run.Now, cancellationToken);
-                changed = true;
-            }
-
-            if (row.Phone is not null && row.Phone != contact.PhoneRaw)
-            {
-                await store.UpdatePhoneAsync(session, contactId, row.Phone, phone!, run.Now, cancellationToken);
-                changed = true;
-            }
-
-            if (changed)
-            {
-                run.Counts.ContactsUpdated++;
-            }
-        }
-
-        if (row.Consent == true)
-        {
-            var detail = new Dictionary<string, object?> { ["import"] = "contacts_csv", ["line"] = line };
-            switch (await run.GrantConsentAsync(ledger, contactId, row.ConsentSource, row.ConsentAt, detail, cancellationToken))
-            {
-                case ConsentEvents.Granted:
-                    run.Counts.ConsentsGranted++;
-                    break;
-                case ConsentEvents.Renewed:
-                    run.Counts.ConsentsRenewed++;
-                    break;
-            }
-        }
-    }
-
+    /// <summary>A batch of contact rows for a file of people (a vCard); the caller flushes it at the end.</summary>
+    public ContactChunk Chunk(ImportRun run) => new(store, ledger, run);
 }
 
 /// <summary>One person of a contact file, read and checked: a CSV row, a Google Contacts row or a vCard.</summary>

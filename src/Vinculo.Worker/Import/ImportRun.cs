@@ -30,12 +30,11 @@ internal sealed record ImportRun(
         ConsentLedger ledger, long contactId, string source, DateTimeOffset? at, IReadOnlyDictionary<string, object?> detail, CancellationToken cancellationToken)
     {
         var current = (await ledger.ReadAsync(Session.Connection, Session.Transaction, [contactId], cancellationToken)).GetValueOrDefault(contactId);
-        if (at is null && current is not null)
-        {
-            return null;
-        }
-
-        var change = ConsentTransitions.Grant(current, source, at ?? Now);
+        var change = FileGrant(current, source, at);
         return await ledger.ApplyAsync(Session.Connection, Session.Transaction, contactId, current, change, source, detail, cancellationToken) ? change.Event : null;
     }
+
+    /// <summary>What a file's consent does to <paramref name="current"/> (see <see cref="GrantConsentAsync"/>).</summary>
+    public ConsentChange FileGrant(ConsentRecord? current, string source, DateTimeOffset? at) =>
+        at is null && current is not null ? ConsentChange.None : ConsentTransitions.Grant(current, source, at ?? Now);
 }

@@ -17,7 +17,51 @@ public sealed class ImportStore(Database database) : ISqlStatements
     private const string ContactColumns =
         "contact_id AS ContactId, external_ref AS ExternalRef, name AS Name, phone_raw AS PhoneRaw, phone_e164 AS PhoneE164, erased_at AS ErasedAt";
 
-    private const string ByExternalRefSql = $"SELECT {ContactColumns} FROM contacts WHERE external_ref = @externalRef";
+    /// <summary>What a contact file's batch (<see cref="ContactChunk"/>) needs to match rows as the one-by-one lookups would.</summary>
+    private const string ChunkColumns = ContactColumns + ", phone_status AS PhoneStatus, created_at AS CreatedAt";
+
+    private const string ChunkByExternalRefsSql = $"SELECT {ChunkColumns} FROM contacts WHERE external_ref IN @refs";
+
+    private const string ChunkByNumbersSql = $"SELECT {ChunkColumns} FROM contacts WHERE erased_at IS NULL AND phone_e164 IN @numbers";
+
+    private string ChunkByRawPhoneSql =>
+        $"SELECT {ChunkColumns} FROM contacts WHERE erased_at IS NULL AND phone_e164 IS NULL AND {database.Dialect.RawPhoneEquals("@raw")}";
+
+    private const string ErasedAmongSql = "SELECT phone_hash FROM erased_numbers WHERE phone_hash IN @hashes";
+
+    /// <summary>New contacts of a contact file's batch, as <see cref="InsertContactSql"/> writes one.</summary>
+    internal static readonly BulkWrite NewContactWrite = new(
+        "contacts",
+        null,
+        [
+            new("external_ref", BulkType.Text), new("name", BulkType.Text), new("name_key", BulkType.Text), new("phone_raw", BulkType.Text),
+            new("phone_e164", BulkType.Text), new("phone_hash", BulkType.Text), new("phone_status", BulkType.Text), new("phone_type", BulkType.Text),
+            new("phone_region", BulkType.Text), new("time_zone", BulkType.Text), new("phone_note", BulkType.Text), new("phone_error", BulkType.Text),
+            new("phone_checked_at", BulkType.Timestamp), new("phone_checked_version", BulkType.Text), new("created_at", BulkType.Timestamp),
+            new("updated_at", BulkType.Timestamp),
+        ]);
+
+    /// <summary>Names and external references a contact file's batch changed.</summary>
+    internal static readonly BulkWrite IdentityWrite = new(
+        "contacts",
+        new BulkColumn("contact_id", BulkType.Identifier),
+        [new("name", BulkType.Text), new("name_key", BulkType.Text), new("external_ref", BulkType.Text), new("updated_at", BulkType.Timestamp)]);
+
+    /// <summary>
+    /// Numbers a contact file's batch changed, with their fresh classification, so later rows and chats match the new number
+    /// at once; <c>phone_checked_at</c> and the lookup keys are cleared as the table's trigger clears them when a number
+    /// changes (also for a number the batch changed and changed back), so <c>revalidate-phones</c> still checks it fully
+    /// (duplicates included).
+    /// </summary>
+    internal static readonly BulkWrite PhoneWrite = new(
+        "contacts",
+        new BulkColumn("contact_id", BulkType.Identifier),
+        [
+            new("phone_raw", BulkType.Text), new("phone_e164", BulkType.Text), new("phone_hash", BulkType.Text), new("phone_status", BulkType.Text),
+            new("phone_type", BulkType.Text), new("phone_region", BulkType.Text), new("time_zone", BulkType.Text), new("phone_note", BulkType.Text),
+            new("phone_error", BulkType.Text), new("duplicate_of", BulkType.Identifier), new("phone_failures", BulkType.Number), new("updated_at", BulkType.Timestamp),
+            new("phone_checked_at", BulkType.Timestamp), new("raw_phone_key", BulkType.Text), new("raw_phone_keyed_by", BulkType.Text),
+        ]);
 
     /// <summary>
     /// Numbers are matched in both Brazilian forms (with and without the ninth digit); among several live rows with the
@@ -29,17 +73,6 @@ public sealed class ImportStore(Database database) : ISqlStatements
         "WHERE erased_at IS NULL AND (phone_e164 = @e164 OR phone_e164 = @other) " +
         "AND (@externalRef IS NULL OR external_ref IS NULL OR external_ref = @externalRef) " +
         "ORDER BY CASE WHEN phone_status = 'duplicate' THEN 1 ELSE 0 END, created_at, contact_id " +
-        database.Dialect.Limit("@limit");
-
-    /// <summary>
-    /// A number that no classifier accepts is matched as typed, so a re-imported CSV row finds its contact again; through
-    /// the index on the unclassified numbers (V010), not a scan of all of them per row.
-    /// </summary>
-    private string ByRawPhoneSql =>
-        $"SELECT {database.Dialect.Top("@limit")} {ContactColumns} FROM contacts " +
-        $"WHERE erased_at IS NULL AND phone_e164 IS NULL AND {database.Dialect.RawPhoneEquals("@raw")} " +
-        "AND (@externalRef IS NULL OR external_ref IS NULL OR external_ref = @externalRef) " +
-        "ORDER BY created_at, contact_id " +
         database.Dialect.Limit("@limit");
 
     private const string ContactNumberSql = "SELECT phone_e164 FROM contacts WHERE contact_id = @contactId";
@@ -66,18 +99,6 @@ public sealed class ImportStore(Database database) : ISqlStatements
         "phone_checked_at, phone_checked_version, created_at, updated_at",
         ContactValues,
         "contact_id");
-
-    private const string UpdateIdentitySql =
-        "UPDATE contacts SET name = @name, name_key = @nameKey, external_ref = @externalRef, updated_at = @now WHERE contact_id = @contactId";
-
-    /// <summary>
-    /// A new <c>phone_raw</c> with its fresh classification, so later rows and chats match the new number at once; the
-    /// table's trigger clears <c>phone_checked_at</c>, so <c>revalidate-phones</c> still checks it fully (duplicates included).
-    /// </summary>
-    private const string UpdatePhoneSql =
-        "UPDATE contacts SET phone_raw = @phoneRaw, phone_e164 = @phoneE164, phone_hash = @phoneHash, phone_status = @phoneStatus, " +
-        "phone_type = @phoneType, phone_region = @phoneRegion, time_zone = @timeZone, phone_note = @phoneNote, phone_error = @phoneError, " +
-        "duplicate_of = NULL, phone_failures = 0, updated_at = @now WHERE contact_id = @contactId";
 
     /// <summary>Moves only forward: an older export imported after a newer one leaves it alone.</summary>
     private const string TouchLastInteractionSql =
@@ -140,8 +161,11 @@ public sealed class ImportStore(Database database) : ISqlStatements
 
     public IEnumerable<string> Statements =>
     [
-        ByExternalRefSql, ByPhoneSql, ByRawPhoneSql, ContactNumberSql, UnkeyedNamesSql, ByNameKeySql, InsertContactSql, UpdateIdentitySql, UpdatePhoneSql, TouchLastInteractionSql,
+        ByPhoneSql, ContactNumberSql, UnkeyedNamesSql, ByNameKeySql, InsertContactSql, TouchLastInteractionSql,
         InsertFileSql, ArchiveNameSql, database.Sql(ErasedSql), ErasedFileSql, FinishFileSql, ProgressSql, InsertProgressSql, UpdateProgressSql,
+        database.Sql(ChunkByExternalRefsSql), database.Sql(ChunkByNumbersSql), ChunkByRawPhoneSql, database.Sql(ErasedAmongSql),
+        .. database.Dialect.BulkInsertReturningKeysStatements(NewContactWrite, "contact_id"),
+        .. database.Dialect.BulkWriteStatements(IdentityWrite), .. database.Dialect.BulkWriteStatements(PhoneWrite),
         .. InteractionInsert.Statements(database.Dialect), .. SuppressionInsert.Statements(database.Dialect), .. database.Dialect.BulkWriteStatements(NameKeyWrite),
     ];
 
@@ -168,9 +192,6 @@ public sealed class ImportStore(Database database) : ISqlStatements
         }
     }
 
-    public Task<StoredContact?> FindByExternalRefAsync(ImportSession session, string externalRef, CancellationToken cancellationToken) =>
-        session.Connection.QuerySingleOrDefaultAsync<StoredContact>(session.Command(database, ByExternalRefSql, new { externalRef }, cancellationToken));
-
     /// <param name="e164">A number the classifier accepted.</param>
     /// <param name="externalRef">When set, a row that belongs to another external record does not match.</param>
     public Task<StoredContact?> FindByPhoneAsync(ImportSession session, string e164, string? externalRef, CancellationToken cancellationToken)
@@ -181,9 +202,39 @@ public sealed class ImportStore(Database database) : ISqlStatements
             session.Command(database, ByPhoneSql, new { e164, other, externalRef, limit = 1 }, cancellationToken));
     }
 
-    public Task<StoredContact?> FindByRawPhoneAsync(ImportSession session, string raw, string? externalRef, CancellationToken cancellationToken) =>
-        session.Connection.QueryFirstOrDefaultAsync<StoredContact>(
-            session.Command(database, ByRawPhoneSql, new { raw, externalRef, limit = 1 }, cancellationToken));
+    /// <summary>Contacts holding these external references, erased ones included.</summary>
+    public async Task<IReadOnlyList<StoredContact>> ChunkByExternalRefsAsync(ImportSession session, IReadOnlyCollection<string> refs, CancellationToken cancellationToken) =>
+        refs.Count == 0
+            ? []
+            : (await session.Connection.QueryAsync<StoredContact>(session.Command(database, database.Sql(ChunkByExternalRefsSql), new { refs = database.List(refs) }, cancellationToken))).AsList();
+
+    /// <summary>Live contacts with any of these numbers (E.164, every form wanted listed).</summary>
+    public async Task<IReadOnlyList<StoredContact>> ChunkByNumbersAsync(ImportSession session, IReadOnlyCollection<string> numbers, CancellationToken cancellationToken) =>
+        numbers.Count == 0
+            ? []
+            : (await session.Connection.QueryAsync<StoredContact>(session.Command(database, database.Sql(ChunkByNumbersSql), new { numbers = database.List(numbers) }, cancellationToken))).AsList();
+
+    /// <summary>Every live contact whose number no classifier accepts and whose text is <paramref name="raw"/>.</summary>
+    public async Task<IReadOnlyList<StoredContact>> ChunkByRawPhoneAsync(ImportSession session, string raw, CancellationToken cancellationToken) =>
+        (await session.Connection.QueryAsync<StoredContact>(session.Command(database, ChunkByRawPhoneSql, new { raw }, cancellationToken))).AsList();
+
+    /// <summary>The tombstones (V012) among these number hashes.</summary>
+    public async Task<HashSet<string>> ErasedAmongAsync(ImportSession session, IReadOnlyCollection<string> hashes, CancellationToken cancellationToken) =>
+        hashes.Count == 0
+            ? new HashSet<string>(StringComparer.Ordinal)
+            : new HashSet<string>(
+                await session.Connection.QueryAsync<string>(session.Command(database, database.Sql(ErasedAmongSql), new { hashes = database.List(hashes) }, cancellationToken)),
+                StringComparer.Ordinal);
+
+    /// <summary>Inserts new contacts (rows in the order of <see cref="NewContactWrite"/>); returns their keys, in row order.</summary>
+    public Task<List<long>> InsertContactsAsync(ImportSession session, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken) =>
+        rows.Count == 0
+            ? Task.FromResult(new List<long>())
+            : database.Dialect.BulkInsertReturningKeysAsync(session.Connection, session.Transaction, NewContactWrite, "contact_id", rows, cancellationToken);
+
+    /// <summary>A bulk write inside the file's transaction.</summary>
+    public Task<int> BulkWriteAsync(ImportSession session, BulkWrite write, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken) =>
+        rows.Count == 0 ? Task.FromResult(0) : database.Dialect.BulkWriteAsync(session.Connection, session.Transaction, write, rows, cancellationToken);
 
     /// <summary>
     /// The live contacts whose name folds to <paramref name="folded"/> (<see cref="ChatNames.Fold"/>), through the index on
@@ -225,16 +276,6 @@ public sealed class ImportStore(Database database) : ISqlStatements
         parameters.Add("checkedAt", now);
         parameters.Add("checkedVersion", PhoneClassifier.LibraryVersion);
         return session.Connection.ExecuteScalarAsync<long>(session.Command(database, InsertContactSql, parameters, cancellationToken));
-    }
-
-    public Task UpdateIdentityAsync(ImportSession session, long contactId, string? name, string? externalRef, DateTimeOffset now, CancellationToken cancellationToken) =>
-        session.Connection.ExecuteAsync(session.Command(database, UpdateIdentitySql, new { contactId, name, nameKey = NameKey(name), externalRef, now }, cancellationToken));
-
-    public Task UpdatePhoneAsync(ImportSession session, long contactId, string phoneRaw, StoredPhone phone, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var parameters = PhoneParameters(phoneRaw, phone, now);
-        parameters.Add("contactId", contactId);
-        return session.Connection.ExecuteAsync(session.Command(database, UpdatePhoneSql, parameters, cancellationToken));
     }
 
     /// <summary>The phone columns of a contact row, as classified, with the row's <c>updated_at</c>.</summary>
@@ -398,6 +439,12 @@ public sealed class StoredContact
     public string? PhoneE164 { get; set; }
 
     public DateTimeOffset? ErasedAt { get; set; }
+
+    /// <summary>Read by a contact file's batch only.</summary>
+    public string? PhoneStatus { get; set; }
+
+    /// <summary>Read by a contact file's batch only.</summary>
+    public DateTimeOffset CreatedAt { get; set; }
 }
 
 /// <summary>How far an earlier run of a file imported in batches got (<c>import_files</c>, outcome <c>importing</c>).</summary>

@@ -25,6 +25,7 @@ internal sealed class VCardImporter(ContactCsvImporter contacts)
         }
 
         using var reader = ImportText.PlainText(path);
+        var chunk = contacts.Chunk(run);
         foreach (var (card, problem) in VCardReader.Read(reader))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -47,7 +48,9 @@ internal sealed class VCardImporter(ContactCsvImporter contacts)
             }
 
             var row = new ContactRow(card.Name, card.Phones[0].Number, null, null, ConsentSources.Import, null) { Phones = [.. card.Phones.Select(p => p.Number)] };
-            await contacts.ImportPersonAsync(run, row, card.Line, cancellationToken);
+            await chunk.AddAsync(row, card.Line, cancellationToken);
         }
+
+        await chunk.FlushAsync(cancellationToken);
     }
 }

@@ -85,6 +85,51 @@ public abstract class ContactCsvImportTests(EngineFixture engine) : EngineSuite(
         Assert.Equal(2L, second.Result!.Detail!["contacts_updated"]);
     }
 
+    /// <summary>
+    /// A file's rows are matched and written a batch at a time; a row still sees what the rows before it in the same batch
+    /// created or changed, exactly as if each had been written alone.
+    /// </summary>
+    [SkippableFact]
+    public async Task RowsOfOneFile_SeeWhatTheRowsBeforeThemCreatedAndChanged()
+    {
+        await using var db = await NewMigratedDatabaseAsync();
+        DropText(db, "clientes.csv", string.Join("\n",
+            "name,phone,external_ref,consent,consent_source,consent_at",
+            "Ana,(11) 98765-4321,C-1,sim,form,01/10/2026 10:00",
+            // The same number in another shape, and its old 8-digit form: Ana, renamed, renewed, then given her new text.
+            "Ana Maria,+55 11 98765-4321,,sim,form,02/10/2026 10:00",
+            "Ana Maria,(11) 8765-4321,,,,",
+            // A number no classifier accepts: matched as typed, then given a reference.
+            "Caio,12345,,não,,",
+            "Caio Silva,12345,C-3,,,",
+            // Granted without a date, then the same row again: nothing renews.
+            "Duda,(21) 99876-5432,C-9,sim,,",
+            "Duda,(21) 99876-5432,C-9,sim,,",
+            // The same number under another reference is another person's row.
+            "Eva,21 99876-5432,C-10,sim,,",
+            // Reference first: Caio's row found by C-3 gets a number that Ana holds; Ana's row stays hers.
+            "Caio Silva,11 98765-4321,C-3,,,"));
+
+        var run = await RunJobAsync(db);
+
+        Assert.Equal(
+            [
+                ("Ana Maria", "(11) 8765-4321", "+5511987654321", "C-1"), ("Caio Silva", "11 98765-4321", "+5511987654321", "C-3"),
+                ("Duda", "(21) 99876-5432", "+5521998765432", "C-9"), ("Eva", "21 99876-5432", "+5521998765432", "C-10"),
+            ],
+            await QueryAsync<(string, string, string, string)>(db, "SELECT name, phone_raw, phone_e164, external_ref FROM contacts ORDER BY contact_id"));
+        Assert.Equal(4L, run.Result!.Detail!["contacts_created"]);
+        Assert.Equal(4L, run.Result!.Detail!["contacts_updated"]);
+        Assert.Equal(
+            [("C-1", "granted", SaoPaulo(10, 1, 10, 0), SaoPaulo(10, 2, 10, 0)), ("C-9", "granted", Now, Now), ("C-10", "granted", Now, Now)],
+            await QueryAsync<(string, string, DateTimeOffset, DateTimeOffset)>(
+                db, "SELECT c.external_ref, k.status, k.granted_at, k.last_confirmed_at FROM consents k JOIN contacts c ON c.contact_id = k.contact_id ORDER BY c.contact_id"));
+        Assert.Equal(
+            [("C-1", "granted"), ("C-1", "renewed"), ("C-9", "granted"), ("C-10", "granted")],
+            await QueryAsync<(string, string)>(
+                db, "SELECT c.external_ref, e.event FROM consent_events e JOIN contacts c ON c.contact_id = e.contact_id ORDER BY e.event_id"));
+    }
+
     [SkippableFact]
     public async Task ConsentGivenBeforeAnOptOut_IsNotGrantedAgain_ButALaterOneIs()
     {
