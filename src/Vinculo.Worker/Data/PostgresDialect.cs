@@ -57,6 +57,8 @@ public sealed class PostgresDialect(string connectionString) : SqlDialect(connec
 
     public override object ListParameter<T>(IEnumerable<T> values) => values.ToArray();
 
+    public override string ListRows(string listParameter, string name) => $"unnest({listParameter}) AS {name}(value)";
+
     public override string ClaimSql(string table, string key, string where, string orderBy, string assignments) =>
         $"UPDATE {table} SET {assignments} WHERE {key} IN (SELECT {key} FROM {table} WHERE {where} ORDER BY {orderBy} LIMIT @limit FOR UPDATE SKIP LOCKED) RETURNING {key}";
 

@@ -123,6 +123,19 @@ public abstract class SqlDialect(string connectionString)
     public virtual string RawPhoneEquals(string parameter) => $"phone_raw = {parameter}";
 
     /// <summary>
+    /// <c>contacts</c> in a FROM clause, read through the index on the unclassified numbers (V010) where the engine can be
+    /// told so: a join of a list on <see cref="RawPhoneEquals"/>, which a planner without statistics may answer with a scan.
+    /// </summary>
+    public virtual string ContactsByRawPhone => "contacts";
+
+    /// <summary>
+    /// The values of a list parameter (<see cref="ListParameter{T}"/>) as the rows of a table named <paramref name="name"/>
+    /// with one column, <c>value</c>: to join on, so that each value is looked up in an index rather than the planner
+    /// guessing the list long and scanning instead.
+    /// </summary>
+    public virtual string ListRows(string listParameter, string name) => $"json_each({listParameter}) AS {name}";
+
+    /// <summary>
     /// "<paramref name="column"/> is one of the values in <paramref name="parameter"/>", where the parameter holds
     /// <see cref="ListParameter{T}"/>: one parameter whatever the number of values (no statement is rewritten per
     /// call, and SQL Server's limit of about 2,100 parameters never applies). A JSON array here, read with json_each.

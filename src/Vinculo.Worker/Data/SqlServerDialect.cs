@@ -99,6 +99,8 @@ public sealed class SqlServerDialect(string connectionString) : SqlDialect(conne
     /// nvarchar(max) cannot be an index key: V010 indexes its SHA-256 (the persisted column <c>phone_raw_hash</c>), so the
     /// hash finds the row and the text confirms it. Both sides hash nvarchar, the same UTF-16 bytes.
     /// </summary>
+    public override string ListRows(string listParameter, string name) => $"OPENJSON({listParameter}) AS {name}";
+
     public override string RawPhoneEquals(string parameter) =>
         $"phone_raw_hash = CAST(HASHBYTES('SHA2_256', CAST({parameter} AS nvarchar(max))) AS binary(32)) AND phone_raw = {parameter}";
 

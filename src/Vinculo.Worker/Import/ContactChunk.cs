@@ -6,11 +6,11 @@ namespace Vinculo.Import;
 
 /// <summary>
 /// The rows of a contact file (CSV, Google Contacts, vCard) imported a batch at a time, set-based: the contacts a batch
-/// can match are read in a few queries (by external reference, by number in both Brazilian forms, the tombstones among
-/// its numbers, their consents), the rows are matched and decided in memory in file order exactly as they would be one
-/// by one (each row sees what the rows before it created or changed), and the outcome is written back in bulk: new
-/// contacts in multi-row inserts, changed names and numbers in keyed bulk updates, consents and their events in bulk.
-/// Only a number no classifier accepts is still looked up by itself (by its text), once per batch.
+/// can match are read in a few queries (by external reference, by number in both Brazilian forms, by the text of the
+/// numbers no classifier accepts, the tombstones among its numbers, their consents), the rows are matched and decided in
+/// memory in file order exactly as they would be one by one (each row sees what the rows before it created or changed),
+/// and the outcome is written back in bulk: new contacts with their generated keys, changed names and numbers in keyed
+/// bulk updates, consents and their events.
 /// </summary>
 internal sealed class ContactChunk(ImportStore store, ConsentLedger ledger, ImportRun run)
 {
@@ -68,7 +68,7 @@ internal sealed class ContactChunk(ImportStore store, ConsentLedger ledger, Impo
         var batch = await Batch.LoadAsync(store, ledger, run, units, cancellationToken);
         foreach (var unit in units)
         {
-            await batch.ApplyAsync(unit, cancellationToken);
+            batch.Apply(unit);
         }
 
         await batch.WriteAsync(cancellationToken);
@@ -129,7 +129,7 @@ internal sealed class ContactChunk(ImportStore store, ConsentLedger ledger, Impo
     /// <summary>A consent as the batch left it, and whether the base has a row for it.</summary>
     private sealed record ConsentState(ConsentRecord? Record, bool Stored, bool Changed);
 
-    private sealed class Batch(ImportStore store, ConsentLedger ledger, ImportRun run, HashSet<string> erasedHashes)
+    private sealed class Batch(ImportStore store, ConsentLedger ledger, ImportRun run)
     {
         private readonly Dictionary<long, Known> byId = [];
         private readonly Dictionary<string, Known> byRef = new(StringComparer.Ordinal);
@@ -138,8 +138,8 @@ internal sealed class ContactChunk(ImportStore store, ConsentLedger ledger, Impo
         /// <summary>Live contacts the batch knows without a classified number, by their text.</summary>
         private readonly Dictionary<string, List<Known>> byRaw = new(StringComparer.Ordinal);
 
-        /// <summary>Texts of unclassified numbers already read from the base.</summary>
-        private readonly HashSet<string> rawRead = new(StringComparer.Ordinal);
+        /// <summary>Each number's forms, worked out once per batch (the phone library's parse is the costly part).</summary>
+        private readonly Dictionary<string, IReadOnlyList<string>> forms = new(StringComparer.Ordinal);
 
         private readonly Dictionary<long, ConsentState> consents = [];
         private readonly List<Known> created = [];
@@ -147,20 +147,35 @@ internal sealed class ContactChunk(ImportStore store, ConsentLedger ledger, Impo
 
         public static async Task<Batch> LoadAsync(ImportStore store, ConsentLedger ledger, ImportRun run, IReadOnlyList<Unit> units, CancellationToken cancellationToken)
         {
+            var batch = new Batch(store, ledger, run);
+            var withPhone = units.Where(u => u.Phone is not null).ToList();
             var refs = units.Select(u => u.ExternalRef).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
-            var numbers = units.Where(u => u.Phone is not null).Select(u => u.Classified.E164).OfType<string>().SelectMany(Forms).Distinct(StringComparer.Ordinal).ToList();
-            var erased = await store.ErasedAmongAsync(run.Session, numbers.Select(Privacy.PhoneHash.Of).ToList(), cancellationToken);
+            var numbers = withPhone.Select(u => u.Classified.E164).OfType<string>().SelectMany(batch.Forms).Distinct(StringComparer.Ordinal).ToList();
+            var raws = withPhone.Where(u => u.Classified.E164 is null).Select(u => u.Phone!).Distinct(StringComparer.Ordinal).ToList();
+            batch.erasedHashes = await store.ErasedAmongAsync(run.Session, numbers.Select(Privacy.PhoneHash.Of).ToList(), cancellationToken);
             var stored = (await store.ChunkByExternalRefsAsync(run.Session, refs, cancellationToken))
                 .Concat(await store.ChunkByNumbersAsync(run.Session, numbers, cancellationToken))
+                .Concat(await store.ChunkByRawPhonesAsync(run.Session, raws, cancellationToken))
                 .DistinctBy(c => c.ContactId)
                 .ToList();
-            var batch = new Batch(store, ledger, run, erased);
             await batch.KnowAsync(stored, cancellationToken);
             return batch;
         }
 
-        /// <summary>A number's forms (with and without the ninth digit), itself included.</summary>
-        private static IEnumerable<string> Forms(string e164) => WhatsAppNumbers.MatchingE164(e164).Append(e164).Distinct(StringComparer.Ordinal);
+        /// <summary>Tombstones (V012) among the hashes of the batch's numbers, in every form.</summary>
+        private HashSet<string> erasedHashes = new(StringComparer.Ordinal);
+
+        /// <summary>A number's forms (with and without the ninth digit), itself included; the other form first when there is one.</summary>
+        private IReadOnlyList<string> Forms(string e164)
+        {
+            if (!forms.TryGetValue(e164, out var found))
+            {
+                found = [.. WhatsAppNumbers.MatchingE164(e164).Append(e164).Distinct(StringComparer.Ordinal)];
+                forms[e164] = found;
+            }
+
+            return found;
+        }
 
         /// <summary>Contacts read from the base, with their consents; one the batch knows already keeps the batch's version.</summary>
         private async Task KnowAsync(IReadOnlyList<StoredContact> stored, CancellationToken cancellationToken)
@@ -180,7 +195,7 @@ internal sealed class ContactChunk(ImportStore store, ConsentLedger ledger, Impo
         }
 
         /// <summary>One row, decided as the one-by-one lookups would decide it after the rows before it.</summary>
-        public async Task ApplyAsync(Unit unit, CancellationToken cancellationToken)
+        public void Apply(Unit unit)
         {
             var counts = run.Counts;
             Known? contact = null;
@@ -204,7 +219,7 @@ internal sealed class ContactChunk(ImportStore store, ConsentLedger ledger, Impo
 
             if (contact is null && unit.Phone is not null)
             {
-                contact = phone!.E164 is { } e164 ? ByNumber(e164, unit.ExternalRef) : await ByRawPhoneAsync(unit.Phone, unit.ExternalRef, cancellationToken);
+                contact = phone!.E164 is { } e164 ? ByNumber(e164, unit.ExternalRef) : ByRawPhone(unit.Phone, unit.ExternalRef);
             }
 
             if (contact is null)
@@ -282,7 +297,7 @@ internal sealed class ContactChunk(ImportStore store, ConsentLedger ledger, Impo
         /// </summary>
         private Known? ByNumber(string e164, string? externalRef)
         {
-            var other = WhatsAppNumbers.MatchingE164(e164).FirstOrDefault(form => form != e164);
+            var other = Forms(e164).FirstOrDefault(form => form != e164);
             var candidates = byNumber.GetValueOrDefault(e164, []).AsEnumerable();
             if (other is not null)
             {
@@ -297,20 +312,13 @@ internal sealed class ContactChunk(ImportStore store, ConsentLedger ledger, Impo
                 .FirstOrDefault();
         }
 
-        /// <summary>A number no classifier accepts, matched as typed (oldest first); its holders in the base are read once per batch.</summary>
-        private async Task<Known?> ByRawPhoneAsync(string raw, string? externalRef, CancellationToken cancellationToken)
-        {
-            if (rawRead.Add(raw))
-            {
-                await KnowAsync(await store.ChunkByRawPhoneAsync(run.Session, raw, cancellationToken), cancellationToken);
-            }
-
-            return byRaw.GetValueOrDefault(raw, [])
+        /// <summary>A number no classifier accepts, matched as typed (oldest first).</summary>
+        private Known? ByRawPhone(string raw, string? externalRef) =>
+            byRaw.GetValueOrDefault(raw, [])
                 .Where(c => Fits(c, externalRef))
                 .OrderBy(c => c.CreatedAt)
                 .ThenBy(c => c.Order)
                 .FirstOrDefault();
-        }
 
         /// <summary>Live, and not the contact of another external record.</summary>
         private static bool Fits(Known contact, string? externalRef) =>

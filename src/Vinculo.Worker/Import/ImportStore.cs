@@ -24,8 +24,10 @@ public sealed class ImportStore(Database database) : ISqlStatements
 
     private const string ChunkByNumbersSql = $"SELECT {ChunkColumns} FROM contacts WHERE erased_at IS NULL AND phone_e164 IN @numbers";
 
-    private string ChunkByRawPhoneSql =>
-        $"SELECT {ChunkColumns} FROM contacts WHERE erased_at IS NULL AND phone_e164 IS NULL AND {database.Dialect.RawPhoneEquals("@raw")}";
+    /// <summary>Each text looked up through the index on the unclassified numbers (V010), one seek per text.</summary>
+    private string ChunkByRawPhonesSql =>
+        $"SELECT {ChunkColumns} FROM {database.Dialect.ListRows("@raws", "r")} CROSS JOIN {database.Dialect.ContactsByRawPhone} " +
+        $"WHERE {database.Dialect.RawPhoneEquals("r.value")} AND erased_at IS NULL AND phone_e164 IS NULL";
 
     private const string ErasedAmongSql = "SELECT phone_hash FROM erased_numbers WHERE phone_hash IN @hashes";
 
@@ -163,7 +165,7 @@ public sealed class ImportStore(Database database) : ISqlStatements
     [
         ByPhoneSql, ContactNumberSql, UnkeyedNamesSql, ByNameKeySql, InsertContactSql, TouchLastInteractionSql,
         InsertFileSql, ArchiveNameSql, database.Sql(ErasedSql), ErasedFileSql, FinishFileSql, ProgressSql, InsertProgressSql, UpdateProgressSql,
-        database.Sql(ChunkByExternalRefsSql), database.Sql(ChunkByNumbersSql), ChunkByRawPhoneSql, database.Sql(ErasedAmongSql),
+        database.Sql(ChunkByExternalRefsSql), database.Sql(ChunkByNumbersSql), ChunkByRawPhonesSql, database.Sql(ErasedAmongSql),
         .. database.Dialect.BulkInsertReturningKeysStatements(NewContactWrite, "contact_id"),
         .. database.Dialect.BulkWriteStatements(IdentityWrite), .. database.Dialect.BulkWriteStatements(PhoneWrite),
         .. InteractionInsert.Statements(database.Dialect), .. SuppressionInsert.Statements(database.Dialect), .. database.Dialect.BulkWriteStatements(NameKeyWrite),
@@ -214,9 +216,11 @@ public sealed class ImportStore(Database database) : ISqlStatements
             ? []
             : (await session.Connection.QueryAsync<StoredContact>(session.Command(database, database.Sql(ChunkByNumbersSql), new { numbers = database.List(numbers) }, cancellationToken))).AsList();
 
-    /// <summary>Every live contact whose number no classifier accepts and whose text is <paramref name="raw"/>.</summary>
-    public async Task<IReadOnlyList<StoredContact>> ChunkByRawPhoneAsync(ImportSession session, string raw, CancellationToken cancellationToken) =>
-        (await session.Connection.QueryAsync<StoredContact>(session.Command(database, ChunkByRawPhoneSql, new { raw }, cancellationToken))).AsList();
+    /// <summary>Every live contact whose number no classifier accepts and whose text is one of <paramref name="raws"/>.</summary>
+    public async Task<IReadOnlyList<StoredContact>> ChunkByRawPhonesAsync(ImportSession session, IReadOnlyCollection<string> raws, CancellationToken cancellationToken) =>
+        raws.Count == 0
+            ? []
+            : (await session.Connection.QueryAsync<StoredContact>(session.Command(database, ChunkByRawPhonesSql, new { raws = database.List(raws) }, cancellationToken))).AsList();
 
     /// <summary>The tombstones (V012) among these number hashes.</summary>
     public async Task<HashSet<string>> ErasedAmongAsync(ImportSession session, IReadOnlyCollection<string> hashes, CancellationToken cancellationToken) =>
