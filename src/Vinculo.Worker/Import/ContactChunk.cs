@@ -17,10 +17,8 @@ internal sealed class ContactChunk(ImportStore store, ConsentLedger ledger, Impo
     /// <summary>Contact rows per batch: enough to make each statement count, few enough to keep memory small.</summary>
     public const int MaxRows = 2_000;
 
+    /// <summary>Contact rows of the batch (one per number of a person) waiting to be written.</summary>
     private readonly List<Unit> units = [];
-
-    /// <summary>Rows (contact rows of the batch, one per number of a person) waiting to be written.</summary>
-    public int Count => units.Count;
 
     /// <summary>
     /// A person with one or several numbers (a Google Contacts row, a vCard): each number becomes a contact row of that
@@ -165,7 +163,7 @@ internal sealed class ContactChunk(ImportStore store, ConsentLedger ledger, Impo
         /// <summary>Tombstones (V012) among the hashes of the batch's numbers, in every form.</summary>
         private HashSet<string> erasedHashes = new(StringComparer.Ordinal);
 
-        /// <summary>A number's forms (with and without the ninth digit), itself included; the other form first when there is one.</summary>
+        /// <summary>A number's forms (with and without the ninth digit), itself included.</summary>
         private IReadOnlyList<string> Forms(string e164)
         {
             if (!forms.TryGetValue(e164, out var found))
@@ -177,17 +175,11 @@ internal sealed class ContactChunk(ImportStore store, ConsentLedger ledger, Impo
             return found;
         }
 
-        /// <summary>Contacts read from the base, with their consents; one the batch knows already keeps the batch's version.</summary>
+        /// <summary>The contacts read from the base, with their consents.</summary>
         private async Task KnowAsync(IReadOnlyList<StoredContact> stored, CancellationToken cancellationToken)
         {
-            var fresh = stored.Where(c => !byId.ContainsKey(c.ContactId)).ToList();
-            if (fresh.Count == 0)
-            {
-                return;
-            }
-
-            var records = await ledger.ReadAsync(run.Session.Connection, run.Session.Transaction, fresh.Select(c => c.ContactId).ToList(), cancellationToken);
-            foreach (var contact in fresh)
+            var records = await ledger.ReadAsync(run.Session.Connection, run.Session.Transaction, stored.Select(c => c.ContactId).ToList(), cancellationToken);
+            foreach (var contact in stored)
             {
                 consents[contact.ContactId] = records.TryGetValue(contact.ContactId, out var record) ? new ConsentState(record, true, false) : new ConsentState(null, false, false);
                 Track(Known.From(contact));
