@@ -1,10 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Microsoft.Extensions.DependencyInjection;
-using Vinculo.Data;
 using Vinculo.Import;
-using Vinculo.Jobs;
 
 namespace Vinculo.Bench;
 
@@ -17,30 +13,15 @@ namespace Vinculo.Bench;
 /// </summary>
 public static class ContactImportBenchmark
 {
-    public static async Task<int> RunAsync(IServiceProvider configured, Func<string, IServiceProvider> hostFor, int rows, TextWriter output, CancellationToken cancellationToken)
-    {
-        var dialect = configured.GetRequiredService<SqlDialect>();
-        var clock = configured.GetRequiredService<TimeProvider>();
-        var name = BenchDatabase.ScratchName("contacts_csv", clock.GetUtcNow());
-        var folder = Directory.CreateTempSubdirectory("vinculo-bench-contacts-").FullName;
-        var scratch = await dialect.CreateScratchDatabaseAsync(name, cancellationToken);
-        await output.WriteLineAsync($"Vinculo bench: importação de um CSV de {rows:N0} contatos, {dialect.Provider}, banco descartável '{name}', {Environment.ProcessorCount} núcleos");
-        try
+    public static Task<int> RunAsync(IServiceProvider configured, Func<string, IServiceProvider> hostFor, int rows, TextWriter output, CancellationToken cancellationToken) =>
+        ImportScratch.RunAsync(configured, hostFor, "contacts_csv", $"importação de um CSV de {rows:N0} contatos", output, async scratch =>
         {
-            var services = hostFor(scratch);
-            await services.GetRequiredService<SchemaMigrator>().MigrateAsync(cancellationToken);
-            var processor = services.GetRequiredService<InboxProcessor>();
-            var feed = services.GetRequiredService<ProgressFeed>();
-            var inbox = new InboxFolder(folder);
             var ok = true;
             foreach (var (file, month) in new[] { ("clientes-outubro.csv", 0), ("clientes-novembro.csv", 1) })
             {
-                var path = Path.Combine(folder, file);
+                var path = Path.Combine(scratch.Folder, file);
                 var (written, bytes) = Write(path, rows, month);
-                using var progress = feed.Begin(ImportChatsJob.Key);
-                var watch = Stopwatch.StartNew();
-                var report = await processor.ProcessAsync(inbox, path, null, 1, clock.GetUtcNow(), waitForSettle: false, progress, cancellationToken);
-                var elapsed = watch.Elapsed;
+                var (report, elapsed) = await scratch.ImportAsync(path, cancellationToken);
                 var counts = report.Counts;
                 await output.WriteLineAsync(
                     $"  {(month == 0 ? "primeira importação" : "exportação do mês seguinte"),-28} {elapsed.TotalSeconds,8:N2} s   " +
@@ -50,19 +31,9 @@ public static class ContactImportBenchmark
                 ok &= report.Outcome == FileOutcome.Archived;
             }
 
-            using (var process = Process.GetCurrentProcess())
-            {
-                await output.WriteLineAsync($"  {"pico de memória (working set)",-28} {process.PeakWorkingSet64 / 1048576.0,8:N0} MB");
-            }
-
-            return ok ? 0 : 1;
-        }
-        finally
-        {
-            await dialect.DropScratchDatabaseAsync(scratch, CancellationToken.None);
-            Directory.Delete(folder, recursive: true);
-        }
-    }
+            return ok;
+        },
+        cancellationToken);
 
     /// <summary>
     /// Writes one month's export row by row (nothing of it is held in memory); returns its rows and bytes. The same seed

@@ -1,10 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Microsoft.Extensions.DependencyInjection;
-using Vinculo.Data;
 using Vinculo.Import;
-using Vinculo.Jobs;
 
 namespace Vinculo.Bench;
 
@@ -18,54 +14,22 @@ public static class ImportBenchmark
 {
     private const string FileName = "Conversa do WhatsApp com +55 11 98765-4321.txt";
 
-    public static async Task<int> RunAsync(IServiceProvider configured, Func<string, IServiceProvider> hostFor, int lines, TextWriter output, CancellationToken cancellationToken)
-    {
-        var dialect = configured.GetRequiredService<SqlDialect>();
-        var clock = configured.GetRequiredService<TimeProvider>();
-        var name = BenchDatabase.ScratchName("import", clock.GetUtcNow());
-        var folder = Directory.CreateTempSubdirectory("vinculo-bench-import-").FullName;
-        var scratch = await dialect.CreateScratchDatabaseAsync(name, cancellationToken);
-        await output.WriteLineAsync($"Vinculo bench: importação de uma conversa de {lines:N0} linhas, {dialect.Provider}, banco descartável '{name}', {Environment.ProcessorCount} núcleos");
-        try
+    public static Task<int> RunAsync(IServiceProvider configured, Func<string, IServiceProvider> hostFor, int lines, TextWriter output, CancellationToken cancellationToken) =>
+        ImportScratch.RunAsync(configured, hostFor, "import", $"importação de uma conversa de {lines:N0} linhas", output, async scratch =>
         {
-            var services = hostFor(scratch);
-            await services.GetRequiredService<SchemaMigrator>().MigrateAsync(cancellationToken);
-            var processor = services.GetRequiredService<InboxProcessor>();
-            var feed = services.GetRequiredService<ProgressFeed>();
-            var inbox = new InboxFolder(folder);
-            var path = Path.Combine(folder, FileName);
+            var path = Path.Combine(scratch.Folder, FileName);
             var bytes = Write(path, lines);
             await output.WriteLineAsync($"  {"conversa sintética",-28} {bytes / 1024.0 / 1024.0,8:N1} MB");
 
-            var first = await TimeAsync(processor, feed, inbox, path, clock, cancellationToken);
+            var first = await scratch.ImportAsync(path, cancellationToken);
             await Report(output, "importação", first.Elapsed, lines, $"{first.Report.Counts.InteractionsAdded:N0} interações, {first.Report.Counts.ContactsCreated:N0} contatos");
 
             File.Move(first.Report.MovedTo!, path);
-            var again = await TimeAsync(processor, feed, inbox, path, clock, cancellationToken);
+            var again = await scratch.ImportAsync(path, cancellationToken);
             await Report(output, "reimportação (nada novo)", again.Elapsed, lines, $"{again.Report.Counts.InteractionsAdded:N0} interações novas");
-
-            using (var process = Process.GetCurrentProcess())
-            {
-                await output.WriteLineAsync($"  {"pico de memória (working set)",-28} {process.PeakWorkingSet64 / 1024.0 / 1024.0,8:N0} MB");
-            }
-
-            return first.Report.Outcome == FileOutcome.Archived && again.Report.Outcome == FileOutcome.Archived && again.Report.Counts.InteractionsAdded == 0 ? 0 : 1;
-        }
-        finally
-        {
-            await dialect.DropScratchDatabaseAsync(scratch, CancellationToken.None);
-            Directory.Delete(folder, recursive: true);
-        }
-    }
-
-    private static async Task<(FileReport Report, TimeSpan Elapsed)> TimeAsync(
-        InboxProcessor processor, ProgressFeed feed, InboxFolder inbox, string path, TimeProvider clock, CancellationToken cancellationToken)
-    {
-        using var progress = feed.Begin(ImportChatsJob.Key);
-        var watch = Stopwatch.StartNew();
-        var report = await processor.ProcessAsync(inbox, path, null, 1, clock.GetUtcNow(), waitForSettle: false, progress, cancellationToken);
-        return (report, watch.Elapsed);
-    }
+            return first.Report.Outcome == FileOutcome.Archived && again.Report.Outcome == FileOutcome.Archived && again.Report.Counts.InteractionsAdded == 0;
+        },
+        cancellationToken);
 
     /// <summary>Writes the export line by line (nothing of it is held in memory); returns its size in bytes.</summary>
     private static long Write(string path, int lines)
