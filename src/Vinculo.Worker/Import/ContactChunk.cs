@@ -49,6 +49,21 @@ internal sealed class ContactChunk(ImportStore store, ConsentLedger ledger, Impo
             }
         }
 
+        await FlushIfFullAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// A row of the file that cannot be imported, reported in its place among the batch's rows: the report lists the first
+    /// rejected rows in file order, whichever were found while reading and whichever while matching.
+    /// </summary>
+    public Task RejectAsync(long line, string reason, CancellationToken cancellationToken)
+    {
+        units.Add(new Unit(null, null, null, null, line) { Rejection = reason });
+        return FlushIfFullAsync(cancellationToken);
+    }
+
+    private async Task FlushIfFullAsync(CancellationToken cancellationToken)
+    {
         if (units.Count >= MaxRows)
         {
             await FlushAsync(cancellationToken);
@@ -76,7 +91,11 @@ internal sealed class ContactChunk(ImportStore store, ConsentLedger ledger, Impo
     /// <param name="Phone">The one number of the person this row imports, as typed.</param>
     /// <param name="ExternalRef">The person's reference for the first of its numbers, null for the others.</param>
     /// <param name="Classified">What <c>revalidate-phones</c> would store for <paramref name="Phone"/>.</param>
-    private sealed record Unit(ContactRow Row, string? Phone, string? ExternalRef, StoredPhone Classified, long Line);
+    private sealed record Unit(ContactRow? Row, string? Phone, string? ExternalRef, StoredPhone? Classified, long Line)
+    {
+        /// <summary>Why the row is not imported, for a row rejected while the file was read (it has no other value then).</summary>
+        public string? Rejection { get; init; }
+    }
 
     /// <summary>A contact as the batch knows it: as read, then as the batch's rows left it.</summary>
     private sealed class Known
@@ -148,8 +167,8 @@ internal sealed class ContactChunk(ImportStore store, ConsentLedger ledger, Impo
             var batch = new Batch(store, ledger, run);
             var withPhone = units.Where(u => u.Phone is not null).ToList();
             var refs = units.Select(u => u.ExternalRef).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
-            var numbers = withPhone.Select(u => u.Classified.E164).OfType<string>().SelectMany(batch.Forms).Distinct(StringComparer.Ordinal).ToList();
-            var raws = withPhone.Where(u => u.Classified.E164 is null).Select(u => u.Phone!).Distinct(StringComparer.Ordinal).ToList();
+            var numbers = withPhone.Select(u => u.Classified!.E164).OfType<string>().SelectMany(batch.Forms).Distinct(StringComparer.Ordinal).ToList();
+            var raws = withPhone.Where(u => u.Classified!.E164 is null).Select(u => u.Phone!).Distinct(StringComparer.Ordinal).ToList();
             batch.erasedHashes = await store.ErasedAmongAsync(run.Session, numbers.Select(Privacy.PhoneHash.Of).ToList(), cancellationToken);
             var stored = (await store.ChunkByExternalRefsAsync(run.Session, refs, cancellationToken))
                 .Concat(await store.ChunkByNumbersAsync(run.Session, numbers, cancellationToken))
@@ -190,6 +209,13 @@ internal sealed class ContactChunk(ImportStore store, ConsentLedger ledger, Impo
         public void Apply(Unit unit)
         {
             var counts = run.Counts;
+            if (unit.Rejection is not null)
+            {
+                counts.Reject(unit.Line, unit.Rejection);
+                return;
+            }
+
+            var row = unit.Row!;
             Known? contact = null;
             if (unit.ExternalRef is not null)
             {
@@ -216,13 +242,13 @@ internal sealed class ContactChunk(ImportStore store, ConsentLedger ledger, Impo
 
             if (contact is null)
             {
-                contact = Create(unit.ExternalRef, unit.Row.Name, unit.Phone, unit.Classified);
+                contact = Create(unit.ExternalRef, row.Name, unit.Phone, unit.Classified!);
                 counts.ContactsCreated++;
             }
             else
             {
                 var changed = false;
-                var name = unit.Row.Name ?? contact.Name;
+                var name = row.Name ?? contact.Name;
                 var externalRef = unit.ExternalRef ?? contact.ExternalRef;
                 if (name != contact.Name || externalRef != contact.ExternalRef)
                 {
@@ -254,25 +280,25 @@ internal sealed class ContactChunk(ImportStore store, ConsentLedger ledger, Impo
                 }
             }
 
-            if (unit.Row.Consent == true)
+            if (row.Consent == true)
             {
-                Grant(contact, unit);
+                Grant(contact, row, unit.Line);
             }
         }
 
         /// <summary>Gives consent from the file as <see cref="ImportRun.GrantConsentAsync"/> does, in the batch's memory.</summary>
-        private void Grant(Known contact, Unit unit)
+        private void Grant(Known contact, ContactRow row, long line)
         {
             var state = consents.GetValueOrDefault(contact.Id) ?? new ConsentState(null, false, false);
-            var change = run.FileGrant(state.Record, unit.Row.ConsentSource, unit.Row.ConsentAt);
+            var change = run.FileGrant(state.Record, row.ConsentSource, row.ConsentAt);
             if (change.Next is not { } next)
             {
                 return;
             }
 
             consents[contact.Id] = state with { Record = next, Changed = true };
-            var detail = JsonSerializer.Serialize(new Dictionary<string, object?> { ["import"] = "contacts_csv", ["line"] = unit.Line });
-            events.Add((contact.Id, change.Event!, unit.Row.ConsentSource, detail, next.ChangedAt));
+            var detail = JsonSerializer.Serialize(new Dictionary<string, object?> { ["import"] = "contacts_csv", ["line"] = line });
+            events.Add((contact.Id, change.Event!, row.ConsentSource, detail, next.ChangedAt));
             if (change.Event == ConsentEvents.Granted)
             {
                 run.Counts.ConsentsGranted++;

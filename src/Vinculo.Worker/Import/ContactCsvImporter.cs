@@ -5,9 +5,9 @@ using Vinculo.Consent;
 namespace Vinculo.Import;
 
 /// <summary>
-/// A contact CSV into the base: each row upserted by <c>external_ref</c>, else by phone (both Brazilian forms), its
-/// consent columns turned into a <c>granted</c> consent with its event, a batch of rows at a time (<see cref="ContactChunk"/>). A row that cannot be read is reported with its
-/// line number and the others still import. A bad phone is not a bad row: it is stored, classified <c>invalid</c>.
+/// A contact CSV into the base, a batch of rows at a time (<see cref="ContactChunk"/>): each row upserted by
+/// <c>external_ref</c>, else by phone (both Brazilian forms), its consent columns turned into a <c>granted</c> consent with
+/// its event. A row that cannot be read is reported with its line number and the others still import. A bad phone is not a bad row: it is stored, classified <c>invalid</c>.
 /// Suppression entries are never lifted: a suppressed number re-imported with consent stays suppressed. A row whose number
 /// was erased at its owner's request is skipped whole (counted in <see cref="ImportCounts.SkippedErased"/>).
 /// </summary>
@@ -80,7 +80,7 @@ internal sealed class ContactCsvImporter(ImportStore store, ConsentLedger ledger
                     if (problem is not null)
                     {
                         run.Counts.RowsRead++;
-                        run.Counts.Reject(csv.LineNumber, problem);
+                        await chunk.RejectAsync(csv.LineNumber, problem, cancellationToken);
                     }
 
                     continue;
@@ -98,7 +98,7 @@ internal sealed class ContactCsvImporter(ImportStore store, ConsentLedger ledger
         }
     }
 
-    /// <summary>A batch of contact rows for a file of people (a vCard); the caller flushes it at the end.</summary>
+    /// <summary>A batch of contact rows for one file; the caller flushes it before each commit and at the end.</summary>
     public ContactChunk Chunk(ImportRun run) => new(store, ledger, run);
 }
 

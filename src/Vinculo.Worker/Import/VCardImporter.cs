@@ -37,13 +37,13 @@ internal sealed class VCardImporter(ContactCsvImporter contacts)
             run.Counts.RowsRead++;
             if (problem is not null)
             {
-                run.Counts.Reject(problem.Line, problem.Reason);
+                await chunk.RejectAsync(problem.Line, problem.Reason, cancellationToken);
                 continue;
             }
 
             if (card!.Name is { Length: > MaxNameLength })
             {
-                run.Counts.Reject(card.Line, $"o nome tem mais de {MaxNameLength} caracteres.");
+                await chunk.RejectAsync(card.Line, $"o nome tem mais de {MaxNameLength} caracteres.", cancellationToken);
                 continue;
             }
 

@@ -130,6 +130,23 @@ public abstract class ContactCsvImportTests(EngineFixture engine) : EngineSuite(
                 db, "SELECT c.external_ref, e.event FROM consent_events e JOIN contacts c ON c.contact_id = e.contact_id ORDER BY e.event_id"));
     }
 
+    /// <summary>The report lists rejected rows in file order, whether a row was refused as it was read or as it was matched.</summary>
+    [SkippableFact]
+    public async Task Rejections_AreListedInFileOrder_WhenFoundWhileMatchingOrWhileReading()
+    {
+        await using var db = await NewMigratedDatabaseAsync();
+        await ExecuteAsync(db, "INSERT INTO contacts (name, external_ref, erased_at) VALUES (NULL, 'E-1', @erasedAt)", new { erasedAt = Now.AddDays(-3) });
+        DropText(db, "clientes.csv", string.Join("\n", "name,phone,external_ref", "Ana,11 98765-4321,E-1", "Bia,,", "Caio,21 99876-5432,"));
+
+        await RunJobAsync(db);
+
+        var report = await File.ReadAllTextAsync(Path.Combine(Inbox(db), InboxFolder.Archive, "clientes.csv.report.txt"));
+        var erased = report.IndexOf("linha 2: o contato com este external_ref foi anonimizado", StringComparison.Ordinal);
+        var unidentified = report.IndexOf("linha 3: sem telefone", StringComparison.Ordinal);
+        Assert.True(erased >= 0 && unidentified > erased, report);
+        Assert.Equal(["Caio"], await QueryAsync<string>(db, "SELECT name FROM contacts WHERE erased_at IS NULL"));
+    }
+
     [SkippableFact]
     public async Task ConsentGivenBeforeAnOptOut_IsNotGrantedAgain_ButALaterOneIs()
     {
