@@ -251,26 +251,33 @@ public abstract class SqlDialect(string connectionString)
     public virtual async Task<List<long>> BulkInsertReturningKeysAsync(
         DbConnection connection, DbTransaction transaction, BulkWrite write, string keyColumn, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
     {
-        var sql = InsertReturningKeyStatement(write, keyColumn);
         var keys = new List<long>(rows.Count);
         foreach (var row in rows)
         {
-            var parameters = new DynamicParameters();
-            for (var i = 0; i < row.Length; i++)
-            {
-                parameters.Add("p" + i.ToString(CultureInfo.InvariantCulture), row[i]);
-            }
-
-            keys.Add(await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken)));
+            keys.Add(await InsertReturningKeyAsync(connection, transaction, write, keyColumn, row, cancellationToken));
         }
 
         return keys;
     }
 
+    /// <summary>Inserts one row of <paramref name="write"/> (an insert) with one statement and returns its generated key.</summary>
+    public Task<long> InsertReturningKeyAsync(
+        DbConnection connection, DbTransaction transaction, BulkWrite write, string keyColumn, object?[] row, CancellationToken cancellationToken)
+    {
+        var parameters = new DynamicParameters();
+        for (var i = 0; i < row.Length; i++)
+        {
+            parameters.Add("p" + i.ToString(CultureInfo.InvariantCulture), row[i]);
+        }
+
+        return connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertReturningKeyStatement(write, keyColumn), parameters, transaction, cancellationToken: cancellationToken));
+    }
+
     /// <summary>The SQL text <see cref="BulkInsertReturningKeysAsync"/> sends (for the T-SQL parse check).</summary>
     public virtual IReadOnlyList<string> BulkInsertReturningKeysStatements(BulkWrite write, string keyColumn) => [InsertReturningKeyStatement(write, keyColumn)];
 
-    private string InsertReturningKeyStatement(BulkWrite write, string keyColumn) =>
+    /// <summary>The SQL text <see cref="InsertReturningKeyAsync"/> sends.</summary>
+    public string InsertReturningKeyStatement(BulkWrite write, string keyColumn) =>
         InsertReturningKey(
             write.Table,
             string.Join(", ", write.Columns.Select(c => c.Name)),

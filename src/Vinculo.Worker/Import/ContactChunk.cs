@@ -423,14 +423,9 @@ internal sealed class ContactChunk(ImportStore store, ConsentLedger ledger, Impo
             var keys = new Dictionary<long, long>();
             if (created.Count > 0)
             {
-                var rows = created.Select(c => new object?[]
-                {
-                    c.ExternalRef, c.Name, ImportStore.NameKey(c.Name), c.PhoneRaw, c.Phone!.E164, c.Phone.E164 is null ? null : Privacy.PhoneHash.Of(c.Phone.E164),
-                    c.Phone.Status, c.Phone.Type, c.Phone.Region, c.Phone.TimeZone, c.Phone.Note, c.Phone.Error,
-                    // A number a later row of the batch changed is left for revalidate-phones' full check, as the table's
-                    // trigger leaves a stored row whose number changes.
-                    c.PhoneChanged ? null : now, PhoneClassifier.LibraryVersion, now, now,
-                }).ToList();
+                // A number a later row of the batch changed is left for revalidate-phones' full check, as the table's trigger
+                // leaves a stored row whose number changes.
+                var rows = created.Select(c => ImportStore.NewContactRow(c.ExternalRef, c.Name, c.PhoneRaw, c.Phone!, c.PhoneChanged ? null : now, now)).ToList();
                 var inserted = await store.InsertContactsAsync(session, rows, cancellationToken);
                 for (var i = 0; i < created.Count; i++)
                 {
@@ -449,11 +444,7 @@ internal sealed class ContactChunk(ImportStore store, ConsentLedger ledger, Impo
             await store.BulkWriteAsync(
                 session,
                 ImportStore.PhoneWrite,
-                stored.Where(c => c.PhoneChanged).Select(c => new object?[]
-                {
-                    c.Id, c.PhoneRaw, c.Phone!.E164, c.Phone.E164 is null ? null : Privacy.PhoneHash.Of(c.Phone.E164), c.Phone.Status, c.Phone.Type, c.Phone.Region,
-                    c.Phone.TimeZone, c.Phone.Note, c.Phone.Error, null, 0, now, null, null, null,
-                }).ToList(),
+                stored.Where(c => c.PhoneChanged).Select(c => ImportStore.PhoneChangeRow(c.Id, c.PhoneRaw!, c.Phone!, now)).ToList(),
                 cancellationToken);
 
             var consentRows = consents.Where(c => c.Value.Changed).Select(c => (c.Value.Stored, Row: new object?[]

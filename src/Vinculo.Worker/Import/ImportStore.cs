@@ -31,7 +31,7 @@ public sealed class ImportStore(Database database) : ISqlStatements
 
     private const string ErasedAmongSql = "SELECT phone_hash FROM erased_numbers WHERE phone_hash IN @hashes";
 
-    /// <summary>New contacts of a contact file's batch, as <see cref="InsertContactSql"/> writes one.</summary>
+    /// <summary>New contacts: one at a time from a chat, in bulk from a contact file's batch (rows from <see cref="NewContactRow"/>).</summary>
     internal static readonly BulkWrite NewContactWrite = new(
         "contacts",
         null,
@@ -90,17 +90,6 @@ public sealed class ImportStore(Database database) : ISqlStatements
 
     /// <summary>Names keyed per statement when the lookup keys the names other tools wrote.</summary>
     private const int NameKeyBatch = 5_000;
-
-    private const string ContactValues =
-        "@externalRef, @name, @nameKey, @phoneRaw, @phoneE164, @phoneHash, @phoneStatus, @phoneType, @phoneRegion, @timeZone, @phoneNote, @phoneError, " +
-        "@checkedAt, @checkedVersion, @now, @now";
-
-    private string InsertContactSql => database.Dialect.InsertReturningKey(
-        "contacts",
-        "external_ref, name, name_key, phone_raw, phone_e164, phone_hash, phone_status, phone_type, phone_region, time_zone, phone_note, phone_error, " +
-        "phone_checked_at, phone_checked_version, created_at, updated_at",
-        ContactValues,
-        "contact_id");
 
     /// <summary>Moves only forward: an older export imported after a newer one leaves it alone.</summary>
     private const string TouchLastInteractionSql =
@@ -163,7 +152,7 @@ public sealed class ImportStore(Database database) : ISqlStatements
 
     public IEnumerable<string> Statements =>
     [
-        ByPhoneSql, ContactNumberSql, UnkeyedNamesSql, ByNameKeySql, InsertContactSql, TouchLastInteractionSql,
+        ByPhoneSql, ContactNumberSql, UnkeyedNamesSql, ByNameKeySql, database.Dialect.InsertReturningKeyStatement(NewContactWrite, "contact_id"), TouchLastInteractionSql,
         InsertFileSql, ArchiveNameSql, database.Sql(ErasedSql), ErasedFileSql, FinishFileSql, ProgressSql, InsertProgressSql, UpdateProgressSql,
         database.Sql(ChunkByExternalRefsSql), database.Sql(ChunkByNumbersSql), ChunkByRawPhonesSql, database.Sql(ErasedAmongSql),
         .. database.Dialect.BulkInsertReturningKeysStatements(NewContactWrite, "contact_id"),
@@ -271,33 +260,21 @@ public sealed class ImportStore(Database database) : ISqlStatements
     public Task<string?> ContactNumberAsync(ImportSession session, long contactId, CancellationToken cancellationToken) =>
         session.Connection.ExecuteScalarAsync<string?>(session.Command(database, ContactNumberSql, new { contactId }, cancellationToken));
 
-    public Task<long> InsertContactAsync(ImportSession session, string? externalRef, string? name, string? phoneRaw, StoredPhone phone, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var parameters = PhoneParameters(phoneRaw, phone, now);
-        parameters.Add("externalRef", externalRef);
-        parameters.Add("name", name);
-        parameters.Add("nameKey", NameKey(name));
-        parameters.Add("checkedAt", now);
-        parameters.Add("checkedVersion", PhoneClassifier.LibraryVersion);
-        return session.Connection.ExecuteScalarAsync<long>(session.Command(database, InsertContactSql, parameters, cancellationToken));
-    }
+    public Task<long> InsertContactAsync(ImportSession session, string? externalRef, string? name, string? phoneRaw, StoredPhone phone, DateTimeOffset now, CancellationToken cancellationToken) =>
+        database.Dialect.InsertReturningKeyAsync(
+            session.Connection, session.Transaction, NewContactWrite, "contact_id", NewContactRow(externalRef, name, phoneRaw, phone, now, now), cancellationToken);
 
-    /// <summary>The phone columns of a contact row, as classified, with the row's <c>updated_at</c>.</summary>
-    private static DynamicParameters PhoneParameters(string? phoneRaw, StoredPhone phone, DateTimeOffset now)
-    {
-        var parameters = new DynamicParameters();
-        parameters.Add("phoneRaw", phoneRaw);
-        parameters.Add("phoneE164", phone.E164);
-        parameters.Add("phoneHash", phone.E164 is null ? null : Privacy.PhoneHash.Of(phone.E164));
-        parameters.Add("phoneStatus", phone.Status);
-        parameters.Add("phoneType", phone.Type);
-        parameters.Add("phoneRegion", phone.Region);
-        parameters.Add("timeZone", phone.TimeZone);
-        parameters.Add("phoneNote", phone.Note);
-        parameters.Add("phoneError", phone.Error);
-        parameters.Add("now", now);
-        return parameters;
-    }
+    /// <summary>A row of <see cref="NewContactWrite"/>: the contact as classified at <paramref name="checkedAt"/> (null: left for revalidate-phones' full check).</summary>
+    internal static object?[] NewContactRow(string? externalRef, string? name, string? phoneRaw, StoredPhone phone, DateTimeOffset? checkedAt, DateTimeOffset now) =>
+        [externalRef, name, NameKey(name), phoneRaw, .. PhoneValues(phone), checkedAt, PhoneClassifier.LibraryVersion, now, now];
+
+    /// <summary>A row of <see cref="PhoneWrite"/>: a contact's new number with its classification.</summary>
+    internal static object?[] PhoneChangeRow(long contactId, string phoneRaw, StoredPhone phone, DateTimeOffset now) =>
+        [contactId, phoneRaw, .. PhoneValues(phone), null, 0, now, null, null, null];
+
+    /// <summary>The classified phone columns, from <c>phone_e164</c> to <c>phone_error</c>, in the order both writes list them.</summary>
+    private static object?[] PhoneValues(StoredPhone phone) =>
+        [phone.E164, phone.E164 is null ? null : Privacy.PhoneHash.Of(phone.E164), phone.Status, phone.Type, phone.Region, phone.TimeZone, phone.Note, phone.Error];
 
     public Task TouchLastInteractionAsync(ImportSession session, long contactId, DateTimeOffset at, DateTimeOffset now, CancellationToken cancellationToken) =>
         session.Connection.ExecuteAsync(session.Command(database, TouchLastInteractionSql, new { contactId, at, now }, cancellationToken));
