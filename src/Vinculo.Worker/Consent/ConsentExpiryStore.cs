@@ -21,8 +21,9 @@ public sealed class ConsentExpiryStore(Database database) : ISqlStatements
     /// has passed or no sign of life (grant, renewal, <c>last_interaction_at</c>, any interaction) is newer than
     /// <c>@idleBefore</c> (now minus <c>Consent:MaxIdleDays</c>). Every comparison is guarded against NULL. The range
     /// repeated in both subqueries lets a planner that hashes a subquery read only the range's rows, not the whole table:
-    /// PostgreSQL then reads the range's contacts once (about 3,000 buffers per 30,000 contacts) instead of looking each
-    /// consent's contact up (four buffers each, 40,000 per range).
+    /// PostgreSQL then reads the range's contacts once instead of looking each consent's contact up (four buffers each,
+    /// 40,000 per range), and reads them from V019's index of latest interactions rather than the table (on a 10M base
+    /// larger than memory, 140 pages from disk a range instead of about 2,000).
     /// </summary>
     private const string Stale =
         "{0}.status = 'granted' AND " + InRange + " AND (" +
