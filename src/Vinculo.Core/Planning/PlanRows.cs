@@ -70,7 +70,10 @@ public sealed class PlanPerson
     /// <summary>Inbound messages, replies and reads of the lookback: the habitual hour's evidence (and replies for engagement).</summary>
     public List<(DateTimeOffset At, bool Inbound)>? Recent { get; private set; }
 
-    /// <summary>Messages that reach into the window (<see cref="PlanWindows.MessagesSince"/>), whatever their status.</summary>
+    /// <summary>
+    /// Messages planned or sent within the window (<see cref="PlanWindows.MessagesSince"/>) that reached or may still reach
+    /// the person: queued, sending, sent, delivered or read (a failed or cancelled one counts nowhere).
+    /// </summary>
     public List<QueuedMessage>? Messages { get; private set; }
 
     /// <summary>Of the night's contents, those that went out to the number before the window (novelty).</summary>

@@ -58,10 +58,7 @@ public sealed class PlanMessagesJob(
             window, scorer, options.HourOptions, zones.Resolve, contents,
             options.FrequencyCapDays, consent.Value.MaxIdleDays, options.MinRelevance, day, now);
         var selection = new DailySelection((int)Math.Max(0, tally.DailyLimit - tally.AlreadyPlanned), renderer);
-        var reading = tally.Timings.Start();
-        var sentLate = await store.ReadSentLateAsync(planner.Windows.MessagesSince, cancellationToken);
-        tally.Timings.Add("sent_late", reading);
-        await StreamAsync(planner, selection, tally, options.BatchSize, now, sentLate, context.Progress, cancellationToken);
+        await StreamAsync(planner, selection, tally, options.BatchSize, now, context.Progress, cancellationToken);
         tally.UnknownZones = zones.Unknown;
         tally.Selected(selection);
 
@@ -115,15 +112,14 @@ public sealed class PlanMessagesJob(
     /// decided does not matter (the day's selection keeps the best by score, then contact id, whatever the order).
     /// </summary>
     private async Task StreamAsync(
-        NightPlanner planner, DailySelection selection, PlanTally tally, int batchSize, DateTimeOffset now,
-        IReadOnlyDictionary<string, List<QueuedMessage>>? sentLate, JobProgress progress, CancellationToken cancellationToken)
+        NightPlanner planner, DailySelection selection, PlanTally tally, int batchSize, DateTimeOffset now, JobProgress progress, CancellationToken cancellationToken)
     {
         var hours = new List<object?[]>();
         await new BatchPipeline(buffer: 1, tally.Timings)
             .Read(token => ReadPeopleAsync(batchSize, token), phase: "read_people")
             .Then(
                 async (read, token) => (read.People, WithConsent: await store.ReadSignalsAsync(
-                    read.After, read.People[^1].ContactId, read.People.Where(p => !p.Suppressed).ToList(), planner.Windows, planner.ContentIds, sentLate, tally.Timings, token)),
+                    read.After, read.People[^1].ContactId, read.People.Where(p => !p.Suppressed).ToList(), planner.Windows, planner.ContentIds, tally.Timings, token)),
                 phase: "read_signals",
                 workers: SignalReaders)
             .Then(batch => Evaluate(batch.People, batch.WithConsent), phase: "evaluate")

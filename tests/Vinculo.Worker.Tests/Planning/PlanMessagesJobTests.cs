@@ -53,8 +53,8 @@ public abstract class PlanMessagesJobTests(EngineFixture engine) : EngineSuite(e
         Assert.Equal(1, runDetail.GetProperty("preferred_hour_updated").GetInt64());
         Assert.Equal(
             [
-                "contents", "evaluate", "insert", "read_people", "read_signals", "sent_late", "signals_consents", "signals_earlier", "signals_latest",
-                "signals_messages", "signals_purchases", "signals_recent", "total", "write_hours",
+                "contents", "evaluate", "insert", "read_people", "read_signals", "signals_consents", "signals_latest", "signals_messages",
+                "signals_purchases", "signals_recent", "total", "write_hours",
             ],
             runDetail.GetProperty("timing_ms").EnumerateObject().Select(p => p.Name));
     }
