@@ -313,7 +313,8 @@ public sealed class PlanStore(Database database) : ISqlStatements
         // Before the window, only novelty and the unanswered streak count; only a person who has not written since the
         // window began can have an unanswered message from before it.
         var nightContents = contentIds.Count > 0 ? new HashSet<long>(contentIds) : null;
-        var since = windows.MessagesSince;
+        // Compared as the stored instants are: whole milliseconds, as a bound parameter would have been.
+        var since = new DateTimeOffset(UtcTimestampHandler.Truncate(windows.MessagesSince));
         await using (var rows = await database.ReadRowsAsync(connection, database.Sql(CountedMessagesSql), new Dictionary<string, object?> { ["numbers"] = database.List(byNumber.Keys) }, cancellationToken))
         {
             while (await rows.ReadAsync(cancellationToken))

@@ -51,6 +51,10 @@ public abstract class PlanHistoryTests(EngineFixture engine) : EngineSuite(engin
         await seed.MessageAsync(storied, coffee, phone, Now.AddDays(-700), "cancelled");
         // Still queued three weeks ago (the dispatcher was halted): beyond the cap's reach of the Monday slot.
         await seed.MessageAsync(storied, retired, phone, Now.AddDays(-21), "queued");
+        // Coffee planned long ago and never sent (still queued, or sending when the worker stopped): not novelty's "got it",
+        // not unanswered.
+        await seed.MessageAsync(storied, coffee, phone, Now.AddDays(-200), "queued");
+        await seed.MessageAsync(storied, coffee, phone, Now.AddDays(-300), "sending");
 
         var run = await seed.RunAsync(Now);
 
