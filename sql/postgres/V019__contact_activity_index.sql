@@ -2,10 +2,11 @@
 --
 -- expire-consents asks, for every granted consent that no grant or renewal keeps fresh, whether the contact's
 -- last_interaction_at is recent. Without this index PostgreSQL read it from the contacts table: one heap page for every
--- few contacts of each 30,000-consent range. On a base larger than memory (10M contacts, 26 GB) that was 2,000 of the
--- 3,500 pages a range read from disk; from this index the same answers take about 140. Contacts that never interacted
--- have nothing to say here and are left out. The index makes a change of last_interaction_at (an inbound message, an
--- imported chat) update an index; it is a few thousand rows a day, against every consent of the base each night.
+-- few contacts of each range of 20,000 consents (Consent:ExpireBatchSize). On a base larger than memory (10M contacts,
+-- 26 GB) that was 2,000 of the 3,500 pages a range read from disk; from this index the same answers take about 140.
+-- Contacts that never interacted have nothing to say here and are left out. The index makes a change of
+-- last_interaction_at (an inbound message, an imported chat) update an index; it is a few thousand rows a day, against
+-- every consent of the base each night.
 -- SQLite answers the same question with a lookup by row id, which reads the row whatever indexes exist, so it has no
 -- such index.
 CREATE INDEX ix_contacts_last_interaction_at ON contacts (contact_id, last_interaction_at) WHERE last_interaction_at IS NOT NULL;
