@@ -23,13 +23,14 @@ public sealed class ConsentExpiryStore(Database database) : ISqlStatements
     /// repeated in both subqueries lets a planner that hashes a subquery read only the range's rows, not the whole table:
     /// PostgreSQL then reads the range's contacts once instead of looking each consent's contact up (four buffers each,
     /// 40,000 per range), and reads them from V019's index of latest interactions rather than the table (on a 10M base
-    /// larger than memory, 140 pages from disk a range instead of about 2,000).
+    /// larger than memory, 140 pages from disk a range instead of about 2,000). SQLite reads them from the same index (V021)
+    /// when told to (<c>{1}</c>: <see cref="SqlDialect.ContactsByLastInteraction"/>).
     /// </summary>
     private const string Stale =
         "{0}.status = 'granted' AND " + InRange + " AND (" +
         "({0}.expires_at IS NOT NULL AND {0}.expires_at <= @now) OR NOT (" +
         "({0}.granted_at IS NOT NULL AND {0}.granted_at > @idleBefore) OR ({0}.last_confirmed_at IS NOT NULL AND {0}.last_confirmed_at > @idleBefore) " +
-        "OR EXISTS (SELECT 1 FROM contacts k WHERE k.contact_id = {0}.contact_id AND k.contact_id > @after AND k.contact_id <= @upto AND k.last_interaction_at > @idleBefore) " +
+        "OR EXISTS (SELECT 1 FROM {1} WHERE k.contact_id = {0}.contact_id AND k.contact_id > @after AND k.contact_id <= @upto AND k.last_interaction_at > @idleBefore) " +
         "OR EXISTS (SELECT 1 FROM interactions i WHERE i.contact_id = {0}.contact_id AND i.contact_id > @after AND i.contact_id <= @upto AND i.occurred_at > @idleBefore)))";
 
     private const string Reason =
@@ -47,8 +48,9 @@ public sealed class ConsentExpiryStore(Database database) : ISqlStatements
         $"WHERE c.status = 'expired' AND c.changed_at = @now AND c.reason IN ('{StaleReasons.ExpiresAtPassed}', '{StaleReasons.Idle}') AND {Format(InRange, "c")} " +
         "AND NOT EXISTS (SELECT 1 FROM consent_events e WHERE e.contact_id = c.contact_id AND e.occurred_at = @now AND e.event = 'expired')";
 
-    private static readonly string ExpireSql =
-        $"UPDATE consents SET status = 'expired', reason = {Format(Reason, "consents")}, changed_at = @now WHERE {Format(Stale, "consents")}";
+    private readonly string expireSql =
+        $"UPDATE consents SET status = 'expired', reason = {Format(Reason, "consents")}, changed_at = @now " +
+        $"WHERE {Format(Stale, "consents", database.Dialect.ContactsByLastInteraction("k"))}";
 
     private static readonly string CancelSql =
         "UPDATE message_queue SET status = 'cancelled', status_reason = '" + CancelReason + "', updated_at = @now " +
@@ -63,7 +65,7 @@ public sealed class ConsentExpiryStore(Database database) : ISqlStatements
         $"SELECT {database.Dialect.Top("@limit")} contact_id FROM consents WHERE status = 'granted' AND contact_id > @after " +
         $"ORDER BY contact_id {database.Dialect.Limit("@limit")}) AS b";
 
-    public IEnumerable<string> Statements => [RangeSql, EventsSql, ExpireSql, CancelSql, CountByReasonSql];
+    public IEnumerable<string> Statements => [RangeSql, EventsSql, expireSql, CancelSql, CountByReasonSql];
 
     /// <summary>The next range: the last <c>contact_id</c> among the next <paramref name="limit"/> granted consents, and how many there are.</summary>
     public Task<(long? Upto, long Granted)> NextRangeAsync(long after, int limit, CancellationToken cancellationToken) =>
@@ -89,7 +91,7 @@ public sealed class ConsentExpiryStore(Database database) : ISqlStatements
         var parameters = new { after, upto, now, idleBefore };
         await using var connection = await database.OpenAsync(cancellationToken);
         await using DbTransaction transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var expired = await connection.ExecuteAsync(database.Command(ExpireSql, parameters, cancellationToken, transaction));
+        var expired = await connection.ExecuteAsync(database.Command(expireSql, parameters, cancellationToken, transaction));
         var events = await connection.ExecuteAsync(database.Command(EventsSql, parameters, cancellationToken, transaction));
         if (events != expired)
         {
@@ -113,6 +115,8 @@ public sealed class ConsentExpiryStore(Database database) : ISqlStatements
     }
 
     private static string Format(string template, string alias) => string.Format(System.Globalization.CultureInfo.InvariantCulture, template, alias);
+
+    private static string Format(string template, string alias, string contacts) => string.Format(System.Globalization.CultureInfo.InvariantCulture, template, alias, contacts);
 
     private sealed class RangeRow
     {

@@ -129,6 +129,12 @@ public abstract class SqlDialect(string connectionString)
     public virtual string ContactsByRawPhone => "contacts";
 
     /// <summary>
+    /// <c>contacts</c> as <paramref name="name"/> in a FROM clause that asks for one contact's <c>last_interaction_at</c>, read
+    /// from the index of latest interactions (<c>ix_contacts_last_interaction_at</c>) where the engine must be told so.
+    /// </summary>
+    public virtual string ContactsByLastInteraction(string name) => "contacts " + name;
+
+    /// <summary>
     /// The values of a list parameter (<see cref="ListParameter{T}"/>) as the rows of a table named <paramref name="name"/>
     /// with one column, <c>value</c>: to join on, so that each value is looked up in an index rather than the planner
     /// guessing the list long and scanning instead.

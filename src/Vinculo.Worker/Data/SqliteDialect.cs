@@ -214,6 +214,12 @@ public sealed class SqliteDialect : SqlDialect
     /// <remarks>Seen: a short list of texts joined on a fresh base was planned as a scan of every contact.</remarks>
     public override string ContactsByRawPhone => "contacts INDEXED BY ix_contacts_unclassified_raw";
 
+    /// <remarks>
+    /// Seen: given <c>contact_id = ?</c>, SQLite looks the row up by id even with V021's covering index there, and reads a
+    /// table page for every dozen contacts instead of an index page for every two hundred.
+    /// </remarks>
+    public override string ContactsByLastInteraction(string name) => $"contacts {name} INDEXED BY ix_contacts_last_interaction_at";
+
     public override Task<List<long>> BulkInsertReturningKeysAsync(
         DbConnection connection, DbTransaction transaction, BulkWrite write, string keyColumn, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken) =>
         Task.FromResult(SqliteBulk.InsertReturningKeys((SqliteConnection)connection, write, keyColumn, BulkRows.Of(rows), cancellationToken));

@@ -38,3 +38,25 @@ public sealed class ExpiryPlanTests(PostgresEngine engine) : IClassFixture<Postg
         Assert.DoesNotContain("pk_contacts", plan, StringComparison.Ordinal);
     }
 }
+
+/// <summary>
+/// SQLite answers the same question from V021's index when the statement names it: left to itself it looks each contact
+/// up by row id and reads a table page for every dozen contacts.
+/// </summary>
+public sealed class SqliteExpiryPlanTests(SqliteEngine engine) : IClassFixture<SqliteEngine>
+{
+    [SkippableFact]
+    public async Task ExpiringARange_ReadsTheContactsLatestInteraction_FromItsIndexAlone()
+    {
+        engine.SkipIfUnavailable();
+        await using var db = await engine.CreateDatabaseAsync();
+        await db.MigrateAsync();
+        using var host = db.BuildHost();
+        var expire = host.Services.GetRequiredService<ConsentExpiryStore>().Statements.Single(s => s.StartsWith("UPDATE consents", StringComparison.Ordinal));
+        var now = new DateTimeOffset(2024, 6, 1, 3, 0, 0, TimeSpan.Zero);
+        var plan = await db.PlanAsync(expire, new { after = 1000L, upto = 4000L, now, idleBefore = now.AddDays(-30) });
+
+        Assert.NotNull(plan);
+        Assert.Contains("COVERING INDEX ix_contacts_last_interaction_at (contact_id=? AND last_interaction_at>?)", plan, StringComparison.Ordinal);
+    }
+}
