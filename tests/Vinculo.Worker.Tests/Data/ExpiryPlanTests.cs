@@ -28,14 +28,20 @@ public sealed class ExpiryPlanTests(PostgresEngine engine) : IClassFixture<Postg
             await connection.ExecuteAsync("VACUUM (ANALYZE) contacts", commandType: System.Data.CommandType.Text);
         }
 
-        using var host = db.BuildHost();
-        var expire = host.Services.GetRequiredService<ConsentExpiryStore>().Statements.Single(s => s.StartsWith("UPDATE consents", StringComparison.Ordinal));
-        var now = new DateTimeOffset(2024, 6, 1, 3, 0, 0, TimeSpan.Zero);
-        var plan = await db.PlanAsync(expire, new { after = 1000L, upto = 4000L, now, idleBefore = now.AddDays(-30) });
+        var plan = await PlanOfExpiringARangeAsync(db);
 
         Assert.NotNull(plan);
         Assert.Contains("Index Only Scan using ix_contacts_last_interaction_at on contacts", plan, StringComparison.Ordinal);
         Assert.DoesNotContain("pk_contacts", plan, StringComparison.Ordinal);
+    }
+
+    /// <summary>The engine's plan of the statement that expires one range of consents.</summary>
+    internal static async Task<string?> PlanOfExpiringARangeAsync(TestDatabase db)
+    {
+        using var host = db.BuildHost();
+        var expire = host.Services.GetRequiredService<ConsentExpiryStore>().Statements.Single(s => s.StartsWith("UPDATE consents", StringComparison.Ordinal));
+        var now = new DateTimeOffset(2024, 6, 1, 3, 0, 0, TimeSpan.Zero);
+        return await db.PlanAsync(expire, new { after = 1000L, upto = 4000L, now, idleBefore = now.AddDays(-30) });
     }
 }
 
@@ -51,10 +57,7 @@ public sealed class SqliteExpiryPlanTests(SqliteEngine engine) : IClassFixture<S
         engine.SkipIfUnavailable();
         await using var db = await engine.CreateDatabaseAsync();
         await db.MigrateAsync();
-        using var host = db.BuildHost();
-        var expire = host.Services.GetRequiredService<ConsentExpiryStore>().Statements.Single(s => s.StartsWith("UPDATE consents", StringComparison.Ordinal));
-        var now = new DateTimeOffset(2024, 6, 1, 3, 0, 0, TimeSpan.Zero);
-        var plan = await db.PlanAsync(expire, new { after = 1000L, upto = 4000L, now, idleBefore = now.AddDays(-30) });
+        var plan = await ExpiryPlanTests.PlanOfExpiringARangeAsync(db);
 
         Assert.NotNull(plan);
         Assert.Contains("COVERING INDEX ix_contacts_last_interaction_at (contact_id=? AND last_interaction_at>?)", plan, StringComparison.Ordinal);
