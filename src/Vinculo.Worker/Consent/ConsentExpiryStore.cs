@@ -114,9 +114,8 @@ public sealed class ConsentExpiryStore(Database database) : ISqlStatements
         return new SortedDictionary<string, long>(rows.ToDictionary(r => r.Reason, r => r.Consents), StringComparer.Ordinal);
     }
 
-    private static string Format(string template, string alias) => string.Format(System.Globalization.CultureInfo.InvariantCulture, template, alias);
-
-    private static string Format(string template, string alias, string contacts) => string.Format(System.Globalization.CultureInfo.InvariantCulture, template, alias, contacts);
+    /// <summary>A template with its table aliases (and, for <see cref="Stale"/>, the contacts source) filled in: constants, never values.</summary>
+    private static string Format(string template, params object[] names) => string.Format(System.Globalization.CultureInfo.InvariantCulture, template, names);
 
     private sealed class RangeRow
     {
