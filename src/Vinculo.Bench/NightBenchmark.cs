@@ -191,13 +191,15 @@ public static class NightBenchmark
                     error ??= run.Status == JobRunStatus.Succeeded ? null : run.Error ?? run.Status.ToString();
                 }
 
-                var (peak, _, _) = await sampler.StopAsync();
+                var (peak, heap, live) = await sampler.StopAsync();
                 cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
                 steps.Add((job, elapsed, peak));
                 var runs = instants.Length == 1 ? "" : $" ({instants.Length} execuções)";
                 await output.WriteLineAsync(
                     $"  {job + runs,-34} {elapsed.TotalSeconds,8:N1} s   {peak / 1048576.0,6:N0} MB   CPU {cpu.TotalSeconds:N1} s   " +
                     (error is null ? $"{scanned:N0} lidos, {changed:N0} alterados" : "FALHOU: " + error));
+                await output.WriteLineAsync(
+                    $"  {"  (memória gerenciada)",-34} pico do heap {heap / 1048576.0:N0} MB, vivo após coleta completa {live / 1048576.0:N0} MB");
                 if (phases.Count > 0)
                 {
                     var spent = phases.Where(p => p.Key != "total").OrderByDescending(p => p.Value).Select(p => $"{p.Key} {p.Value / 1000.0:N1} s");
