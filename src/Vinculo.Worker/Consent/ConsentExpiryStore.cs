@@ -24,14 +24,15 @@ public sealed class ConsentExpiryStore(Database database) : ISqlStatements
     /// PostgreSQL then reads the range's contacts once instead of looking each consent's contact up (four buffers each,
     /// 40,000 per range), and reads them from V019's index of latest interactions rather than the table (on a 10M base
     /// larger than memory, 140 pages from disk a range instead of about 2,000). SQLite reads them from the same index (V021)
-    /// when told to (<c>{1}</c>: <see cref="SqlDialect.ContactsByLastInteraction"/>).
+    /// when told to (<c>{1}</c>: <see cref="SqlDialect.ContactsByLastInteraction"/>), and a contact's interactions from the
+    /// index of kinds plan-messages reads after it (<c>{2}</c>: <see cref="SqlDialect.InteractionsByKind"/>).
     /// </summary>
     private const string Stale =
         "{0}.status = 'granted' AND " + InRange + " AND (" +
         "({0}.expires_at IS NOT NULL AND {0}.expires_at <= @now) OR NOT (" +
         "({0}.granted_at IS NOT NULL AND {0}.granted_at > @idleBefore) OR ({0}.last_confirmed_at IS NOT NULL AND {0}.last_confirmed_at > @idleBefore) " +
         "OR EXISTS (SELECT 1 FROM {1} WHERE k.contact_id = {0}.contact_id AND k.contact_id > @after AND k.contact_id <= @upto AND k.last_interaction_at > @idleBefore) " +
-        "OR EXISTS (SELECT 1 FROM interactions i WHERE i.contact_id = {0}.contact_id AND i.contact_id > @after AND i.contact_id <= @upto AND i.occurred_at > @idleBefore)))";
+        "OR EXISTS (SELECT 1 FROM {2} WHERE i.contact_id = {0}.contact_id AND i.contact_id > @after AND i.contact_id <= @upto AND i.occurred_at > @idleBefore)))";
 
     private const string Reason =
         "CASE WHEN {0}.expires_at IS NOT NULL AND {0}.expires_at <= @now THEN '" + StaleReasons.ExpiresAtPassed + "' ELSE '" + StaleReasons.Idle + "' END";
@@ -50,7 +51,7 @@ public sealed class ConsentExpiryStore(Database database) : ISqlStatements
 
     private readonly string expireSql =
         $"UPDATE consents SET status = 'expired', reason = {Format(Reason, "consents")}, changed_at = @now " +
-        $"WHERE {Format(Stale, "consents", database.Dialect.ContactsByLastInteraction("k"))}";
+        $"WHERE {Format(Stale, "consents", database.Dialect.ContactsByLastInteraction("k"), database.Dialect.InteractionsByKind("i"))}";
 
     private static readonly string CancelSql =
         "UPDATE message_queue SET status = 'cancelled', status_reason = '" + CancelReason + "', updated_at = @now " +
