@@ -53,8 +53,13 @@ public sealed class ConsentExpiryStore(Database database) : ISqlStatements
         $"UPDATE consents SET status = 'expired', reason = {Format(Reason, "consents")}, changed_at = @now " +
         $"WHERE {Format(Stale, "consents", database.Dialect.ContactsByLastInteraction("k"), database.Dialect.InteractionsByKind("i"))}";
 
-    private static readonly string CancelSql =
-        "UPDATE message_queue SET status = 'cancelled', status_reason = '" + CancelReason + "', updated_at = @now " +
+    /// <summary>
+    /// Cancels the queued messages of the range's contacts whose consent is expired, found among the few waiting to go out
+    /// rather than through every message the contacts were ever sent: SQLite through V022's index of queued messages, which
+    /// it must be told to use (<see cref="SqlDialect.QueuedMessagesByContact"/>), PostgreSQL through the index by status.
+    /// </summary>
+    private readonly string cancelSql =
+        $"UPDATE {database.Dialect.QueuedMessagesByContact} SET status = 'cancelled', status_reason = '" + CancelReason + "', updated_at = @now " +
         $"WHERE status = 'queued' AND {Format(InRange, "message_queue")} AND contact_id IN (" +
         $"SELECT c.contact_id FROM consents c WHERE c.status = 'expired' AND {Format(InRange, "c")})";
 
@@ -66,7 +71,7 @@ public sealed class ConsentExpiryStore(Database database) : ISqlStatements
         $"SELECT {database.Dialect.Top("@limit")} contact_id FROM consents WHERE status = 'granted' AND contact_id > @after " +
         $"ORDER BY contact_id {database.Dialect.Limit("@limit")}) AS b";
 
-    public IEnumerable<string> Statements => [RangeSql, EventsSql, expireSql, CancelSql, CountByReasonSql];
+    public IEnumerable<string> Statements => [RangeSql, EventsSql, expireSql, cancelSql, CountByReasonSql];
 
     /// <summary>The next range: the last <c>contact_id</c> among the next <paramref name="limit"/> granted consents, and how many there are.</summary>
     public Task<(long? Upto, long Granted)> NextRangeAsync(long after, int limit, CancellationToken cancellationToken) =>
@@ -100,7 +105,7 @@ public sealed class ConsentExpiryStore(Database database) : ISqlStatements
             throw new InvalidOperationException($"expire-consents wrote {events} event(s) for {expired} expired consent(s); the range was rolled back.");
         }
 
-        var cancelled = await connection.ExecuteAsync(database.Command(CancelSql, parameters, cancellationToken, transaction));
+        var cancelled = await connection.ExecuteAsync(database.Command(cancelSql, parameters, cancellationToken, transaction));
         Hosting.Failpoints.Hit("consents.before_commit");
         await transaction.CommitAsync(cancellationToken);
         Hosting.Failpoints.Hit("consents.after_commit");

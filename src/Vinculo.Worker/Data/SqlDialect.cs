@@ -142,6 +142,12 @@ public abstract class SqlDialect(string connectionString)
     public virtual string InteractionsByKind(string name) => "interactions " + name;
 
     /// <summary>
+    /// <c>message_queue</c> as the target of an UPDATE of queued messages by contact, read from the index of queued messages
+    /// (SQLite's V022: <c>ix_message_queue_queued_contact</c>) where the engine has one and must be told so.
+    /// </summary>
+    public virtual string QueuedMessagesByContact => "message_queue";
+
+    /// <summary>
     /// The values of a list parameter (<see cref="ListParameter{T}"/>) as the rows of a table named <paramref name="name"/>
     /// with one column, <c>value</c>: to join on, so that each value is looked up in an index rather than the planner
     /// guessing the list long and scanning instead.

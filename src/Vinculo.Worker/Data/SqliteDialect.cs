@@ -226,6 +226,12 @@ public sealed class SqliteDialect : SqlDialect
     /// </remarks>
     public override string InteractionsByKind(string name) => $"interactions {name} INDEXED BY ix_interactions_contact_id_kind_occurred_at";
 
+    /// <remarks>
+    /// Seen, with statistics: SQLite keeps to <c>ix_message_queue_contact_id</c>, every message ever queued, and reads each
+    /// message's row for its status, rather than V022's partial index of the few still queued.
+    /// </remarks>
+    public override string QueuedMessagesByContact => "message_queue INDEXED BY ix_message_queue_queued_contact";
+
     public override Task<List<long>> BulkInsertReturningKeysAsync(
         DbConnection connection, DbTransaction transaction, BulkWrite write, string keyColumn, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken) =>
         Task.FromResult(SqliteBulk.InsertReturningKeys((SqliteConnection)connection, write, keyColumn, BulkRows.Of(rows), cancellationToken));
