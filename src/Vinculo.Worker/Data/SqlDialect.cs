@@ -123,29 +123,11 @@ public abstract class SqlDialect(string connectionString)
     public virtual string RawPhoneEquals(string parameter) => $"phone_raw = {parameter}";
 
     /// <summary>
-    /// <c>contacts</c> in a FROM clause, read through the index on the unclassified numbers (V010) where the engine can be
-    /// told so: a join of a list on <see cref="RawPhoneEquals"/>, which a planner without statistics may answer with a scan.
+    /// <paramref name="table"/> (as <paramref name="name"/>, when given) in a FROM clause or as an UPDATE's target, read
+    /// through <paramref name="index"/> where the engine takes such a hint and its planner needs it (SQLite's
+    /// <c>INDEXED BY</c>); here the table alone, left to the planner. Each caller says why its planner must be told.
     /// </summary>
-    public virtual string ContactsByRawPhone => "contacts";
-
-    /// <summary>
-    /// <c>contacts</c> as <paramref name="name"/> in a FROM clause that asks for one contact's <c>last_interaction_at</c>, read
-    /// from the index of latest interactions (<c>ix_contacts_last_interaction_at</c>) where the engine must be told so.
-    /// </summary>
-    public virtual string ContactsByLastInteraction(string name) => "contacts " + name;
-
-    /// <summary>
-    /// <c>interactions</c> as <paramref name="name"/> in a FROM clause that asks whether one contact has an interaction since an
-    /// instant, read from the index of kinds (<c>ix_interactions_contact_id_kind_occurred_at</c>) where the engine must be
-    /// told so: plan-messages reads that index, so the night reads one index of interactions rather than two.
-    /// </summary>
-    public virtual string InteractionsByKind(string name) => "interactions " + name;
-
-    /// <summary>
-    /// <c>message_queue</c> as the target of an UPDATE of queued messages by contact, read from the index of queued messages
-    /// (SQLite's V022: <c>ix_message_queue_queued_contact</c>) where the engine has one and must be told so.
-    /// </summary>
-    public virtual string QueuedMessagesByContact => "message_queue";
+    public virtual string IndexedBy(string table, string index, string? name = null) => name is null ? table : $"{table} {name}";
 
     /// <summary>
     /// The values of a list parameter (<see cref="ListParameter{T}"/>) as the rows of a table named <paramref name="name"/>

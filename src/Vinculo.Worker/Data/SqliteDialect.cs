@@ -211,26 +211,11 @@ public sealed class SqliteDialect : SqlDialect
 
     public override IReadOnlyList<string> BulkWriteStatements(BulkWrite write) => [SqliteBulk.Statement(write)];
 
-    /// <remarks>Seen: a short list of texts joined on a fresh base was planned as a scan of every contact.</remarks>
-    public override string ContactsByRawPhone => "contacts INDEXED BY ix_contacts_unclassified_raw";
-
     /// <remarks>
-    /// Seen: given <c>contact_id = ?</c>, SQLite looks the row up by id even with V021's covering index there, and reads a
-    /// table page for every dozen contacts instead of an index page for every two hundred.
+    /// The index must answer the statement: a partial one only when the statement's condition implies the index's, or SQLite
+    /// refuses it ("no query solution"), which the plan tests catch.
     /// </remarks>
-    public override string ContactsByLastInteraction(string name) => $"contacts {name} INDEXED BY ix_contacts_last_interaction_at";
-
-    /// <remarks>
-    /// Given <c>contact_id = ?</c> and a range of <c>occurred_at</c>, SQLite picks <c>(contact_id, occurred_at)</c>; on a base
-    /// larger than memory each of the two indexes a night then read came from disk.
-    /// </remarks>
-    public override string InteractionsByKind(string name) => $"interactions {name} INDEXED BY ix_interactions_contact_id_kind_occurred_at";
-
-    /// <remarks>
-    /// Seen, with statistics: SQLite keeps to <c>ix_message_queue_contact_id</c>, every message ever queued, and reads each
-    /// message's row for its status, rather than V022's partial index of the few still queued.
-    /// </remarks>
-    public override string QueuedMessagesByContact => "message_queue INDEXED BY ix_message_queue_queued_contact";
+    public override string IndexedBy(string table, string index, string? name = null) => $"{base.IndexedBy(table, index, name)} INDEXED BY {index}";
 
     public override Task<List<long>> BulkInsertReturningKeysAsync(
         DbConnection connection, DbTransaction transaction, BulkWrite write, string keyColumn, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken) =>
