@@ -21,7 +21,7 @@ namespace Vinculo.Bench;
 /// configured engine, classified once as the nights before would have; then 1 % of the numbers edited, and one whole
 /// night as the scheduler runs it: <c>revalidate-phones</c>, <c>expire-consents</c>, <c>plan-messages</c>, the day's
 /// <c>dispatch-messages</c> through the Log sender, and <c>process-inbound</c> over the day's replies. Each job's time,
-/// rows, peak working set, the process's CPU time and the phases the runs recorded, and the total.
+/// rows, peak working set, the process's CPU time and what it made the disk read, the phases the runs recorded, and the total.
 /// </summary>
 public static class NightBenchmark
 {
@@ -175,6 +175,7 @@ public static class NightBenchmark
                 GC.Collect();
                 using var sampler = new MemorySampler();
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+                var disk = DiskReads.Current();
                 var elapsed = TimeSpan.Zero;
                 long scanned = 0, changed = 0;
                 string? error = null;
@@ -197,7 +198,7 @@ public static class NightBenchmark
                 var runs = instants.Length == 1 ? "" : $" ({instants.Length} execuções)";
                 await output.WriteLineAsync(
                     $"  {job + runs,-34} {elapsed.TotalSeconds,8:N1} s   {peak / 1048576.0,6:N0} MB   CPU {cpu.TotalSeconds:N1} s   " +
-                    (error is null ? $"{scanned:N0} lidos, {changed:N0} alterados" : "FALHOU: " + error));
+                    (error is null ? $"{scanned:N0} lidos, {changed:N0} alterados" : "FALHOU: " + error) + DiskReads.Describe(disk, DiskReads.Current()));
                 await output.WriteLineAsync(
                     $"  {"  (memória gerenciada)",-34} pico do heap {heap / 1048576.0:N0} MB, vivo após coleta completa {live / 1048576.0:N0} MB");
                 if (phases.Count > 0)
