@@ -131,6 +131,21 @@ public static class NightBenchmark
                     }
                 }
 
+                var keptServices = hostFor(kept, settings, clock);
+                if (!await ExpiredYesterdayAsync(keptServices.GetRequiredService<Database>(), cancellationToken))
+                {
+                    // A base kept by an earlier build, prepared without it: brought up to date once, on the kept base itself.
+                    var expiring = Stopwatch.StartNew();
+                    await keptServices.GetRequiredService<SchemaMigrator>().MigrateAsync(cancellationToken);
+                    if (await ExpireYesterdayAsync(keptServices, clock, cancellationToken) is not { } expiredYesterday)
+                    {
+                        await output.WriteLineAsync("  a expiração de ontem falhou na base mantida");
+                        return 1;
+                    }
+
+                    await output.WriteLineAsync($"  {"expirar ontem (base mantida)",-34} {expiring.Elapsed.TotalSeconds,8:N1} s   ({expiredYesterday:N0} consentimentos)");
+                }
+
                 var copying = Stopwatch.StartNew();
                 scratch = await dialect.CopyScratchDatabaseAsync(kept, name, cancellationToken);
                 await output.WriteLineAsync($"  {"copiar a base mantida",-34} {copying.Elapsed.TotalSeconds,8:N1} s");
@@ -283,6 +298,12 @@ public static class NightBenchmark
             return false;
         }
 
+        if (await ExpireYesterdayAsync(services, clock, cancellationToken) is not { } expired)
+        {
+            await output.WriteLineAsync("  a expiração de ontem falhou");
+            return false;
+        }
+
         // Yesterday's plan, sent: the habitual hours the nights before learned are stored (a night rewrites only those that
         // moved), and yesterday's messages count towards tonight's cap.
         clock.Now = Night.AddDays(-1).AddHours(1);
@@ -298,8 +319,29 @@ public static class NightBenchmark
         await BenchDatabase.AnalyzeAsync(database, cancellationToken);
         await output.WriteLineAsync(
             $"  {"preparar (varredura inicial)",-34} {watch.Elapsed.TotalSeconds,8:N1} s   ({first.Result!.Scanned:N0} números classificados; " +
-            $"plano de ontem: {sent:N0} enviadas, {yesterday.Result!.Detail!["preferred_hour_updated"]:N0} horários aprendidos; {edited:N0} editados desde ontem)");
+            $"{expired:N0} consentimentos expirados ontem; plano de ontem: {sent:N0} enviadas, {yesterday.Result!.Detail!["preferred_hour_updated"]:N0} horários aprendidos; {edited:N0} editados desde ontem)");
         return true;
+    }
+
+    /// <summary>
+    /// Yesterday's expire-consents, as the nights before ran it: the consents idle for a year by then, or past their
+    /// <c>expires_at</c>, are expired before the measured night, which then expires only those that crossed the line
+    /// since (a base that never had it, the first night after installing, expires years of backlog at once: 4 % of the
+    /// granted consents here). Returns how many it expired; null when it failed.
+    /// </summary>
+    private static async Task<long?> ExpireYesterdayAsync(IServiceProvider services, SimulatedClock clock, CancellationToken cancellationToken)
+    {
+        clock.Now = Night.AddDays(-1).AddMinutes(30);
+        var run = await services.GetRequiredService<JobRunner>().RunAsync(ExpireConsentsJob.Key, cancellationToken);
+        return run.Status == JobRunStatus.Succeeded ? run.Result!.Changed : null;
+    }
+
+    /// <summary>Whether a kept base had yesterday's expire-consents (<see cref="ExpireYesterdayAsync"/>): bases kept by earlier builds did not.</summary>
+    private static async Task<bool> ExpiredYesterdayAsync(Database database, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(database.Command(
+            "SELECT COUNT(*) FROM job_runs WHERE job_key = @job", new { job = ExpireConsentsJob.Key }, cancellationToken)) > 0;
     }
 
     /// <summary>
