@@ -137,13 +137,15 @@ public static class NightBenchmark
                     // A base kept by an earlier build, prepared without it: brought up to date once, on the kept base itself.
                     var expiring = Stopwatch.StartNew();
                     await keptServices.GetRequiredService<SchemaMigrator>().MigrateAsync(cancellationToken);
-                    if (await ExpireYesterdayAsync(keptServices, clock, cancellationToken) is not { } expiredYesterday)
+                    var expiredYesterday = await ExpireYesterdayAsync(keptServices, clock, cancellationToken);
+                    if (expiredYesterday.Status != JobRunStatus.Succeeded)
                     {
-                        await output.WriteLineAsync("  a expiração de ontem falhou na base mantida");
+                        await output.WriteLineAsync($"  a expiração de ontem falhou na base mantida: {expiredYesterday.Error}");
                         return 1;
                     }
 
-                    await output.WriteLineAsync($"  {"expirar ontem (base mantida)",-34} {expiring.Elapsed.TotalSeconds,8:N1} s   ({expiredYesterday:N0} consentimentos)");
+                    await output.WriteLineAsync(
+                        $"  {"expirar ontem (base mantida)",-34} {expiring.Elapsed.TotalSeconds,8:N1} s   ({expiredYesterday.Result!.Changed:N0} consentimentos)");
                 }
 
                 var copying = Stopwatch.StartNew();
@@ -298,9 +300,10 @@ public static class NightBenchmark
             return false;
         }
 
-        if (await ExpireYesterdayAsync(services, clock, cancellationToken) is not { } expired)
+        var expired = await ExpireYesterdayAsync(services, clock, cancellationToken);
+        if (expired.Status != JobRunStatus.Succeeded)
         {
-            await output.WriteLineAsync("  a expiração de ontem falhou");
+            await output.WriteLineAsync($"  a expiração de ontem falhou: {expired.Error}");
             return false;
         }
 
@@ -319,7 +322,7 @@ public static class NightBenchmark
         await BenchDatabase.AnalyzeAsync(database, cancellationToken);
         await output.WriteLineAsync(
             $"  {"preparar (varredura inicial)",-34} {watch.Elapsed.TotalSeconds,8:N1} s   ({first.Result!.Scanned:N0} números classificados; " +
-            $"{expired:N0} consentimentos expirados ontem; plano de ontem: {sent:N0} enviadas, {yesterday.Result!.Detail!["preferred_hour_updated"]:N0} horários aprendidos; {edited:N0} editados desde ontem)");
+            $"{expired.Result!.Changed:N0} consentimentos expirados ontem; plano de ontem: {sent:N0} enviadas, {yesterday.Result!.Detail!["preferred_hour_updated"]:N0} horários aprendidos; {edited:N0} editados desde ontem)");
         return true;
     }
 
@@ -327,13 +330,12 @@ public static class NightBenchmark
     /// Yesterday's expire-consents, as the nights before ran it: the consents idle for a year by then, or past their
     /// <c>expires_at</c>, are expired before the measured night, which then expires only those that crossed the line
     /// since (a base that never had it, the first night after installing, expires years of backlog at once: 4 % of the
-    /// granted consents here). Returns how many it expired; null when it failed.
+    /// granted consents here).
     /// </summary>
-    private static async Task<long?> ExpireYesterdayAsync(IServiceProvider services, SimulatedClock clock, CancellationToken cancellationToken)
+    private static Task<JobRunOutcome> ExpireYesterdayAsync(IServiceProvider services, SimulatedClock clock, CancellationToken cancellationToken)
     {
         clock.Now = Night.AddDays(-1).AddMinutes(30);
-        var run = await services.GetRequiredService<JobRunner>().RunAsync(ExpireConsentsJob.Key, cancellationToken);
-        return run.Status == JobRunStatus.Succeeded ? run.Result!.Changed : null;
+        return services.GetRequiredService<JobRunner>().RunAsync(ExpireConsentsJob.Key, cancellationToken);
     }
 
     /// <summary>Whether a kept base had yesterday's expire-consents (<see cref="ExpireYesterdayAsync"/>): bases kept by earlier builds did not.</summary>
