@@ -130,22 +130,9 @@ public static class NightBenchmark
                         return 1;
                     }
                 }
-
-                var keptServices = hostFor(kept, settings, clock);
-                if (!await ExpiredYesterdayAsync(keptServices.GetRequiredService<Database>(), cancellationToken))
+                else if (!await ExpireKeptBaseYesterdayAsync(hostFor(kept, settings, clock), clock, output, cancellationToken))
                 {
-                    // A base kept by an earlier build, prepared without it: brought up to date once, on the kept base itself.
-                    var expiring = Stopwatch.StartNew();
-                    await keptServices.GetRequiredService<SchemaMigrator>().MigrateAsync(cancellationToken);
-                    var expiredYesterday = await ExpireYesterdayAsync(keptServices, clock, cancellationToken);
-                    if (expiredYesterday.Status != JobRunStatus.Succeeded)
-                    {
-                        await output.WriteLineAsync($"  a expiração de ontem falhou na base mantida: {expiredYesterday.Error}");
-                        return 1;
-                    }
-
-                    await output.WriteLineAsync(
-                        $"  {"expirar ontem (base mantida)",-34} {expiring.Elapsed.TotalSeconds,8:N1} s   ({expiredYesterday.Result!.Changed:N0} consentimentos)");
+                    return 1;
                 }
 
                 var copying = Stopwatch.StartNew();
@@ -338,12 +325,29 @@ public static class NightBenchmark
         return services.GetRequiredService<JobRunner>().RunAsync(ExpireConsentsJob.Key, cancellationToken);
     }
 
-    /// <summary>Whether a kept base had yesterday's expire-consents (<see cref="ExpireYesterdayAsync"/>): bases kept by earlier builds did not.</summary>
-    private static async Task<bool> ExpiredYesterdayAsync(Database database, CancellationToken cancellationToken)
+    /// <summary>
+    /// A base kept by an earlier build was prepared without <see cref="ExpireYesterdayAsync"/> (its <c>job_runs</c> hold no
+    /// expire-consents): brought up to this build's schema and given it once, on the kept base itself. False when it failed.
+    /// </summary>
+    private static async Task<bool> ExpireKeptBaseYesterdayAsync(IServiceProvider services, SimulatedClock clock, TextWriter output, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(database.Command(
-            "SELECT COUNT(*) FROM job_runs WHERE job_key = @job", new { job = ExpireConsentsJob.Key }, cancellationToken)) > 0;
+        var database = services.GetRequiredService<Database>();
+        await using (var connection = await database.OpenAsync(cancellationToken))
+        {
+            if (await connection.ExecuteScalarAsync<long>(database.Command(
+                "SELECT COUNT(*) FROM job_runs WHERE job_key = @job", new { job = ExpireConsentsJob.Key }, cancellationToken)) > 0)
+            {
+                return true;
+            }
+        }
+
+        var watch = Stopwatch.StartNew();
+        await services.GetRequiredService<SchemaMigrator>().MigrateAsync(cancellationToken);
+        var expired = await ExpireYesterdayAsync(services, clock, cancellationToken);
+        await output.WriteLineAsync(expired.Status == JobRunStatus.Succeeded
+            ? $"  {"expirar ontem (base mantida)",-34} {watch.Elapsed.TotalSeconds,8:N1} s   ({expired.Result!.Changed:N0} consentimentos)"
+            : $"  a expiração de ontem falhou na base mantida: {expired.Error}");
+        return expired.Status == JobRunStatus.Succeeded;
     }
 
     /// <summary>
